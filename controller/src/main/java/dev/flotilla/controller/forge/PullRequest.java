@@ -1,0 +1,25 @@
+package dev.flotilla.controller.forge;
+
+/**
+ * A pull request as the forge reports it.
+ *
+ * @param mergeable whether the forge thinks it can merge: {@code UNKNOWN} while it is still
+ *     computing (ask again later), {@code CONFLICTING} when the base moved under it
+ */
+public record PullRequest(
+    int number, String url, String branch, String base, String headSha, State state, Mergeable mergeable) {
+
+  /** Open, closed without merging, or merged. */
+  public enum State {
+    OPEN,
+    CLOSED,
+    MERGED
+  }
+
+  /** The forge's view of whether the head merges cleanly into the base. */
+  public enum Mergeable {
+    MERGEABLE,
+    CONFLICTING,
+    UNKNOWN
+  }
+}

@@ -1,0 +1,245 @@
+package dev.flotilla.migration;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
+
+/** A {@link Workspace} over a folder on disk, usually a fresh clone. */
+public final class DirectoryWorkspace implements Workspace {
+
+  private static final byte[] UTF8_BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+
+  private final Path root;
+  private final String owner;
+  private final String name;
+
+  /**
+   * @param root the repository's top folder
+   * @param owner the repository's owner, for templates
+   * @param name the repository's name, for templates
+   */
+  public DirectoryWorkspace(Path root, String owner, String name) throws IOException {
+    this.root = root.toRealPath();
+    this.owner = Objects.requireNonNull(owner, "owner");
+    this.name = Objects.requireNonNull(name, "name");
+  }
+
+  @Override
+  public String repositoryOwner() {
+    return owner;
+  }
+
+  @Override
+  public String repositoryName() {
+    return name;
+  }
+
+  @Override
+  public boolean exists(String path) throws IOException {
+    return Files.exists(resolve(path));
+  }
+
+  @Override
+  public boolean isFile(String path) throws IOException {
+    return Files.isRegularFile(resolve(path));
+  }
+
+  @Override
+  public byte[] readBytes(String path) throws IOException {
+    return Files.readAllBytes(resolve(path));
+  }
+
+  @Override
+  public String read(String path) throws IOException {
+    return decode(readBytes(path)).text();
+  }
+
+  @Override
+  public void write(String path, String content) throws IOException {
+    Path file = resolve(path);
+    byte[] bytes;
+    if (Files.isRegularFile(file)) {
+      Decoded existing = decode(Files.readAllBytes(file));
+      if (existing.text().equals(content)) {
+        return;
+      }
+      bytes = encode(content, existing.charset(), existing.bom());
+    } else {
+      bytes = content.getBytes(StandardCharsets.UTF_8);
+    }
+    writeFile(file, bytes);
+  }
+
+  @Override
+  public void writeBytes(String path, byte[] content) throws IOException {
+    Path file = resolve(path);
+    if (Files.isRegularFile(file) && Arrays.equals(Files.readAllBytes(file), content)) {
+      return;
+    }
+    writeFile(file, content);
+  }
+
+  @Override
+  public boolean delete(String path) throws IOException {
+    return Files.deleteIfExists(resolve(path));
+  }
+
+  @Override
+  public List<String> list(String directory) throws IOException {
+    Path dir = directory.isEmpty() ? root : resolve(directory);
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> entries = Files.list(dir)) {
+      return entries
+          .filter(p -> !p.getFileName().toString().equals(".git"))
+          .filter(this::staysInside)
+          .map(this::relative)
+          .sorted()
+          .toList();
+    }
+  }
+
+  @Override
+  public List<String> glob(String pattern) throws IOException {
+    String full = pattern.contains("/") ? pattern : "**/" + pattern;
+    PathMatcher deep = root.getFileSystem().getPathMatcher("glob:" + full);
+    // "**/x" in Java's glob needs at least one folder; the root-level file matches the bare pattern.
+    PathMatcher top =
+        full.startsWith("**/")
+            ? root.getFileSystem().getPathMatcher("glob:" + full.substring(3))
+            : deep;
+    List<String> found = new ArrayList<>();
+    Files.walkFileTree(
+        root,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+            return dir.getFileName() != null && dir.getFileName().toString().equals(".git")
+                ? FileVisitResult.SKIP_SUBTREE
+                : FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+            Path rel = root.relativize(file);
+            boolean matches = deep.matches(rel) || (rel.getNameCount() == 1 && top.matches(rel));
+            if (matches && Files.isRegularFile(file) && staysInside(file)) {
+              found.add(relative(file));
+            }
+            return FileVisitResult.CONTINUE;
+          }
+        });
+    found.sort(null);
+    return found;
+  }
+
+  /**
+   * Maps a repository-relative path to a file inside the root, refusing every way out: absolute
+   * paths, {@code ..}, {@code .git}, and links (at any level) whose target is outside.
+   */
+  Path resolve(String path) throws IOException {
+    if (path == null || path.isEmpty()) {
+      throw new WorkspaceException("an empty path names no file in the repository");
+    }
+    String normalised = path.replace('\\', '/');
+    if (normalised.startsWith("/") || Path.of(path).isAbsolute() || normalised.matches("^[A-Za-z]:.*")) {
+      throw new WorkspaceException(
+          "'" + path + "' is an absolute path; a migration may only use paths inside the repository");
+    }
+    for (String segment : normalised.split("/")) {
+      if (segment.equals("..")) {
+        throw new WorkspaceException(
+            "'" + path + "' climbs out with '..'; a migration may only use paths inside the repository");
+      }
+      if (segment.equals(".git")) {
+        throw new WorkspaceException("'" + path + "' is inside .git, which migrations may not touch");
+      }
+    }
+    Path candidate = root.resolve(normalised).normalize();
+    if (!candidate.startsWith(root)) {
+      throw new WorkspaceException("'" + path + "' is outside the repository");
+    }
+    // The nearest existing ancestor (or the file itself) must really be inside: this catches links.
+    Path existing = candidate;
+    while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
+      existing = existing.getParent();
+    }
+    if (existing != null && Files.isSymbolicLink(existing) && !Files.exists(existing)) {
+      throw new WorkspaceException(
+          "'" + path + "' is a symbolic link to something that does not exist; refusing to follow it");
+    }
+    if (existing != null && !existing.toRealPath().startsWith(root)) {
+      throw new WorkspaceException(
+          "'" + path + "' leads outside the repository through a symbolic link; refusing to follow it");
+    }
+    return candidate;
+  }
+
+  private boolean staysInside(Path file) {
+    try {
+      return file.toRealPath().startsWith(root);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private String relative(Path file) {
+    return root.relativize(file).toString().replace(java.io.File.separatorChar, '/');
+  }
+
+  private static void writeFile(Path file, byte[] bytes) throws IOException {
+    Path parent = file.getParent();
+    if (parent != null) {
+      Files.createDirectories(parent);
+    }
+    Files.write(file, bytes);
+  }
+
+  private record Decoded(String text, Charset charset, boolean bom) {}
+
+  private static Decoded decode(byte[] bytes) {
+    boolean bom =
+        bytes.length >= 3 && bytes[0] == UTF8_BOM[0] && bytes[1] == UTF8_BOM[1] && bytes[2] == UTF8_BOM[2];
+    int offset = bom ? 3 : 0;
+    try {
+      String text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(bytes, offset, bytes.length - offset))
+              .toString();
+      return new Decoded(text, StandardCharsets.UTF_8, bom);
+    } catch (CharacterCodingException e) {
+      // Not UTF-8: Latin-1 maps every byte to one char and back, so nothing is lost.
+      return new Decoded(new String(bytes, StandardCharsets.ISO_8859_1), StandardCharsets.ISO_8859_1, false);
+    }
+  }
+
+  private static byte[] encode(String text, Charset charset, boolean bom) {
+    byte[] body = text.getBytes(charset);
+    if (!bom) {
+      return body;
+    }
+    byte[] withBom = new byte[body.length + 3];
+    System.arraycopy(UTF8_BOM, 0, withBom, 0, 3);
+    System.arraycopy(body, 0, withBom, 3, body.length);
+    return withBom;
+  }
+}

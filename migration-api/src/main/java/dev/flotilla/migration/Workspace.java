@@ -1,0 +1,74 @@
+package dev.flotilla.migration;
+
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * The only door a migration has to the disk: one checked-out repository.
+ *
+ * <p>Paths are relative to the repository root and use {@code /}. Absolute paths, {@code ..}
+ * segments, anything under {@code .git/}, and symbolic links that lead outside the repository are
+ * refused with a {@link WorkspaceException}.
+ *
+ * <p>Text is read and written in each file's own encoding: UTF-8 (with or without a byte-order
+ * mark) when the bytes are valid UTF-8, otherwise ISO-8859-1, so that every byte survives a read and
+ * write unchanged. Line endings are never converted: a CRLF file read and written back stays CRLF.
+ */
+public interface Workspace {
+
+  /** The owner (organisation or user) of the repository, for templates. */
+  String repositoryOwner();
+
+  /** The name of the repository without its owner, for templates. */
+  String repositoryName();
+
+  boolean exists(String path) throws IOException;
+
+  /** Whether {@code path} is a regular file (following links that stay inside the repository). */
+  boolean isFile(String path) throws IOException;
+
+  byte[] readBytes(String path) throws IOException;
+
+  /** The file's text, decoded in its own encoding, line endings kept. */
+  String read(String path) throws IOException;
+
+  /**
+   * Writes text, creating parent folders. An existing file keeps its encoding and byte-order mark;
+   * a new file is UTF-8. Writing the same content again does not touch the file.
+   */
+  void write(String path, String content) throws IOException;
+
+  void writeBytes(String path, byte[] content) throws IOException;
+
+  /** Deletes a file; returns false when it did not exist. */
+  boolean delete(String path) throws IOException;
+
+  /** The entries directly inside {@code directory} ({@code ""} for the root), sorted, as paths. */
+  List<String> list(String directory) throws IOException;
+
+  /**
+   * Every regular file whose repository-relative path matches the glob (the syntax of {@link
+   * java.nio.file.FileSystem#getPathMatcher}, e.g. {@code **}{@code /pom.xml} or
+   * {@code .github/workflows/*.yml}), sorted. A pattern without a {@code /} matches file names in any
+   * folder. {@code .git} and links leading outside the repository are never listed.
+   */
+  List<String> glob(String pattern) throws IOException;
+
+  /** The line separator a text file mostly uses ({@code "\n"} for new or mixed files). */
+  default String lineSeparator(String path) throws IOException {
+    if (!isFile(path)) {
+      return "\n";
+    }
+    String text = read(path);
+    int crlf = 0;
+    int lf = 0;
+    for (int i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
+      if (i > 0 && text.charAt(i - 1) == '\r') {
+        crlf++;
+      } else {
+        lf++;
+      }
+    }
+    return crlf > lf ? "\r\n" : "\n";
+  }
+}
