@@ -1,0 +1,95 @@
+package dev.flotilla.controller.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.flotilla.FlotillaException;
+import java.nio.file.Path;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+
+/**
+ * The store's connection: an external PostgreSQL given by URL, or the embedded one under the data
+ * directory. The schema is brought up to date with Flyway on open.
+ */
+public final class Database implements AutoCloseable {
+
+  private final HikariDataSource dataSource;
+  private final EmbeddedPostgresServer embedded;
+  private final String description;
+
+  private Database(HikariDataSource dataSource, EmbeddedPostgresServer embedded, String description) {
+    this.dataSource = dataSource;
+    this.embedded = embedded;
+    this.description = description;
+  }
+
+  /**
+   * Opens the store.
+   *
+   * @param url a JDBC URL, or null/blank for the embedded PostgreSQL under {@code dataDir}
+   */
+  public static Database open(String url, String user, String password, Path dataDir, int poolSize) {
+    EmbeddedPostgresServer embedded = null;
+    String jdbcUrl = url;
+    String description;
+    if (url == null || url.isBlank()) {
+      embedded = EmbeddedPostgresServer.start(dataDir);
+      jdbcUrl = embedded.jdbcUrl();
+      user = "postgres";
+      password = "";
+      description = "embedded PostgreSQL (data in " + dataDir.resolve("postgres") + ")";
+    } else {
+      description = "PostgreSQL at " + redact(url);
+    }
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(jdbcUrl);
+    config.setUsername(user);
+    config.setPassword(password);
+    config.setMaximumPoolSize(poolSize);
+    config.setPoolName("flotilla");
+    config.setAutoCommit(true);
+    config.setInitializationFailTimeout(30_000);
+    HikariDataSource dataSource;
+    try {
+      dataSource = new HikariDataSource(config);
+      Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+    } catch (RuntimeException e) {
+      if (embedded != null) {
+        embedded.close();
+      }
+      throw new FlotillaException(
+          "could not open the store (" + description + "): " + rootMessage(e) + "; check --db-url and the credentials",
+          e);
+    }
+    return new Database(dataSource, embedded, description);
+  }
+
+  public DataSource dataSource() {
+    return dataSource;
+  }
+
+  public String description() {
+    return description;
+  }
+
+  @Override
+  public void close() {
+    dataSource.close();
+    if (embedded != null) {
+      embedded.close();
+    }
+  }
+
+  /** A JDBC URL without a password that may be embedded in it. */
+  static String redact(String url) {
+    return url.replaceAll("(?i)(password=)[^&;]*", "$1<redacted>").replaceAll("//[^/@]*@", "//<redacted>@");
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return String.valueOf(t.getMessage());
+  }
+}
