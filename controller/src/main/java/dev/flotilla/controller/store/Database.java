@@ -29,11 +29,20 @@ public final class Database implements AutoCloseable {
    * @param url a JDBC URL, or null/blank for the embedded PostgreSQL under {@code dataDir}
    */
   public static Database open(String url, String user, String password, Path dataDir, int poolSize) {
+    return open(url, user, password, dataDir, poolSize, true);
+  }
+
+  /**
+   * As {@link #open(String, String, String, Path, int)}; {@code ownEmbedded} says whether closing
+   * stops an embedded PostgreSQL that another process started (false for read-only commands).
+   */
+  public static Database open(
+      String url, String user, String password, Path dataDir, int poolSize, boolean ownEmbedded) {
     EmbeddedPostgresServer embedded = null;
     String jdbcUrl = url;
     String description;
     if (url == null || url.isBlank()) {
-      embedded = EmbeddedPostgresServer.start(dataDir);
+      embedded = EmbeddedPostgresServer.startOrAttach(dataDir, ownEmbedded);
       jdbcUrl = embedded.jdbcUrl();
       user = "postgres";
       password = "";

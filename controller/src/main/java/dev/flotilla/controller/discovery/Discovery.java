@@ -1,0 +1,94 @@
+package dev.flotilla.controller.discovery;
+
+import dev.flotilla.controller.config.ConfigException;
+import dev.flotilla.controller.config.OptIn;
+import dev.flotilla.controller.config.OptInParser;
+import dev.flotilla.controller.forge.Forge;
+import dev.flotilla.controller.forge.RepositoryRef;
+import dev.flotilla.controller.model.OptInStatus;
+import dev.flotilla.controller.store.RepositoryStore;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Lists the forge's repositories, reads each one's {@code .flotilla.yaml} and records the verdict.
+ * A broken file marks that repository {@code INVALID_CONFIG} with the parser's message; it never
+ * stops the scan.
+ */
+public final class Discovery {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Discovery.class);
+  static final String OPT_IN_FILE = ".flotilla.yaml";
+  private static final int BATCH = 100;
+
+  /** What one scan found. */
+  public record Scan(int repositories, int optedIn, int notOptedIn, int invalid) {}
+
+  private final Forge forge;
+  private final RepositoryStore repositories;
+  private final Clock clock;
+
+  public Discovery(Forge forge, RepositoryStore repositories, Clock clock) {
+    this.forge = forge;
+    this.repositories = repositories;
+    this.clock = clock;
+  }
+
+  public Scan scan() {
+    List<RepositoryRef> refs = forge.listRepositories();
+    List<Long> seen = new ArrayList<>();
+    int optedIn = 0;
+    int notOptedIn = 0;
+    int invalid = 0;
+    for (int from = 0; from < refs.size(); from += BATCH) {
+      List<RepositoryRef> batch = refs.subList(from, Math.min(refs.size(), from + BATCH));
+      Map<RepositoryRef, String> files = forge.readOptInFiles(batch);
+      for (RepositoryRef ref : batch) {
+        OptInStatus status = record(ref, files.get(ref), seen);
+        switch (status) {
+          case OPTED_IN -> optedIn++;
+          case NOT_OPTED_IN -> notOptedIn++;
+          case INVALID_CONFIG -> invalid++;
+        }
+      }
+    }
+    repositories.markAbsentExcept(seen, clock.instant());
+    Scan scan = new Scan(refs.size(), optedIn, notOptedIn, invalid);
+    LOG.info(
+        "discovery on {}: {} repositories, {} opted in, {} not opted in, {} with an invalid {}",
+        forge.name(), scan.repositories(), optedIn, notOptedIn, invalid, OPT_IN_FILE);
+    return scan;
+  }
+
+  private OptInStatus record(RepositoryRef ref, String text, List<Long> seen) {
+    MDC.put("repo", ref.fullName());
+    try {
+      OptInStatus status;
+      OptIn optIn = null;
+      String error = null;
+      if (text == null) {
+        status = OptInStatus.NOT_OPTED_IN;
+      } else {
+        try {
+          optIn = OptInParser.parse(text, OPT_IN_FILE);
+          status = optIn.enabled() ? OptInStatus.OPTED_IN : OptInStatus.NOT_OPTED_IN;
+        } catch (ConfigException e) {
+          status = OptInStatus.INVALID_CONFIG;
+          error = e.getMessage();
+          LOG.warn("{}: {}", ref.fullName(), error);
+        }
+      }
+      // Only a bounded prefix of the file is kept for display: the store is no place for 10 MB.
+      String kept = text == null ? null : (text.length() > 65_536 ? text.substring(0, 65_536) : text).replace('\0', '\uFFFD');
+      seen.add(repositories.upsert(ref, status, optIn, kept, error, clock.instant()));
+      return status;
+    } finally {
+      MDC.remove("repo");
+    }
+  }
+}

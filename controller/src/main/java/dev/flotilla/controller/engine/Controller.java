@@ -1,0 +1,191 @@
+package dev.flotilla.controller.engine;
+
+import dev.flotilla.controller.config.CampaignSpec;
+import dev.flotilla.controller.discovery.Discovery;
+import dev.flotilla.controller.exec.Executor;
+import dev.flotilla.controller.model.Campaign;
+import dev.flotilla.controller.model.CampaignStatus;
+import dev.flotilla.controller.model.Changeset;
+import dev.flotilla.controller.model.ChangesetState;
+import dev.flotilla.controller.store.ChangesetStore.Changes;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine, assembled: discovery, planning, dispatching, result recording and pull request
+ * reconciliation over one store, one forge and one executor. {@link #tick()} does one round of
+ * everything and is what the schedules call; every step is safe to repeat.
+ */
+public final class Controller implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Controller.class);
+  private static final int RECONCILE_BATCH = 500;
+
+  private final Fleet fleet;
+  private final Executor executor;
+  private final Discovery discovery;
+  private final Dispatcher dispatcher;
+  private final CampaignReconciler campaigns;
+  private final ChangesetReconciler changesets;
+  private final List<Consumer<String>> changeListeners = new CopyOnWriteArrayList<>();
+  private final EngineObserver observer;
+
+  public Controller(Fleet fleet, Executor executor, EngineObserver observer) {
+    this.fleet = fleet;
+    this.executor = executor;
+    this.observer = observer;
+    this.discovery = new Discovery(fleet.forge(), fleet.repositories(), fleet.clock());
+    this.dispatcher = new Dispatcher(fleet, executor);
+    this.campaigns = new CampaignReconciler(fleet);
+    this.changesets = new ChangesetReconciler(fleet, e -> {
+      observer.pullRequest(e);
+      changed("pull-request");
+    });
+  }
+
+  public Fleet fleet() {
+    return fleet;
+  }
+
+  public Dispatcher dispatcher() {
+    return dispatcher;
+  }
+
+  public ChangesetReconciler changesetReconciler() {
+    return changesets;
+  }
+
+  /** Starts receiving results and picks up runs that were in flight before a restart. */
+  public void start() {
+    executor.start(new ResultRecorder(fleet, outcome -> {
+      observer.runFinished(outcome);
+      changed(outcome.campaign());
+    }));
+    dispatcher.resubmitRunning();
+  }
+
+  /** Tells live views that something in a campaign (or the fleet) changed. */
+  public void onChange(Consumer<String> listener) {
+    changeListeners.add(listener);
+  }
+
+  private void changed(String what) {
+    for (Consumer<String> listener : changeListeners) {
+      listener.accept(what);
+    }
+  }
+
+  public Discovery.Scan discover() {
+    Discovery.Scan scan = discovery.scan();
+    campaigns.reconcileAll();
+    changed("discovery");
+    return scan;
+  }
+
+  /** One round: plan and advance campaigns, start runs, follow pull requests. */
+  public synchronized void tick() {
+    campaigns.reconcileAll();
+    int started = dispatcher.dispatch();
+    if (started > 0) {
+      observer.runsStarted(started);
+      changed("dispatch");
+    }
+    int followed = changesets.reconcileDue(RECONCILE_BATCH);
+    if (followed > 0) {
+      changed("reconcile");
+    }
+  }
+
+  /**
+   * A scheduled campaign's tick: besides planning, changesets that merged or had nothing to change
+   * are run again, so a reverted change or a newly drifted repository is migrated again.
+   */
+  public void reconverge(String campaignName) {
+    Instant now = fleet.clock().instant();
+    fleet.campaigns().byName(campaignName).filter(Campaign::isActive).ifPresent(campaign -> {
+      for (Changeset c : fleet.changesets().forCampaign(campaignName)) {
+        fleet.changesets().transition(
+            c.id(), EnumSet.of(ChangesetState.MERGED, ChangesetState.NO_CHANGE), ChangesetState.PENDING,
+            Changes.none(), "schedule", "scheduled re-run to keep the fleet converged", now);
+      }
+      campaigns.reconcile(campaign);
+    });
+    changed(campaignName);
+  }
+
+  /** Creates or updates a campaign; returns true when it is new. */
+  public boolean applyCampaign(CampaignSpec spec, String source, String actor) {
+    Instant now = fleet.clock().instant();
+    boolean created = fleet.campaigns().apply(spec, source, now);
+    fleet.campaigns().audit(actor, created ? "create campaign" : "update campaign", spec.name(), null, now);
+    fleet.campaigns().byName(spec.name()).filter(Campaign::isActive).ifPresent(campaigns::reconcile);
+    changed(spec.name());
+    return created;
+  }
+
+  public boolean pause(String campaign, String actor) {
+    return setStatus(campaign, CampaignStatus.PAUSED, "paused by " + actor, actor, CampaignStatus.ACTIVE);
+  }
+
+  public boolean resume(String campaign, String actor) {
+    return setStatus(campaign, CampaignStatus.ACTIVE, null, actor, CampaignStatus.PAUSED, CampaignStatus.HALTED);
+  }
+
+  /** Stops new runs; with {@code closePullRequests}, also closes the open ones with a comment. */
+  public boolean cancel(String campaign, boolean closePullRequests, String actor) {
+    boolean moved = setStatus(campaign, CampaignStatus.CANCELLED, "cancelled by " + actor, actor,
+        CampaignStatus.ACTIVE, CampaignStatus.PAUSED, CampaignStatus.HALTED, CampaignStatus.COMPLETED);
+    Instant now = fleet.clock().instant();
+    for (Changeset c : fleet.changesets().forCampaign(campaign)) {
+      if (c.state() == ChangesetState.PENDING) {
+        fleet.changesets().transition(c.id(), EnumSet.of(ChangesetState.PENDING), ChangesetState.SKIPPED, Changes.none(), actor, "campaign cancelled", now);
+      } else if (closePullRequests && c.prNumber() != null && c.state().hasOpenPullRequest()) {
+        var repo = fleet.repositories().byId(c.repositoryId()).orElseThrow();
+        fleet.forge().closePullRequest(repo.ref(), c.prNumber(), "The campaign `" + campaign + "` was cancelled by " + actor + "; closing this pull request.");
+        fleet.changesets().transition(c.id(), EnumSet.of(c.state()), ChangesetState.CLOSED, Changes.none(), actor, "campaign cancelled; pull request closed", now);
+      }
+    }
+    changed(campaign);
+    return moved;
+  }
+
+  /** Sends a failed (or CI-failed) changeset back to run again. */
+  public boolean retry(long changesetId, String actor) {
+    boolean moved = fleet.changesets().transition(
+        changesetId, EnumSet.of(ChangesetState.FAILED, ChangesetState.CI_FAILED, ChangesetState.CONFLICT),
+        ChangesetState.PENDING, Changes.of("next_check_at", null), actor, "retry requested by " + actor, fleet.clock().instant());
+    changed("retry");
+    return moved;
+  }
+
+  public int retryAllFailed(String campaign, String actor) {
+    int n = 0;
+    for (Changeset c : fleet.changesets().forCampaign(campaign)) {
+      if ((c.state() == ChangesetState.FAILED || c.state() == ChangesetState.CI_FAILED) && retry(c.id(), actor)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  private boolean setStatus(String campaign, CampaignStatus to, String reason, String actor, CampaignStatus... from) {
+    Instant now = fleet.clock().instant();
+    boolean moved = fleet.campaigns().setStatus(campaign, to, reason, now, from);
+    if (moved) {
+      fleet.campaigns().audit(actor, to.name().toLowerCase(java.util.Locale.ROOT), campaign, reason, now);
+      LOG.info("campaign {} is now {} ({})", campaign, to, actor);
+      changed(campaign);
+    }
+    return moved;
+  }
+
+  @Override
+  public void close() {
+    executor.close();
+  }
+}

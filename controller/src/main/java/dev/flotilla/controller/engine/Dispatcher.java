@@ -1,0 +1,99 @@
+package dev.flotilla.controller.engine;
+
+import dev.flotilla.controller.exec.Executor;
+import dev.flotilla.controller.model.Campaign;
+import dev.flotilla.controller.model.Changeset;
+import dev.flotilla.controller.model.ChangesetState;
+import dev.flotilla.controller.model.Repository;
+import dev.flotilla.runner.RunRequest;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Claims pending changesets and hands them to the executor, honouring each campaign's wave and
+ * {@code concurrentRuns}, its open pull request limit, and the global cap. Claiming uses {@code FOR
+ * UPDATE SKIP LOCKED}, so several controller replicas never claim the same changeset.
+ */
+public final class Dispatcher {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+  static final Set<ChangesetState> HOLDING_A_PR_SLOT =
+      EnumSet.of(
+          ChangesetState.RUNNING, ChangesetState.PUSHED, ChangesetState.PR_OPEN, ChangesetState.CI_PENDING,
+          ChangesetState.CI_FAILED, ChangesetState.MERGEABLE, ChangesetState.CONFLICT, ChangesetState.MODIFIED);
+
+  private final Fleet fleet;
+  private final Executor executor;
+
+  public Dispatcher(Fleet fleet, Executor executor) {
+    this.fleet = fleet;
+    this.executor = executor;
+  }
+
+  /** Starts as many runs as the limits allow; returns how many. */
+  public int dispatch() {
+    int free = fleet.settings().globalConcurrentRuns() - executor.inFlight();
+    int started = 0;
+    for (Campaign campaign : fleet.campaigns().active()) {
+      if (free <= 0) {
+        break;
+      }
+      int allowed = Math.min(free, allowedFor(campaign));
+      List<Changeset> claimed =
+          fleet.changesets().claimPending(campaign.name(), campaign.currentWave(), allowed, "dispatcher", fleet.clock().instant());
+      for (Changeset changeset : claimed) {
+        submit(campaign, changeset);
+      }
+      free -= claimed.size();
+      started += claimed.size();
+    }
+    return started;
+  }
+
+  /**
+   * Hands every changeset the store says is running to the executor again, after a restart. Run ids
+   * are stable per attempt, so a run that is still going (a Kubernetes Job) is adopted, not doubled.
+   */
+  public int resubmitRunning() {
+    List<Changeset> running = fleet.changesets().inStates(EnumSet.of(ChangesetState.RUNNING));
+    for (Changeset changeset : running) {
+      fleet.campaigns().byName(changeset.campaign()).ifPresent(c -> submit(c, changeset));
+    }
+    if (!running.isEmpty()) {
+      LOG.info("resubmitted {} runs that were in flight when the controller stopped", running.size());
+    }
+    return running.size();
+  }
+
+  private int allowedFor(Campaign campaign) {
+    var limits = campaign.spec().limits();
+    long running = fleet.changesets().countInStates(campaign.name(), EnumSet.of(ChangesetState.RUNNING));
+    long holding = fleet.changesets().countInStates(campaign.name(), HOLDING_A_PR_SLOT);
+    long byRuns = limits.concurrentRuns() - running;
+    long byOpenPrs = limits.openPullRequests() - holding;
+    return (int) Math.max(0, Math.min(byRuns, byOpenPrs));
+  }
+
+  private void submit(Campaign campaign, Changeset changeset) {
+    Repository repo = fleet.repositories().byId(changeset.repositoryId()).orElseThrow();
+    executor.submit(changeset.runId(), requestFor(campaign, changeset, repo));
+  }
+
+  /** The run request for one changeset's current attempt. */
+  public RunRequest requestFor(Campaign campaign, Changeset changeset, Repository repo) {
+    return new RunRequest(
+        campaign.name(),
+        repo.fullName(),
+        campaign.spec().migration(),
+        campaign.spec().parameters(),
+        repo.ref().cloneUrl(),
+        repo.ref().defaultBranch(),
+        RunRequest.branchFor(campaign.name()),
+        fleet.settings().author(),
+        fleet.forge().runCredential(repo.ref()),
+        changeset.lastPushedSha());
+  }
+}

@@ -1,0 +1,133 @@
+package dev.flotilla.controller.engine;
+
+import dev.flotilla.controller.exec.RunListener;
+import dev.flotilla.controller.model.Changeset;
+import dev.flotilla.controller.model.ChangesetState;
+import dev.flotilla.controller.store.ChangesetStore.Changes;
+import dev.flotilla.controller.store.StoreJson;
+import dev.flotilla.runner.RunResult;
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Records a run's result on its changeset. Only the run the changeset is waiting for counts: a
+ * result for an older attempt, or a second delivery of the same one, changes nothing.
+ */
+public final class ResultRecorder implements RunListener {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ResultRecorder.class);
+  private static final Set<ChangesetState> RUNNING = EnumSet.of(ChangesetState.RUNNING);
+
+  private final Fleet fleet;
+  private final Consumer<RunOutcome> observer;
+
+  /** What a recorded run did, for metrics and live views. */
+  public record RunOutcome(String campaign, RunResult.Status status, java.time.Duration duration) {}
+
+  public ResultRecorder(Fleet fleet, Consumer<RunOutcome> observer) {
+    this.fleet = fleet;
+    this.observer = observer;
+  }
+
+  @Override
+  public void onResult(String runId, RunResult result) {
+    MDC.put("run", runId);
+    try {
+      Optional<Changeset> found = fleet.changesets().byRunId(runId);
+      if (found.isEmpty() || found.get().state() != ChangesetState.RUNNING) {
+        LOG.debug("result for run {} ignored: its changeset no longer waits for it", runId);
+        return;
+      }
+      Changeset changeset = found.get();
+      MDC.put("campaign", changeset.campaign());
+      boolean recorded = record(changeset, result);
+      if (recorded) {
+        LOG.info("run {} finished: {}", runId, describe(result));
+        observer.accept(new RunOutcome(changeset.campaign(), result.status(), runDuration(changeset)));
+      }
+    } finally {
+      MDC.remove("run");
+      MDC.remove("campaign");
+    }
+  }
+
+  private boolean record(Changeset changeset, RunResult result) {
+    var now = fleet.clock().instant();
+    Changes changes = Changes.of("last_result", StoreJson.write(result));
+    return switch (result.status()) {
+      case NO_CHANGE, NOT_APPLICABLE -> {
+        ChangesetState to = result.status() == RunResult.Status.NO_CHANGE ? ChangesetState.NO_CHANGE : ChangesetState.NOT_APPLICABLE;
+        String reason = result.summary() == null || result.summary().isBlank() ? "nothing to change" : result.summary();
+        if (changeset.prNumber() != null) {
+          reason = closeObsoletePullRequest(changeset, reason);
+        }
+        yield fleet.changesets().transition(changeset.id(), RUNNING, to, changes.set("last_error", null), "runner", reason, now);
+      }
+      case PUSHED -> {
+        // A re-run on a new base updates the branch of the pull request that is already open.
+        ChangesetState to = changeset.prNumber() != null ? ChangesetState.PR_OPEN : ChangesetState.PUSHED;
+        yield fleet.changesets().transition(
+            changeset.id(),
+            RUNNING,
+            to,
+            changes
+                .set("last_pushed_sha", result.headSha())
+                .set("files_changed", result.filesChanged())
+                .set("insertions", result.insertions())
+                .set("deletions", result.deletions())
+                .set("last_error", null)
+                .set("ci_state", null)
+                .set("next_check_at", null),
+            "runner",
+            "pushed " + shortSha(result.headSha()) + ": " + result.summary(),
+            now);
+      }
+      case MODIFIED -> fleet.changesets().transition(
+          changeset.id(), RUNNING, ChangesetState.MODIFIED, changes, "runner", result.reason(), now);
+      case FAILED -> fleet.changesets().transition(
+          changeset.id(),
+          RUNNING,
+          ChangesetState.FAILED,
+          changes.set("last_error", result.phase() + ": " + result.reason()),
+          "runner",
+          "failed in " + result.phase() + ": " + result.reason(),
+          now);
+    };
+  }
+
+  private String closeObsoletePullRequest(Changeset changeset, String reason) {
+    var repo = fleet.repositories().byId(changeset.repositoryId()).orElseThrow();
+    try {
+      fleet.forge().closePullRequest(
+          repo.ref(), changeset.prNumber(), "Flotilla closes this pull request: " + reason + ". Nothing is left to change.");
+      return reason + "; closed pull request #" + changeset.prNumber();
+    } catch (RuntimeException e) {
+      LOG.warn("could not close obsolete pull request #{} on {}: {}", changeset.prNumber(), repo.fullName(), e.getMessage());
+      return reason + "; pull request #" + changeset.prNumber() + " could not be closed (" + e.getMessage() + "): close it by hand";
+    }
+  }
+
+  private java.time.Duration runDuration(Changeset changeset) {
+    return changeset.stateSince() == null
+        ? java.time.Duration.ZERO
+        : java.time.Duration.between(changeset.stateSince(), fleet.clock().instant());
+  }
+
+  static String shortSha(String sha) {
+    return sha == null ? "?" : sha.substring(0, Math.min(7, sha.length()));
+  }
+
+  private static String describe(RunResult result) {
+    return switch (result.status()) {
+      case PUSHED -> "pushed " + shortSha(result.headSha()) + " (" + result.filesChanged() + " files, +" + result.insertions() + " -" + result.deletions() + ")";
+      case FAILED -> "failed in " + result.phase() + ": " + result.reason();
+      case MODIFIED -> "left alone: " + result.reason();
+      default -> result.status() + (result.summary() == null ? "" : ": " + result.summary());
+    };
+  }
+}
