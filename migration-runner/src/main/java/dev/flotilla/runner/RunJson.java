@@ -96,15 +96,22 @@ public final class RunJson {
 
   /** One line of JSON, at most {@value #MAX_RESULT_BYTES} bytes in UTF-8: long texts are cut to fit. */
   public static String writeResult(RunResult result) {
-    RunResult fitting = result;
-    byte[] bytes = serialize(fitting);
-    while (bytes.length > MAX_RESULT_BYTES
-        && (length(fitting.summary()) > 1 || length(fitting.reason()) > 1)) {
-      // Each character costs at least one byte, so cutting this many always makes progress.
-      fitting = shorten(fitting, bytes.length - MAX_RESULT_BYTES + 1);
-      bytes = serialize(fitting);
+    byte[] bytes = serialize(result);
+    if (bytes.length <= MAX_RESULT_BYTES) {
+      return new String(bytes, StandardCharsets.UTF_8);
     }
-    return new String(bytes, StandardCharsets.UTF_8);
+    // Escapes and multi-byte characters make bytes per character vary: search the longest cut that fits.
+    int fits = 0;
+    int tooLong = Math.max(length(result.summary()), length(result.reason()));
+    while (tooLong - fits > 1) {
+      int middle = (fits + tooLong) >>> 1;
+      if (serialize(shorten(result, middle)).length <= MAX_RESULT_BYTES) {
+        fits = middle;
+      } else {
+        tooLong = middle;
+      }
+    }
+    return new String(serialize(shorten(result, fits)), StandardCharsets.UTF_8);
   }
 
   public static RunResult readResult(String json) {
@@ -124,31 +131,27 @@ public final class RunJson {
   }
 
   private static RunResult shorten(RunResult result, int characters) {
-    String summary = result.summary();
-    String reason = result.reason();
-    if (length(reason) >= length(summary)) {
-      reason = cut(reason, characters);
-    } else {
-      summary = cut(summary, characters);
-    }
     return new RunResult(
         result.status(),
         result.headSha(),
         result.filesChanged(),
         result.insertions(),
         result.deletions(),
-        summary,
+        cut(result.summary(), characters),
         result.phase(),
-        reason);
+        cut(result.reason(), characters));
   }
 
   private static int length(String text) {
     return text == null ? 0 : text.length();
   }
 
-  /** Drops {@code characters} plus the ellipsis' three bytes, never splitting a surrogate pair. */
+  /** At most {@code characters} characters, the last one an ellipsis, never splitting a surrogate pair. */
   private static String cut(String text, int characters) {
-    int keep = Math.max(0, text.length() - characters - 3);
+    if (text == null || text.length() <= characters) {
+      return text;
+    }
+    int keep = Math.max(0, characters - 1);
     if (keep > 0 && Character.isHighSurrogate(text.charAt(keep - 1))) {
       keep--;
     }

@@ -483,6 +483,11 @@ public final class Runner {
           || lower.contains("not found")
           || lower.contains("does not exist")) {
         hint = "repository not found; check the clone URL and that the token can read " + request.repository();
+      } else if (lower.contains("connection")
+          || lower.contains("unknownhost")
+          || lower.contains("timed out")
+          || lower.contains("cannot open git-")) {
+        hint = "cannot reach the git server; check the clone URL and that this network may reach it";
       }
       return action + " failed: " + (hint == null ? details : hint + " (" + details + ")");
     }

@@ -51,7 +51,10 @@ public final class RunnerCli implements Callable<Integer> {
     CommandLine cli = new CommandLine(new RunnerCli());
     cli.addSubcommand(new RunCommand(runner));
     IExitCodeExceptionMapper exitCodes =
-        e -> e instanceof BadRequestException ? EXIT_BAD_REQUEST : EXIT_FAILED;
+        e ->
+            e instanceof BadRequestException || e instanceof CommandLine.ParameterException
+                ? EXIT_BAD_REQUEST
+                : EXIT_FAILED;
     cli.setExitCodeExceptionMapper(exitCodes);
     cli.setExecutionExceptionHandler(
         (e, command, parsed) -> {
