@@ -15,7 +15,7 @@ final class TestMigrations {
   private TestMigrations() {}
 
   static Migrations all() {
-    return Migrations.of(List.of(new ReplaceText(), new Tidy(), new Explode(), new ClaimChange()));
+    return Migrations.of(List.of(new ReplaceText(), new Tidy(), new Stamp(), new Explode(), new ClaimChange()));
   }
 
   /** Replaces {@code from} with {@code to} in {@code file}; not applicable when the file is absent. */
@@ -82,6 +82,31 @@ final class TestMigrations {
       workspace.write("NOTICE", "Copyright Acme\nAll rights reserved\n");
       workspace.delete("obsolete.txt");
       return Outcome.changed("added NOTICE, removed obsolete.txt");
+    }
+  }
+
+  /** Writes the repository's owner/name to OWNER and a binary logo.png. */
+  static final class Stamp implements Migration {
+    @Override
+    public String id() {
+      return "stamp";
+    }
+
+    @Override
+    public String title() {
+      return "Stamp";
+    }
+
+    @Override
+    public String description() {
+      return "Writes OWNER and logo.png.";
+    }
+
+    @Override
+    public Outcome apply(Workspace workspace, Parameters parameters) throws IOException {
+      workspace.write("OWNER", workspace.repositoryOwner() + "/" + workspace.repositoryName() + "\n");
+      workspace.writeBytes("logo.png", new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 1, 2, 0});
+      return Outcome.changed("stamped");
     }
   }
 
