@@ -5,8 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.flotilla.runner.RunRequest.Credential;
 import dev.flotilla.runner.RunResult.Phase;
 import dev.flotilla.runner.RunResult.Status;
+import dev.flotilla.migration.Migration;
+import dev.flotilla.migration.Migrations;
+import dev.flotilla.migration.Outcome;
+import dev.flotilla.migration.Parameters;
+import dev.flotilla.migration.Workspace;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.revwalk.RevCommit;
@@ -182,6 +189,27 @@ class RunnerIT {
         .startsWith("push of flotilla/bump to " + remote.url() + " was rejected")
         .contains("non-fast forward");
     assertThat(remote.head(BRANCH).name()).isEqualTo(first);
+  }
+
+  @Test
+  void leavesTheBranchAloneWhenSomeoneCreatesItWhileTheRunIsUnderway() throws Exception {
+    Migration racing =
+        new TestMigrations.ReplaceText() {
+          @Override
+          public Outcome apply(Workspace workspace, Parameters parameters) throws IOException {
+            remote.branch(BRANCH, "main");
+            return super.apply(workspace, parameters);
+          }
+        };
+    Runner racingRunner = new Runner(Migrations.of(List.of(racing)), CredentialResolver.withEnvironment(Map.of()));
+
+    RunResult result = racingRunner.run(replace("v1", "v2"), workDir());
+
+    assertThat(result.status()).isEqualTo(Status.MODIFIED);
+    assertThat(result.headSha()).isEqualTo(remote.head("main").name());
+    assertThat(result.reason())
+        .startsWith("someone pushed to flotilla/bump while Flotilla was running (expected no branch, found ");
+    assertThat(remote.head(BRANCH)).isEqualTo(remote.head("main"));
   }
 
   @Test

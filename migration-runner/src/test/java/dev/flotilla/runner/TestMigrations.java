@@ -19,7 +19,7 @@ final class TestMigrations {
   }
 
   /** Replaces {@code from} with {@code to} in {@code file}; not applicable when the file is absent. */
-  static final class ReplaceText implements Migration {
+  static class ReplaceText implements Migration {
     @Override
     public String id() {
       return "replace-text";
