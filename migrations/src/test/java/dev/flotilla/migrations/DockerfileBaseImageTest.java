@@ -6,6 +6,7 @@ import static dev.flotilla.migration.testkit.RewriteTest.params;
 import static dev.flotilla.migration.testkit.RewriteTest.rewrite;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.flotilla.migration.Migrations;
 import dev.flotilla.migration.Outcome;
 import dev.flotilla.migration.Validation;
 import org.junit.jupiter.api.Test;
@@ -221,5 +222,15 @@ class DockerfileBaseImageTest {
     assertThat(params("image", "Eclipse-Temurin", "tag", "1").check(migration).describe())
         .contains("is not an image name");
     assertThat(params("image", "ghcr.io:443/acme/base", "tag", "1.0").check(migration).isValid()).isTrue();
+  }
+
+  @Test
+  void isFoundByServiceLoaderAndDocumentsEveryParameter() {
+    assertThat(Migrations.load().get(migration.id())).isInstanceOf(DockerfileBaseImage.class);
+    assertThat(migration.title()).doesNotContain("${").doesNotContain("$1");
+    assertThat(migration.description()).isNotBlank();
+    assertThat(migration.parameters())
+        .allSatisfy(p -> assertThat(p.description()).isNotBlank())
+        .allSatisfy(p -> assertThat(p.example()).isNotBlank());
   }
 }

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.flotilla.FlotillaException;
+import dev.flotilla.migration.Migrations;
 import dev.flotilla.migration.Outcome;
 import dev.flotilla.migration.Validation;
 import org.junit.jupiter.api.Test;
@@ -153,5 +154,15 @@ class EnsureFileTest {
     assertThat(params("path", ".git/config", "template", "x").check(migration).describe()).contains(".git");
     assertThat(params("path", "a//b", "template", "x").check(migration).isValid()).isFalse();
     assertThat(params("path", "a/b.txt", "template", "$${x}").check(migration).isValid()).isTrue();
+  }
+
+  @Test
+  void isFoundByServiceLoaderAndDocumentsEveryParameter() {
+    assertThat(Migrations.load().get(migration.id())).isInstanceOf(EnsureFile.class);
+    assertThat(migration.title()).doesNotContain("${").doesNotContain("$1");
+    assertThat(migration.description()).isNotBlank();
+    assertThat(migration.parameters())
+        .allSatisfy(p -> assertThat(p.description()).isNotBlank())
+        .allSatisfy(p -> assertThat(p.example()).isNotBlank());
   }
 }

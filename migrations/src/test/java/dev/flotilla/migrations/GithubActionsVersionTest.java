@@ -6,6 +6,7 @@ import static dev.flotilla.migration.testkit.RewriteTest.params;
 import static dev.flotilla.migration.testkit.RewriteTest.rewrite;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.flotilla.migration.Migrations;
 import dev.flotilla.migration.Outcome;
 import dev.flotilla.migration.Validation;
 import org.junit.jupiter.api.Test;
@@ -276,9 +277,10 @@ class GithubActionsVersionTest {
   }
 
   @Test
-  void describesItselfWithoutParameters() {
-    assertThat(migration.id()).isEqualTo("github-actions-version");
-    assertThat(migration.title()).doesNotContain("${");
+  void isFoundByServiceLoaderAndDocumentsEveryParameter() {
+    assertThat(Migrations.load().get(migration.id())).isInstanceOf(GithubActionsVersion.class);
+    assertThat(migration.title()).doesNotContain("${").doesNotContain("$1");
+    assertThat(migration.description()).isNotBlank();
     assertThat(migration.parameters())
         .allSatisfy(p -> assertThat(p.description()).isNotBlank())
         .allSatisfy(p -> assertThat(p.example()).isNotBlank());

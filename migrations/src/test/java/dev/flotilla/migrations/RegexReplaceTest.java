@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.flotilla.FlotillaException;
+import dev.flotilla.migration.Migrations;
 import dev.flotilla.migration.Outcome;
 import dev.flotilla.migration.Validation;
 import dev.flotilla.migration.testkit.SourceSpec;
@@ -205,5 +206,15 @@ class RegexReplaceTest {
                     file("slow.txt", "a".repeat(40) + "d\n")))
         .isInstanceOf(FlotillaException.class)
         .hasMessageContaining("slow.txt");
+  }
+
+  @Test
+  void isFoundByServiceLoaderAndDocumentsEveryParameter() {
+    assertThat(Migrations.load().get(migration.id())).isInstanceOf(RegexReplace.class);
+    assertThat(migration.title()).doesNotContain("${").doesNotContain("$1");
+    assertThat(migration.description()).isNotBlank();
+    assertThat(migration.parameters())
+        .allSatisfy(p -> assertThat(p.description()).isNotBlank())
+        .allSatisfy(p -> assertThat(p.example()).isNotBlank());
   }
 }
