@@ -271,6 +271,20 @@ class RunnerIT {
   }
 
   @Test
+  void neverPushesToTheDefaultBranch() throws Exception {
+    ObjectId main = remote.head("main");
+    RunRequest onMain =
+        new RunRequest(
+            "bump", "acme/demo", "tidy", Map.of(), remote.url(), "main", "main", author(), Credential.NONE, null);
+
+    RunResult result = runner.run(onMain, workDir());
+
+    assertThat(result.phase()).isEqualTo(Phase.VALIDATE);
+    assertThat(result.reason()).startsWith("branch 'main' is the default branch");
+    assertThat(remote.head("main")).isEqualTo(main);
+  }
+
+  @Test
   void namesTheKnownMigrationsForAnUnknownOne() {
     RunResult result = run(request("no-such-migration", Map.of()), null);
 
