@@ -517,7 +517,7 @@ public final class Runner {
 
   /** A step's failure, carrying the phase it happened in; its message is the result's reason. */
   private static final class StepFailure extends FlotillaException {
-    private final transient Phase phase;
+    private final Phase phase;
 
     StepFailure(Phase phase, String message) {
       super(message);
