@@ -150,6 +150,17 @@ public final class Runner {
         throw new StepFailure(
             phase, "repository '" + request.repository() + "' is not of the form owner/name");
       }
+      // The push force-updates the branch: it must never be the one everybody builds on.
+      if (request.branch().equals(request.defaultBranch())) {
+        throw new StepFailure(
+            phase,
+            "branch '" + request.branch() + "' is the default branch; Flotilla pushes only its own branch such as "
+                + RunRequest.branchFor(request.campaign()));
+      }
+      if (request.lastPushedSha() != null && !ObjectId.isId(request.lastPushedSha())) {
+        throw new StepFailure(
+            phase, "lastPushedSha '" + request.lastPushedSha() + "' is not a full 40-character commit sha");
+      }
       try {
         migration = migrations.get(request.migration());
         Parameters given = Parameters.of(request.parameters());
@@ -506,7 +517,7 @@ public final class Runner {
 
   /** A step's failure, carrying the phase it happened in; its message is the result's reason. */
   private static final class StepFailure extends FlotillaException {
-    private final transient Phase phase;
+    private final Phase phase;
 
     StepFailure(Phase phase, String message) {
       super(message);

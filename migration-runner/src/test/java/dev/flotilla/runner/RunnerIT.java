@@ -10,7 +10,9 @@ import dev.flotilla.migration.Migrations;
 import dev.flotilla.migration.Outcome;
 import dev.flotilla.migration.Parameters;
 import dev.flotilla.migration.Workspace;
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -271,6 +273,20 @@ class RunnerIT {
   }
 
   @Test
+  void neverPushesToTheDefaultBranch() throws Exception {
+    ObjectId main = remote.head("main");
+    RunRequest onMain =
+        new RunRequest(
+            "bump", "acme/demo", "tidy", Map.of(), remote.url(), "main", "main", author(), Credential.NONE, null);
+
+    RunResult result = runner.run(onMain, workDir());
+
+    assertThat(result.phase()).isEqualTo(Phase.VALIDATE);
+    assertThat(result.reason()).startsWith("branch 'main' is the default branch");
+    assertThat(remote.head("main")).isEqualTo(main);
+  }
+
+  @Test
   void namesTheKnownMigrationsForAnUnknownOne() {
     RunResult result = run(request("no-such-migration", Map.of()), null);
 
@@ -317,6 +333,32 @@ class RunnerIT {
     assertThat(RunJson.writeResult(fromEnv)).doesNotContain(TOKEN).contains("****");
     assertThat(RunJson.writeResult(fromFile)).doesNotContain(TOKEN).contains("****");
     assertThat(CapturedLogs.lines()).isNotEmpty().noneMatch(line -> line.contains(TOKEN));
+  }
+
+  @Test
+  void saysWhichTokenScopeToCheckWhenTheServerRefusesTheCredentials() throws Exception {
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext(
+        "/",
+        exchange -> {
+          exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"forge\"");
+          exchange.sendResponseHeaders(401, -1);
+          exchange.close();
+        });
+    server.start();
+    try {
+      String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/acme/demo.git";
+
+      RunResult result = runner.run(withCredential(url, Credential.env("GIT_TOKEN", null)), workDir());
+
+      assertThat(result.phase()).isEqualTo(Phase.CLONE);
+      assertThat(result.reason())
+          .startsWith(
+              "clone of " + url + " failed: authentication failed; check the token has contents: write on acme/demo")
+          .doesNotContain(TOKEN);
+    } finally {
+      server.stop(0);
+    }
   }
 
   @Test
