@@ -139,12 +139,17 @@ public final class DashboardServer implements FleetEventSink, AutoCloseable {
   }
 
   /** Closes live streams, lets running requests finish for up to a second, and stops. */
-  public synchronized void stop() {
+  public void stop() {
+    stop(Duration.ofSeconds(1));
+  }
+
+  /** Closes live streams, lets running requests finish for up to {@code grace} (whole seconds), and stops. */
+  public synchronized void stop(Duration grace) {
     if (server == null) {
       return;
     }
     events.close();
-    server.stop(1);
+    server.stop((int) grace.toSeconds());
     executor.shutdownNow();
     try {
       if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
