@@ -41,6 +41,12 @@ function h(tag, attrs, ...children) {
   return el;
 }
 
+// replaceChildren() would print null as "null"; optional parts of a view are written as `cond ? node : null`.
+function replace(el, ...children) {
+  el.replaceChildren();
+  return append(el, children);
+}
+
 function append(el, children) {
   for (const c of children.flat()) {
     if (c === null || c === undefined || c === false) continue;
@@ -297,7 +303,7 @@ async function render() {
   else if (parts[0] === 'attention') page = attentionPage();
   else page = overviewPage();
   document.querySelector(`[data-nav="${page.nav}"]`)?.classList.add('active');
-  view.replaceChildren(page.root);
+  replace(view, page.root);
   current = page;
   try {
     await page.refresh();
@@ -321,12 +327,12 @@ function overviewPage() {
     const active = campaigns.filter((c) => c.status === 'ACTIVE').length;
     const open = campaigns.reduce((n, c) => n + c.open, 0);
     const merged = campaigns.reduce((n, c) => n + c.merged, 0);
-    tiles.replaceChildren(
+    replace(tiles,
       tile('Campaigns', campaigns.length, `${active} active`, 'campaigns'),
       tile('Open changesets', open, 'not yet merged or settled', 'open'),
       tile('Merged', merged, 'pull requests merged', 'merged'),
       tile('Needs attention', attention.items.length, 'stuck or failing', 'attention'));
-    body.replaceChildren(campaignTable(campaigns));
+    replace(body, campaignTable(campaigns));
     paintSwatches(root);
   }
   return { root, refresh, nav: 'fleet' };
@@ -488,14 +494,14 @@ function campaignPage(name, params) {
       }
     });
     if (page.items.length === 0) {
-      tbody.replaceChildren(h('tr', {}, h('td', { colspan: '8', class: 'empty', text: 'No repository matches these filters.' })));
+      replace(tbody, h('tr', {}, h('td', { colspan: '8', class: 'empty', text: 'No repository matches these filters.' })));
     } else {
-      tbody.replaceChildren(...page.items.map(changesetRow));
+      replace(tbody, ...page.items.map(changesetRow));
     }
     paintSwatches(tbody);
     const first = page.total === 0 ? 0 : page.offset + 1;
     const last = page.offset + page.items.length;
-    pager.replaceChildren(
+    replace(pager,
       h('span', { id: 'page-info', text: `${num(first)}–${num(last)} of ${num(page.total)}` }),
       h('span', { class: 'spacer' }),
       h('button', { class: 'btn', id: 'page-prev', type: 'button', disabled: page.offset === 0,
@@ -533,12 +539,12 @@ function campaignPage(name, params) {
       actions.push(h('button', { class: 'btn', id: 'retry-failed', type: 'button', text: `Retry ${num(c.counts.FAILED)} failed`,
         onclick: () => act(`/api/campaigns/${encodeURIComponent(name)}/retry-failed`, 'Retry failed') }));
     }
-    head.replaceChildren(
+    replace(head,
       h('h1', { id: 'campaign-name', text: c.name }), statusBadge(c.status),
       c.statusReason ? h('span', { class: 'reason', text: c.statusReason }) : null,
       h('span', { class: 'sub', text: c.migration || '' }),
       h('span', { class: 'spacer' }), ...actions);
-    stats.replaceChildren(
+    replace(stats,
       h('dt', { text: 'Total' }), h('dd', { dataset: { field: 'total' }, text: num(c.total) }),
       h('dt', { text: 'Merged' }), h('dd', { dataset: { field: 'merged' }, text: `${num(c.merged)} (${pct(c.mergeRate)})` }),
       h('dt', { text: 'Open' }), h('dd', { dataset: { field: 'open' }, text: num(c.open) }),
@@ -546,7 +552,7 @@ function campaignPage(name, params) {
       h('dt', { text: 'Started' }), h('dd', { text: dateTime(c.startedAt) }),
       h('dt', { text: 'Est. completion' }), h('dd', { text: eta(c) }),
       h('dt', { text: 'Progress' }), h('dd', {}, progressBar(c)));
-    chips.replaceChildren(...STATES.filter((st) => c.counts[st]).map((st) =>
+    replace(chips, ...STATES.filter((st) => c.counts[st]).map((st) =>
       h('button', { class: `chip${filter.state === st ? ' on' : ''}`, type: 'button', dataset: { state: st, count: String(c.counts[st]) },
         onclick: () => {
           filter.state = filter.state === st ? '' : st;
@@ -566,7 +572,7 @@ function campaignPage(name, params) {
       api(`/api/campaigns/${encodeURIComponent(name)}/burndown`)]);
     renderHead(detail.campaign);
     renderTable(detail.changesets);
-    chart.replaceChildren(burndownChart(burndown.points));
+    replace(chart, burndownChart(burndown.points));
   }
 
   return {
@@ -590,11 +596,11 @@ function burndownChart(points) {
   const xs = points.map((p) => new Date(p.at).getTime());
   const x0 = Math.min(...xs); const x1 = Math.max(...xs);
   const max = Math.max(1, ...points.map((p) => Math.max(p.open, p.merged)));
-  const yMax = niceCeil(max);
+  const step = niceStep(max);
+  const yMax = Math.ceil(max / step) * step;
   const x = (t) => L + (x1 === x0 ? (W - L - R) / 2 : ((t - x0) / (x1 - x0)) * (W - L - R));
   const y = (v) => T + (1 - v / yMax) * (H - T - B);
-  for (let i = 0; i <= 4; i++) {
-    const v = (yMax / 4) * i;
+  for (let v = 0; v <= yMax; v += step) {
     svg.append(s('line', { class: 'grid', x1: L, x2: W - R, y1: y(v), y2: y(v) }));
     svg.append(s('text', { x: L - 8, y: y(v) + 4, 'text-anchor': 'end', text: num(Math.round(v)) }));
   }
@@ -613,10 +619,11 @@ function burndownChart(points) {
   return svg;
 }
 
-function niceCeil(v) {
-  const mag = 10 ** Math.floor(Math.log10(v));
-  for (const step of [1, 2, 2.5, 5, 10]) if (step * mag >= v) return step * mag;
-  return 10 * mag;
+// The smallest round step (1, 2 or 5 times a power of ten) that covers max in at most five gridlines.
+function niceStep(max) {
+  for (let mag = 1; ; mag *= 10) {
+    for (const m of [1, 2, 5]) if (Math.ceil(max / (m * mag)) <= 5) return m * mag;
+  }
 }
 
 // ---- repository page -----------------------------------------------------------------------
@@ -635,11 +642,11 @@ function repoPage(owner, name) {
 
   async function refresh() {
     const r = await api(`/api/repos/${encodeURIComponent(owner)}/${encodeURIComponent(name)}`);
-    head.replaceChildren(h('h1', { id: 'repo-name', text: r.repository }),
+    replace(head, h('h1', { id: 'repo-name', text: r.repository }),
       r.owner ? h('span', { class: 'sub', text: `owned by ${r.owner}` }) : null,
       h('span', { class: 'spacer' }),
       r.url ? h('a', { class: 'btn', href: r.url, target: '_blank', rel: 'noopener noreferrer', text: 'Open on forge' }) : null);
-    table.replaceChildren(
+    replace(table,
       h('div', { class: 'panel-head' }, h('h2', { text: 'Campaigns on this repository' })),
       r.changesets.length === 0
         ? h('div', { class: 'empty', text: 'No campaign has touched this repository.' })
@@ -653,7 +660,7 @@ function repoPage(owner, name) {
             h('td', { class: 'error-text', title: c.lastError || '', text: c.lastError || '' }),
             h('td', { class: 'num', text: duration(c.stateSince) }))))));
     const badLine = Number((r.optInError || '').match(/line (\d+)/)?.[1] || 0);
-    optin.replaceChildren(
+    replace(optin,
       r.optInError ? h('div', { class: 'error-box', id: 'optin-error', text: r.optInError }) : null,
       r.optInFile === null || r.optInFile === undefined
         ? h('div', { class: 'muted', text: 'This repository has no .flotilla.yaml, so it is not opted in.' })
@@ -676,7 +683,7 @@ function attentionPage() {
   async function refresh() {
     const r = await api('/api/attention');
     sub.textContent = `Failed runs, failing CI, conflicts, invalid opt-in files and pull requests open longer than ${r.staleAfterDays} days`;
-    body.replaceChildren(r.items.length === 0
+    replace(body, r.items.length === 0
       ? h('div', { class: 'empty', text: 'Nothing is stuck. Well done.' })
       : h('table', { id: 'attention' },
         h('thead', {}, h('tr', {}, ['Problem', 'Repository', 'Campaign', 'Reason', 'Since', 'Next action', ''].map((t) => h('th', { text: t })))),

@@ -151,7 +151,8 @@ public final class DashboardPage {
 
   /** The banner's text once it shows; errors and confirmations both use it. */
   public String awaitBanner() {
-    await().atMost(WAIT).until(() -> driver.findElement(By.id("banner")).isDisplayed());
+    await().atMost(WAIT).until(() -> driver.findElement(By.id("banner")).isDisplayed()
+        && !driver.findElement(By.id("banner-text")).getText().isEmpty());
     return driver.findElement(By.id("banner-text")).getText();
   }
 

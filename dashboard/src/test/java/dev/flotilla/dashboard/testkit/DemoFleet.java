@@ -61,7 +61,6 @@ public final class DemoFleet {
     Instant started = now.minus(Duration.ofDays(ageDays));
     fleet.campaign(name, migration, status, started);
     int r = 0;
-    int total = counts.values().stream().mapToInt(Integer::intValue).sum();
     for (ChangesetState state : ChangesetState.values()) {
       for (int i = 0; i < counts.getOrDefault(state, 0); i++) {
         String repo = repos.get(r++ % repos.size());
@@ -76,20 +75,29 @@ public final class DemoFleet {
         fleet.changeset(name, repo, TEAMS[Math.floorMod(repo.hashCode(), TEAMS.length)], state, ci, error, since);
       }
     }
-    fleet.burndown(name, burndown(started, now, total, counts.getOrDefault(ChangesetState.MERGED, 0), random));
+    fleet.burndown(name, burndown(started, now, counts));
   }
 
-  private static List<BurndownPoint> burndown(Instant started, Instant now, int total, int merged, Random random) {
+  private static List<BurndownPoint> burndown(Instant started, Instant now, Map<ChangesetState, Integer> counts) {
+    int total = counts.values().stream().mapToInt(Integer::intValue).sum();
+    int merged = counts.getOrDefault(ChangesetState.MERGED, 0);
+    int openNow = counts.entrySet().stream().filter(e -> !e.getKey().terminal()).mapToInt(Map.Entry::getValue).sum();
+    int settledNow = total - merged - openNow;
     List<BurndownPoint> points = new ArrayList<>();
     long days = Math.max(1, Duration.between(started, now).toDays());
+    double end = curve(1);
     for (int d = 0; d <= days; d++) {
-      double f = (double) d / days;
-      // An S-curve: a slow first wave, the bulk in the middle, a long tail.
-      double progress = 1 / (1 + Math.exp(-10 * (f - 0.45)));
-      long m = Math.min(merged, Math.round(merged * progress + random.nextInt(3)));
-      long open = Math.max(0, Math.round(total * 0.8 * (1 - progress * 0.9)) - m / 4);
-      points.add(new BurndownPoint(started.plus(Duration.ofDays(d)), open, d == days ? merged : m));
+      // An S-curve, rescaled to end exactly at today's counts: a slow first wave, the bulk, a tail.
+      double progress = curve((double) d / days) / end;
+      long m = Math.round(merged * progress);
+      long settled = Math.round(settledNow * progress);
+      points.add(new BurndownPoint(started.plus(Duration.ofDays(d)), total - m - settled, m));
     }
     return points;
   }
+
+  private static double curve(double f) {
+    return 1 / (1 + Math.exp(-9 * (f - 0.4))) - 1 / (1 + Math.exp(3.6));
+  }
+
 }
