@@ -201,8 +201,6 @@ public final class DashboardServer implements FleetEventSink, AutoCloseable {
       fail(exchange, 404, e.getMessage());
     } catch (ActionRefusedException e) {
       fail(exchange, 409, e.getMessage());
-    } catch (IllegalArgumentException e) {
-      fail(exchange, 400, e.getMessage());
     } catch (IOException | RuntimeException e) {
       // The port's message may carry internals; the client gets a reference to find this line instead.
       String ref = UUID.randomUUID().toString().substring(0, 8);

@@ -118,6 +118,19 @@ class DashboardBrowserIT {
   }
 
   @Test
+  void retryMovesAFailedChangesetBackToPending() {
+    page.openCampaign("jackson-2-18").signIn(TOKEN, "bob");
+    page.filterState("FAILED");
+    assertThat(page.rows()).containsExactly("acme/ledger=FAILED");
+
+    chrome.driver().findElement(org.openqa.selenium.By.cssSelector("#changesets button[data-retry]")).click();
+
+    assertThat(page.awaitBanner()).isEqualTo("Retrying acme/ledger in campaign jackson-2-18");
+    await().atMost(DashboardPage.WAIT).until(() -> page.rows().isEmpty());
+    assertThat(fleet.actions()).singleElement().asString().startsWith("retry ").endsWith(" by bob");
+  }
+
+  @Test
   void mutationWithoutTheTokenIsRefusedAndSaysSo() {
     page.openCampaign("jackson-2-18");
     page.click("pause");
