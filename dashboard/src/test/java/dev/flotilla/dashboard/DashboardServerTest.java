@@ -409,11 +409,13 @@ class DashboardServerTest {
     start(Map.of(DashboardConfig.MAX_EVENT_CLIENTS, "1"));
     HttpResponse<InputStream> first = http.send(HttpRequest.newBuilder(base.resolve("/api/events")).build(),
         HttpResponse.BodyHandlers.ofInputStream());
-    try (InputStream ignored = first.body()) {
+    try {
       assertThat(first.statusCode()).isEqualTo(200);
       HttpResponse<String> second = get("/api/events");
       assertThat(second.statusCode()).isEqualTo(503);
       assertThat(json(second).get("error").asText()).contains(DashboardConfig.MAX_EVENT_CLIENTS);
+    } finally {
+      first.body().close();
     }
   }
 
