@@ -271,7 +271,8 @@ public final class DashboardServer implements FleetEventSink, AutoCloseable {
     LOG.debug("dashboard request {} {} -> {}: {}", exchange.getRequestMethod(),
         exchange.getRequestURI().getRawPath(), status, message);
     try {
-      new Call(exchange, Map.of(), 0).json(status, Map.of("error", message));
+      Call.send(exchange, status, "application/json; charset=utf-8",
+          Json.MAPPER.writeValueAsBytes(Map.of("error", message)));
     } catch (IOException e) {
       LOG.debug("could not send error {} to {}: {}", status, exchange.getRemoteAddress(), e.toString());
     }
