@@ -43,7 +43,8 @@ public final class Screenshot {
       }
       // Fonts and the progress bars settle within a frame or two of the data arriving.
       await().atMost(DashboardPage.WAIT).until(() -> ((JavascriptExecutor) chrome.driver())
-          .executeScript("return document.fonts.status === 'loaded' && !!document.querySelector('#view table')")
+          .executeScript("return document.fonts.status === 'loaded'"
+              + " && document.getElementById('view').dataset.loaded === 'true'")
           .equals(Boolean.TRUE));
       byte[] png = chrome.driver().getScreenshotAs(OutputType.BYTES);
       Files.createDirectories(target.toAbsolutePath().getParent());
