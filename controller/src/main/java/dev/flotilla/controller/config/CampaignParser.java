@@ -117,7 +117,9 @@ public final class CampaignParser {
   private void checkApiVersion(MappingNode root, Map<String, YamlReader.Entry> top) {
     YamlReader.Entry entry = top.get("apiVersion");
     if (entry == null) {
-      reader.problem(root, "'apiVersion'", " is missing; add 'apiVersion: " + API_VERSION + "'");
+      if (!YamlReader.hasMisspelt(root, "apiVersion")) {
+        reader.problem(root, "'apiVersion'", " is missing; add 'apiVersion: " + API_VERSION + "'");
+      }
       return;
     }
     reader
@@ -135,7 +137,9 @@ public final class CampaignParser {
   private boolean checkKind(MappingNode root, Map<String, YamlReader.Entry> top) {
     YamlReader.Entry entry = top.get("kind");
     if (entry == null) {
-      reader.problem(root, "'kind'", " is missing; add 'kind: " + KIND + "'");
+      if (!YamlReader.hasMisspelt(root, "kind")) {
+        reader.problem(root, "'kind'", " is missing; add 'kind: " + KIND + "'");
+      }
       return false;
     }
     Optional<String> kind = reader.string("kind", entry.value());
@@ -152,6 +156,9 @@ public final class CampaignParser {
   private Optional<MappingNode> required(
       MappingNode parent, Map<String, YamlReader.Entry> entries, String key, String example) {
     YamlReader.Entry entry = entries.get(key);
+    if (entry == null && YamlReader.hasMisspelt(parent, key)) {
+      return Optional.empty();
+    }
     if (entry == null || YamlReader.isNull(entry.value())) {
       reader.problem(entry == null ? parent : entry.key(), "'" + key + "'", " is missing; add " + key + ": " + example);
       return Optional.empty();
@@ -162,8 +169,11 @@ public final class CampaignParser {
   private Optional<String> name(MappingNode metadata) {
     Map<String, YamlReader.Entry> entries = reader.entries(metadata, " in metadata", METADATA_KEYS);
     YamlReader.Entry entry = entries.get("name");
-    if (entry == null) {
+    if (entry == null && !YamlReader.hasMisspelt(metadata, "name")) {
       reader.problem(metadata, "'metadata.name'", " is missing; add name: jackson-2-18 (lowercase letters, digits, '-')");
+      return Optional.empty();
+    }
+    if (entry == null) {
       return Optional.empty();
     }
     Optional<String> name = reader.string("metadata.name", entry.value());
@@ -227,7 +237,8 @@ public final class CampaignParser {
   private Optional<Migration> migration(MappingNode spec, YamlReader.Entry entry) {
     Optional<String> id = entry == null ? Optional.empty() : reader.string("migration", entry.value());
     if (id.isEmpty()) {
-      if (entry == null || YamlReader.isNull(entry.value())) {
+      boolean misspelt = entry == null && YamlReader.hasMisspelt(spec, "migration");
+      if (!misspelt && (entry == null || YamlReader.isNull(entry.value()))) {
         reader.problem(
             entry == null ? spec : entry.key(),
             "'spec.migration'",

@@ -154,8 +154,10 @@ public final class OptInParser {
                     value,
                     "timezone '" + YamlReader.shorten(text) + "'",
                     " is not a known time zone"
-                        + Suggestions.didYouMean(text, ZoneId.getAvailableZoneIds())
-                        + "; use an IANA name such as Europe/Copenhagen, America/New_York or UTC");
+                        + Suggestions.closest(text, ZoneId.getAvailableZoneIds())
+                            .map(zone -> "; did you mean '" + zone + "'? Use")
+                            .orElse("; use")
+                        + " an IANA name such as Europe/Copenhagen, America/New_York or UTC");
                 return Optional.empty();
               }
             });

@@ -89,7 +89,8 @@ final class YamlFiles {
     List<Node> documents = new ArrayList<>();
     try {
       for (Node node : new Yaml(options(maxBytes)).composeAll(new StringReader(text))) {
-        if (node != null) {
+        // A document separator with nothing after it is an empty document, not a mistake.
+        if (!YamlReader.isNull(node)) {
           documents.add(node);
         }
       }
@@ -122,7 +123,8 @@ final class YamlFiles {
       Mark mark = marked.getProblemMark();
       int line = mark.getLine() + 1;
       String problem = marked.getProblem() == null ? message : marked.getProblem();
-      if (problem.contains("expected a single document")) {
+      String context = marked.getContext() == null ? "" : marked.getContext();
+      if (context.contains("expected a single document")) {
         return new ConfigException(
             file,
             line,

@@ -96,6 +96,21 @@ final class YamlReader {
     return entries;
   }
 
+  /**
+   * Whether {@code mapping} has a key that is a misspelling of {@code key}: then the unknown key is
+   * already reported with a suggestion, and "key is missing" would only repeat it.
+   */
+  static boolean hasMisspelt(MappingNode mapping, String key) {
+    for (NodeTuple tuple : mapping.getValue()) {
+      if (tuple.getKeyNode() instanceof ScalarNode scalar
+          && !scalar.getValue().equals(key)
+          && Suggestions.closest(scalar.getValue(), List.of(key)).isPresent()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   static boolean isNull(Node node) {
     return node == null || node instanceof ScalarNode scalar && scalar.getTag().equals(Tag.NULL);
   }
