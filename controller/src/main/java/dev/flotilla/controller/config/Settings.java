@@ -166,9 +166,8 @@ public final class Settings {
       }
     }
     Settings settings = new Settings(values, given);
-    if (problems.isEmpty()) {
-      problems.addAll(settings.combinationProblems());
-    }
+    // A value that failed to parse reads as unset here, so these checks stay meaningful.
+    problems.addAll(settings.combinationProblems());
     if (!problems.isEmpty()) {
       throw new ConfigException(SOURCE, problems);
     }

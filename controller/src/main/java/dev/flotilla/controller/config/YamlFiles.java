@@ -145,8 +145,8 @@ final class YamlFiles {
   }
 
   private static String hint(String problem) {
-    if (problem.contains("\\t") || problem.contains("\t")) {
-      return "; indent with spaces, YAML does not allow tabs";
+    if (problem.contains("(TAB)")) {
+      return "; indent with spaces";
     }
     if (problem.contains("duplicate anchor") || problem.contains("undefined alias")) {
       return "; define each anchor (&name) once, before its aliases (*name)";

@@ -119,6 +119,13 @@ class SettingsTest {
   }
 
   @Test
+  void reportsSettingsThatDoNotGoTogetherAlongsideBadValues() {
+    assertThatThrownBy(() -> Settings.from(Map.of("FLOTILLA_CI_TIMEOUT", "ten minutes", "FLOTILLA_FORGE", "github")))
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).hasSize(2))
+        .hasMessageContaining("FLOTILLA_FORGE=github needs credentials");
+  }
+
+  @Test
   void acceptsAGithubAppInsteadOfAToken() {
     Settings settings = Settings.from(Map.of(
         "FLOTILLA_FORGE", "github", "FLOTILLA_GITHUB_APP_ID", "12345", "FLOTILLA_GITHUB_APP_KEY_FILE", "~/app.pem"));
