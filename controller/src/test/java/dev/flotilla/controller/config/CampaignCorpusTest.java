@@ -24,8 +24,14 @@ class CampaignCorpusTest {
   /** Loads the parser's classes once, so the time limit measures parsing, not class loading. */
   @BeforeAll
   static void warmUp() {
-    CampaignParser.parseAll(Corpus.bytes(Corpus.files("campaign").filter(p -> p.endsWith("valid-full.yaml"))
-        .findFirst().orElseThrow()), "warm-up", MIGRATIONS);
+    CampaignParser.parseAll(
+        Corpus.bytes(
+            Corpus.files("campaign")
+                .filter(p -> p.endsWith("valid-full.yaml"))
+                .findFirst()
+                .orElseThrow()),
+        "warm-up",
+        MIGRATIONS);
   }
 
   static Stream<Path> corpus() {
@@ -61,28 +67,44 @@ class CampaignCorpusTest {
 
   @Test
   void refusesAliasesThatWouldExpandParametersIntoMillions() {
-    StringBuilder yaml = new StringBuilder("""
-        apiVersion: flotilla.dev/v1
-        kind: Campaign
-        metadata: {name: bomb}
-        spec:
-          migration: add-editorconfig
-          parameters:
-            a: &a [x, x, x, x, x, x, x, x, x, x]
-        """);
+    StringBuilder yaml =
+        new StringBuilder(
+            """
+            apiVersion: flotilla.dev/v1
+            kind: Campaign
+            metadata: {name: bomb}
+            spec:
+              migration: add-editorconfig
+              parameters:
+                a: &a [x, x, x, x, x, x, x, x, x, x]
+            """);
     for (char c = 'b'; c <= 'h'; c++) {
       String previous = String.valueOf((char) (c - 1));
-      yaml.append("    ").append(c).append(": &").append(c).append(" [")
-          .append(String.join(", ", List.of("*" + previous, "*" + previous, "*" + previous, "*" + previous,
-              "*" + previous, "*" + previous)))
+      yaml.append("    ")
+          .append(c)
+          .append(": &")
+          .append(c)
+          .append(" [")
+          .append(
+              String.join(
+                  ", ",
+                  List.of(
+                      "*" + previous,
+                      "*" + previous,
+                      "*" + previous,
+                      "*" + previous,
+                      "*" + previous,
+                      "*" + previous)))
           .append("]\n");
     }
-    assertThatThrownBy(() -> parseQuickly(yaml.toString().getBytes(StandardCharsets.UTF_8), "bomb.yaml"))
+    assertThatThrownBy(
+            () -> parseQuickly(yaml.toString().getBytes(StandardCharsets.UTF_8), "bomb.yaml"))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("holds more than 10000 values");
   }
 
   private static List<CampaignSpec> parseQuickly(byte[] bytes, String file) {
-    return assertTimeoutPreemptively(QUICKLY, () -> CampaignParser.parseAll(bytes, file, MIGRATIONS));
+    return assertTimeoutPreemptively(
+        QUICKLY, () -> CampaignParser.parseAll(bytes, file, MIGRATIONS));
   }
 }

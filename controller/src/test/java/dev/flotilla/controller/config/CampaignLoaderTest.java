@@ -15,11 +15,12 @@ class CampaignLoaderTest {
 
   private static String campaign(String name) {
     return """
-        apiVersion: flotilla.dev/v1
-        kind: Campaign
-        metadata: {name: %s}
-        spec: {migration: add-editorconfig}
-        """.formatted(name);
+           apiVersion: flotilla.dev/v1
+           kind: Campaign
+           metadata: {name: %s}
+           spec: {migration: add-editorconfig}
+           """
+        .formatted(name);
   }
 
   @Test
@@ -33,9 +34,12 @@ class CampaignLoaderTest {
 
     CampaignLoader.Result result = CampaignLoader.loadFolder(dir, TestMigrations.registry());
 
-    assertThat(result.campaigns()).extracting(CampaignSpec::name).containsExactly("alpha", "beta", "gamma");
+    assertThat(result.campaigns())
+        .extracting(CampaignSpec::name)
+        .containsExactly("alpha", "beta", "gamma");
     assertThat(result.hasErrors()).isTrue();
-    assertThat(result.errors()).extracting(ConfigException::file)
+    assertThat(result.errors())
+        .extracting(ConfigException::file)
         .containsExactly(dir.resolve("c.yaml").toString(), dir.resolve("d.yaml").toString());
     assertThat(result.errors().get(0).getMessage()).contains("name 'Bad Name' at line 3");
   }
@@ -48,9 +52,16 @@ class CampaignLoaderTest {
     CampaignLoader.Result result = CampaignLoader.loadFolder(dir, TestMigrations.registry());
 
     assertThat(result.campaigns()).hasSize(1);
-    assertThat(result.errors()).singleElement().satisfies(e -> assertThat(e.getMessage())
-        .isEqualTo(dir.resolve("b.yaml") + ": campaign name 'same' is already defined in " + dir.resolve("a.yaml")
-            + "; give each campaign its own name"));
+    assertThat(result.errors())
+        .singleElement()
+        .satisfies(
+            e ->
+                assertThat(e.getMessage())
+                    .isEqualTo(
+                        dir.resolve("b.yaml")
+                            + ": campaign name 'same' is already defined in "
+                            + dir.resolve("a.yaml")
+                            + "; give each campaign its own name"));
   }
 
   @Test
@@ -67,6 +78,9 @@ class CampaignLoaderTest {
 
     assertThatThrownBy(() -> CampaignLoader.loadFolder(missing, TestMigrations.registry()))
         .isInstanceOf(ConfigException.class)
-        .hasMessage(missing + ": is not a folder; create it or point FLOTILLA_CAMPAIGNS_DIR at the folder of campaign files");
+        .hasMessage(
+            missing
+                + ": is not a folder; create it or point FLOTILLA_CAMPAIGNS_DIR at the folder of"
+                + " campaign files");
   }
 }

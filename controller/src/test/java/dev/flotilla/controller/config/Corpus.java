@@ -13,8 +13,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * A folder of bad and good input files, each starting with {@code # expect: ...}: either
- * {@code valid}, {@code valid N} (N campaigns), {@code disabled}, or {@code LINE FRAGMENT}: the
+ * A folder of bad and good input files, each starting with {@code # expect: ...}: either {@code
+ * valid}, {@code valid N} (N campaigns), {@code disabled}, or {@code LINE FRAGMENT}: the
  * exception's line and a fragment its message must contain.
  */
 final class Corpus {
@@ -35,7 +35,8 @@ final class Corpus {
   private Corpus() {}
 
   static Stream<Path> files(String folder) {
-    try (Stream<Path> list = Files.list(Path.of(Corpus.class.getResource("/corpus/" + folder).toURI()))) {
+    try (Stream<Path> list =
+        Files.list(Path.of(Corpus.class.getResource("/corpus/" + folder).toURI()))) {
       List<Path> files = list.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
       return files.stream();
     } catch (IOException e) {
@@ -59,7 +60,8 @@ final class Corpus {
     while (end < bytes.length && bytes[end] != '\n' && bytes[end] != '\r') {
       end++;
     }
-    String first = new String(Arrays.copyOf(bytes, end), StandardCharsets.UTF_8).replace("\uFEFF", "");
+    String first =
+        new String(Arrays.copyOf(bytes, end), StandardCharsets.UTF_8).replace("\uFEFF", "");
     Matcher expect = EXPECT.matcher(first);
     if (!expect.matches()) {
       throw new IllegalStateException(file + " must start with '# expect: ...'");
@@ -77,6 +79,7 @@ final class Corpus {
     if (!error.matches()) {
       throw new IllegalStateException(file + ": cannot read expectation '" + what + "'");
     }
-    return new Expectation(Expectation.Kind.ERROR, Integer.parseInt(error.group(1)), 0, error.group(2));
+    return new Expectation(
+        Expectation.Kind.ERROR, Integer.parseInt(error.group(1)), 0, error.group(2));
   }
 }

@@ -23,8 +23,12 @@ class DurationsTest {
 
   @Test
   void refusesWhatIsNotADurationSayingWhatToWrite() {
-    for (String bad : new String[] {"", "10", "ten minutes", "3 days", "10M", "PT", "-5m", "99999999999999999999d"}) {
-      assertThatThrownBy(() -> Durations.parse(bad)).as(bad)
+    for (String bad :
+        new String[] {
+          "", "10", "ten minutes", "3 days", "10M", "PT", "-5m", "99999999999999999999d"
+        }) {
+      assertThatThrownBy(() -> Durations.parse(bad))
+          .as(bad)
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("30s, 10m, 2h, 3d");
     }

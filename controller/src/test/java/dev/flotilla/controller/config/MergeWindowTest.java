@@ -30,7 +30,8 @@ class MergeWindowTest {
 
   @Test
   void usesTheLocalTimeOfItsZone() {
-    MergeWindow window = window("{timezone: Europe/Copenhagen, days: [MON], hours: \"09:00-15:00\"}");
+    MergeWindow window =
+        window("{timezone: Europe/Copenhagen, days: [MON], hours: \"09:00-15:00\"}");
 
     // Winter time in Copenhagen is UTC+1: 09:00 local is 08:00 UTC.
     assertThat(open(window, "2026-11-23T07:59:00Z")).isFalse();
@@ -42,7 +43,8 @@ class MergeWindowTest {
   @Test
   void followsTheSpringClockChangeInCopenhagen() {
     // On Sunday 29 March 2026 Copenhagen moves from UTC+1 to UTC+2 at 02:00 local.
-    MergeWindow window = window("{timezone: Europe/Copenhagen, days: [SAT, SUN], hours: \"09:00-15:00\"}");
+    MergeWindow window =
+        window("{timezone: Europe/Copenhagen, days: [SAT, SUN], hours: \"09:00-15:00\"}");
 
     assertThat(open(window, "2026-03-28T08:00:00Z")).as("Saturday 09:00 CET").isTrue();
     assertThat(open(window, "2026-03-28T07:59:00Z")).as("Saturday 08:59 CET").isFalse();
@@ -53,7 +55,8 @@ class MergeWindowTest {
 
   @Test
   void aWindowInsideTheSkippedSpringHourNeverOpensThatNight() {
-    MergeWindow window = window("{timezone: Europe/Copenhagen, days: [SUN], hours: \"02:00-03:00\"}");
+    MergeWindow window =
+        window("{timezone: Europe/Copenhagen, days: [SUN], hours: \"02:00-03:00\"}");
 
     // 00:59 UTC is 01:59 CET; one minute later it is 03:00 CEST: 02:xx never happens.
     assertThat(open(window, "2026-03-29T00:59:00Z")).isFalse();
@@ -64,7 +67,8 @@ class MergeWindowTest {
   @Test
   void theRepeatedAutumnHourIsInsideTheWindowBothTimes() {
     // On Sunday 25 October 2026 Copenhagen goes from 03:00 CEST back to 02:00 CET.
-    MergeWindow window = window("{timezone: Europe/Copenhagen, days: [SUN], hours: \"02:00-03:00\"}");
+    MergeWindow window =
+        window("{timezone: Europe/Copenhagen, days: [SUN], hours: \"02:00-03:00\"}");
 
     assertThat(open(window, "2026-10-25T00:30:00Z")).as("02:30 CEST").isTrue();
     assertThat(open(window, "2026-10-25T01:30:00Z")).as("02:30 CET").isTrue();
@@ -84,7 +88,9 @@ class MergeWindowTest {
     assertThat(open(window, "2026-11-28T05:59:59Z")).isTrue();
     assertThat(open(window, "2026-11-28T06:00:00Z")).isFalse();
     assertThat(open(window, "2026-11-28T23:00:00Z")).as("Saturday night is not listed").isFalse();
-    assertThat(open(window, "2026-11-27T03:00:00Z")).as("Friday early is Thursday's night").isFalse();
+    assertThat(open(window, "2026-11-27T03:00:00Z"))
+        .as("Friday early is Thursday's night")
+        .isFalse();
   }
 
   @Test

@@ -14,7 +14,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Every file of corpus/optin gives the expected result, quickly; plus inputs too big to keep as files. */
+/**
+ * Every file of corpus/optin gives the expected result, quickly; plus inputs too big to keep as
+ * files.
+ */
 class OptInCorpusTest {
 
   private static final Duration QUICKLY = Duration.ofSeconds(1);
@@ -22,7 +25,9 @@ class OptInCorpusTest {
   /** Loads the parser's classes once, so the time limit measures parsing, not class loading. */
   @BeforeAll
   static void warmUp() {
-    OptInParser.parse("enabled: true\nmergeWindow: {timezone: UTC, days: [MON], hours: \"09:00-10:00\"}\n", "warm-up");
+    OptInParser.parse(
+        "enabled: true\nmergeWindow: {timezone: UTC, days: [MON], hours: \"09:00-10:00\"}\n",
+        "warm-up");
   }
 
   static Stream<Path> corpus() {
@@ -38,32 +43,41 @@ class OptInCorpusTest {
     switch (expected.kind()) {
       case VALID -> assertThat(parseQuickly(bytes, name).enabled()).isTrue();
       case DISABLED -> assertThat(parseQuickly(bytes, name).enabled()).isFalse();
-      case ERROR -> assertThatThrownBy(() -> parseQuickly(bytes, name))
-          .isInstanceOfSatisfying(
-              ConfigException.class,
-              e -> {
-                assertThat(e.getMessage()).startsWith(name).contains(expected.fragment());
-                assertThat(e.line()).as(e.getMessage()).isEqualTo(expected.line());
-                assertThat(e.file()).isEqualTo(name);
-              });
+      case ERROR ->
+          assertThatThrownBy(() -> parseQuickly(bytes, name))
+              .isInstanceOfSatisfying(
+                  ConfigException.class,
+                  e -> {
+                    assertThat(e.getMessage()).startsWith(name).contains(expected.fragment());
+                    assertThat(e.line()).as(e.getMessage()).isEqualTo(expected.line());
+                    assertThat(e.file()).isEqualTo(name);
+                  });
     }
   }
 
   @Test
   void refusesBinaryContent() {
-    byte[] png = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R'};
+    byte[] png = {
+      (byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R'
+    };
     assertThatThrownBy(() -> parseQuickly(png, ".flotilla.yaml"))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining(".flotilla.yaml:3: contains a NUL byte at line 3, so it is binary, not YAML text");
+        .hasMessageContaining(
+            ".flotilla.yaml:3: contains a NUL byte at line 3, so it is binary, not YAML text");
   }
 
   @Test
   void refusesTenMegabytesBeforeParsing() {
-    byte[] huge = ("enabled: true\nlabels: [" + "x,".repeat(5 * 1024 * 1024) + "x]\n").getBytes(StandardCharsets.UTF_8);
+    byte[] huge =
+        ("enabled: true\nlabels: [" + "x,".repeat(5 * 1024 * 1024) + "x]\n")
+            .getBytes(StandardCharsets.UTF_8);
     assertThatThrownBy(() -> parseQuickly(huge, ".flotilla.yaml"))
         .isInstanceOf(ConfigException.class)
-        .hasMessage(".flotilla.yaml: is " + huge.length
-            + " bytes, more than the limit of 65536 bytes (64 KiB); keep only the settings Flotilla reads");
+        .hasMessage(
+            ".flotilla.yaml: is "
+                + huge.length
+                + " bytes, more than the limit of 65536 bytes (64 KiB); keep only the settings"
+                + " Flotilla reads");
   }
 
   @Test
@@ -76,7 +90,9 @@ class OptInCorpusTest {
 
   @Test
   void refusesTenThousandLevelsOfFlowNesting() {
-    byte[] deep = ("enabled: " + "[".repeat(10_000) + "]".repeat(10_000) + "\n").getBytes(StandardCharsets.UTF_8);
+    byte[] deep =
+        ("enabled: " + "[".repeat(10_000) + "]".repeat(10_000) + "\n")
+            .getBytes(StandardCharsets.UTF_8);
     assertThatThrownBy(() -> parseQuickly(deep, ".flotilla.yaml"))
         .isInstanceOf(ConfigException.class)
         .hasMessage(".flotilla.yaml: nests deeper than 50 levels; flatten the file");
@@ -88,7 +104,8 @@ class OptInCorpusTest {
     for (int level = 1; level <= 100; level++) {
       yaml.append(" ".repeat(level)).append("k").append(level).append(":\n");
     }
-    assertThatThrownBy(() -> parseQuickly(yaml.toString().getBytes(StandardCharsets.UTF_8), "f.yaml"))
+    assertThatThrownBy(
+            () -> parseQuickly(yaml.toString().getBytes(StandardCharsets.UTF_8), "f.yaml"))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("nests deeper than 50 levels");
   }
@@ -96,7 +113,9 @@ class OptInCorpusTest {
   @Test
   void readsAVeryLongLineWithinTheLimit() {
     String label = "l".repeat(60_000);
-    OptIn optIn = parseQuickly(("enabled: true\nlabels: [" + label + "]\n").getBytes(StandardCharsets.UTF_8), "f");
+    OptIn optIn =
+        parseQuickly(
+            ("enabled: true\nlabels: [" + label + "]\n").getBytes(StandardCharsets.UTF_8), "f");
     assertThat(optIn.labels()).containsExactly(label);
   }
 

@@ -47,16 +47,18 @@ class SettingsTest {
 
   @Test
   void readsGivenValuesAndDerivesDependentDefaultsFromThem() {
-    Settings settings = Settings.from(Map.of(
-        "FLOTILLA_DATA_DIR", "/var/lib/flotilla",
-        "FLOTILLA_DASHBOARD_PORT", "9090",
-        "FLOTILLA_CI_TIMEOUT", "PT5M",
-        "FLOTILLA_GITHUB_ORGS", " acme, payments ,,acme",
-        "FLOTILLA_FORGE", "GitHub",
-        "FLOTILLA_GITHUB_TOKEN", "ghp_abc",
-        "FLOTILLA_GITHUB_INCLUDE_FORKS", "TRUE",
-        "FLOTILLA_EXECUTOR", "kubernetes",
-        "FLOTILLA_RUNNER_IMAGE", "ghcr.io/acme/flotilla-runner:1.0"));
+    Settings settings =
+        Settings.from(
+            Map.of(
+                "FLOTILLA_DATA_DIR", "/var/lib/flotilla",
+                "FLOTILLA_DASHBOARD_PORT", "9090",
+                "FLOTILLA_CI_TIMEOUT", "PT5M",
+                "FLOTILLA_GITHUB_ORGS", " acme, payments ,,acme",
+                "FLOTILLA_FORGE", "GitHub",
+                "FLOTILLA_GITHUB_TOKEN", "ghp_abc",
+                "FLOTILLA_GITHUB_INCLUDE_FORKS", "TRUE",
+                "FLOTILLA_EXECUTOR", "kubernetes",
+                "FLOTILLA_RUNNER_IMAGE", "ghcr.io/acme/flotilla-runner:1.0"));
 
     assertThat(settings.localForgeDir()).isEqualTo(Path.of("/var/lib/flotilla/forge"));
     assertThat(settings.campaignsDir()).isEqualTo(Path.of("/var/lib/flotilla/campaigns"));
@@ -73,7 +75,8 @@ class SettingsTest {
 
   @Test
   void treatsAnEmptyValueAsUnset() {
-    Settings settings = Settings.from(Map.of("FLOTILLA_DB_URL", "", "FLOTILLA_DASHBOARD_PORT", " "));
+    Settings settings =
+        Settings.from(Map.of("FLOTILLA_DB_URL", "", "FLOTILLA_DASHBOARD_PORT", " "));
 
     assertThat(settings.dbUrl()).isEmpty();
     assertThat(settings.dashboardPort()).isEqualTo(8080);
@@ -81,23 +84,34 @@ class SettingsTest {
 
   @Test
   void reportsEveryBadValueWithItsNameAndValue() {
-    assertThatThrownBy(() -> Settings.from(Map.of(
-        "FLOTILLA_CI_TIMEOUT", "ten minutes",
-        "FLOTILLA_DASHBOARD_PORT", "80800",
-        "FLOTILLA_FORGE", "gitlab",
-        "FLOTILLA_LOCAL_CONCURRENCY", "0",
-        "FLOTILLA_RUNNER_MEMORY", "1GB",
-        "FLOTILLA_DASHBOARD_URL", "flotilla.example.com")))
-        .isInstanceOfSatisfying(ConfigException.class, e -> {
-          assertThat(e.file()).isEqualTo("environment");
-          assertThat(e.problems()).extracting(ConfigException.Problem::message).containsExactly(
-              "FLOTILLA_FORGE='gitlab' must be one of local, github",
-              "FLOTILLA_CI_TIMEOUT='ten minutes' is not a duration such as 30s, 10m, 2h, 3d, 1h30m or ISO-8601 PT10M",
-              "FLOTILLA_LOCAL_CONCURRENCY='0' must be a whole number of at least 1",
-              "FLOTILLA_DASHBOARD_PORT='80800' must be a port number from 0 to 65535 (0 picks a free port)",
-              "FLOTILLA_DASHBOARD_URL='flotilla.example.com' must be an http or https URL such as https://flotilla.example.com",
-              "FLOTILLA_RUNNER_MEMORY='1GB' must be a Kubernetes quantity such as 500m, 2, 512Mi or 1Gi");
-        });
+    assertThatThrownBy(
+            () ->
+                Settings.from(
+                    Map.of(
+                        "FLOTILLA_CI_TIMEOUT", "ten minutes",
+                        "FLOTILLA_DASHBOARD_PORT", "80800",
+                        "FLOTILLA_FORGE", "gitlab",
+                        "FLOTILLA_LOCAL_CONCURRENCY", "0",
+                        "FLOTILLA_RUNNER_MEMORY", "1GB",
+                        "FLOTILLA_DASHBOARD_URL", "flotilla.example.com")))
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e -> {
+              assertThat(e.file()).isEqualTo("environment");
+              assertThat(e.problems())
+                  .extracting(ConfigException.Problem::message)
+                  .containsExactly(
+                      "FLOTILLA_FORGE='gitlab' must be one of local, github",
+                      "FLOTILLA_CI_TIMEOUT='ten minutes' is not a duration such as 30s, 10m, 2h,"
+                          + " 3d, 1h30m or ISO-8601 PT10M",
+                      "FLOTILLA_LOCAL_CONCURRENCY='0' must be a whole number of at least 1",
+                      "FLOTILLA_DASHBOARD_PORT='80800' must be a port number from 0 to 65535 (0"
+                          + " picks a free port)",
+                      "FLOTILLA_DASHBOARD_URL='flotilla.example.com' must be an http or https URL"
+                          + " such as https://flotilla.example.com",
+                      "FLOTILLA_RUNNER_MEMORY='1GB' must be a Kubernetes quantity such as 500m, 2,"
+                          + " 512Mi or 1Gi");
+            });
   }
 
   @Test
@@ -108,27 +122,51 @@ class SettingsTest {
 
   @Test
   void requiresCredentialsForGithubAndAnImageForKubernetes() {
-    assertThatThrownBy(() -> Settings.from(Map.of(
-        "FLOTILLA_FORGE", "github", "FLOTILLA_EXECUTOR", "kubernetes", "FLOTILLA_GITHUB_APP_KEY_FILE", "/k.pem")))
-        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
-            .extracting(ConfigException.Problem::message).containsExactly(
-                "FLOTILLA_FORGE=github needs credentials: set FLOTILLA_GITHUB_TOKEN, or FLOTILLA_GITHUB_APP_ID and "
-                    + "FLOTILLA_GITHUB_APP_KEY_FILE",
-                "FLOTILLA_GITHUB_APP_ID and FLOTILLA_GITHUB_APP_KEY_FILE go together; set both or neither",
-                "FLOTILLA_EXECUTOR=kubernetes needs FLOTILLA_RUNNER_IMAGE, the runner's container image"));
+    assertThatThrownBy(
+            () ->
+                Settings.from(
+                    Map.of(
+                        "FLOTILLA_FORGE",
+                        "github",
+                        "FLOTILLA_EXECUTOR",
+                        "kubernetes",
+                        "FLOTILLA_GITHUB_APP_KEY_FILE",
+                        "/k.pem")))
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e ->
+                assertThat(e.problems())
+                    .extracting(ConfigException.Problem::message)
+                    .containsExactly(
+                        "FLOTILLA_FORGE=github needs credentials: set FLOTILLA_GITHUB_TOKEN, or"
+                            + " FLOTILLA_GITHUB_APP_ID and FLOTILLA_GITHUB_APP_KEY_FILE",
+                        "FLOTILLA_GITHUB_APP_ID and FLOTILLA_GITHUB_APP_KEY_FILE go together; set"
+                            + " both or neither",
+                        "FLOTILLA_EXECUTOR=kubernetes needs FLOTILLA_RUNNER_IMAGE, the runner's"
+                            + " container image"));
   }
 
   @Test
   void reportsSettingsThatDoNotGoTogetherAlongsideBadValues() {
-    assertThatThrownBy(() -> Settings.from(Map.of("FLOTILLA_CI_TIMEOUT", "ten minutes", "FLOTILLA_FORGE", "github")))
+    assertThatThrownBy(
+            () ->
+                Settings.from(
+                    Map.of("FLOTILLA_CI_TIMEOUT", "ten minutes", "FLOTILLA_FORGE", "github")))
         .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).hasSize(2))
         .hasMessageContaining("FLOTILLA_FORGE=github needs credentials");
   }
 
   @Test
   void acceptsAGithubAppInsteadOfAToken() {
-    Settings settings = Settings.from(Map.of(
-        "FLOTILLA_FORGE", "github", "FLOTILLA_GITHUB_APP_ID", "12345", "FLOTILLA_GITHUB_APP_KEY_FILE", "~/app.pem"));
+    Settings settings =
+        Settings.from(
+            Map.of(
+                "FLOTILLA_FORGE",
+                "github",
+                "FLOTILLA_GITHUB_APP_ID",
+                "12345",
+                "FLOTILLA_GITHUB_APP_KEY_FILE",
+                "~/app.pem"));
 
     assertThat(settings.githubAppId()).contains(12345L);
     assertThat(settings.githubAppKeyFile()).contains(Path.of(HOME, "app.pem"));
@@ -136,23 +174,36 @@ class SettingsTest {
 
   @Test
   void neverShowsSecretsInDescriptionsOrErrors() {
-    Map<String, String> env = Map.of(
-        "FLOTILLA_GITHUB_TOKEN", "ghp_supersecret",
-        "FLOTILLA_DB_PASSWORD", "hunter2",
-        "FLOTILLA_GITHUB_WEBHOOK_SECRET", "whsec",
-        "FLOTILLA_DB_URL", "jdbc:postgresql://db/flotilla?user=f&password=pgsecret",
-        "FLOTILLA_DASHBOARD_PORT", "bad");
+    Map<String, String> env =
+        Map.of(
+            "FLOTILLA_GITHUB_TOKEN", "ghp_supersecret",
+            "FLOTILLA_DB_PASSWORD", "hunter2",
+            "FLOTILLA_GITHUB_WEBHOOK_SECRET", "whsec",
+            "FLOTILLA_DB_URL", "jdbc:postgresql://db/flotilla?user=f&password=pgsecret",
+            "FLOTILLA_DASHBOARD_PORT", "bad");
 
-    assertThatThrownBy(() -> Settings.from(env)).satisfies(e -> assertThat(e.getMessage())
-        .doesNotContain("ghp_supersecret", "hunter2", "whsec", "pgsecret"));
+    assertThatThrownBy(() -> Settings.from(env))
+        .satisfies(
+            e ->
+                assertThat(e.getMessage())
+                    .doesNotContain("ghp_supersecret", "hunter2", "whsec", "pgsecret"));
 
-    Settings settings = Settings.from(Map.of(
-        "FLOTILLA_GITHUB_TOKEN", "ghp_supersecret", "FLOTILLA_DB_PASSWORD", "hunter2",
-        "FLOTILLA_DB_URL", "jdbc:postgresql://f:pgsecret@db/flotilla?password=pgsecret"));
+    Settings settings =
+        Settings.from(
+            Map.of(
+                "FLOTILLA_GITHUB_TOKEN",
+                "ghp_supersecret",
+                "FLOTILLA_DB_PASSWORD",
+                "hunter2",
+                "FLOTILLA_DB_URL",
+                "jdbc:postgresql://f:pgsecret@db/flotilla?password=pgsecret"));
     String description = settings.describe();
     assertThat(description)
         .doesNotContain("ghp_supersecret", "hunter2", "pgsecret")
-        .contains("FLOTILLA_GITHUB_TOKEN=<set>", "FLOTILLA_DASHBOARD_TOKEN=<unset>", "FLOTILLA_DB_PASSWORD=<set>")
+        .contains(
+            "FLOTILLA_GITHUB_TOKEN=<set>",
+            "FLOTILLA_DASHBOARD_TOKEN=<unset>",
+            "FLOTILLA_DB_PASSWORD=<set>")
         .contains("FLOTILLA_DB_URL=jdbc:postgresql://f:<hidden>@db/flotilla?password=<hidden>");
     assertThat(settings.toString()).isEqualTo(description);
     assertThat(settings.githubToken().orElseThrow()).hasToString("<hidden>");
@@ -163,9 +214,13 @@ class SettingsTest {
     String description = Settings.from(Map.of("FLOTILLA_POLL_INTERVAL", "1m")).describe();
 
     assertThat(description.lines()).hasSize(Settings.ALL.size());
-    assertThat(description.lines()).contains(
-        "FLOTILLA_POLL_INTERVAL=1m", "FLOTILLA_CI_TIMEOUT=10m (default)", "FLOTILLA_FORGE=local (default)",
-        "FLOTILLA_DB_URL=<unset> (default)", "FLOTILLA_GITHUB_ORGS= (default)");
+    assertThat(description.lines())
+        .contains(
+            "FLOTILLA_POLL_INTERVAL=1m",
+            "FLOTILLA_CI_TIMEOUT=10m (default)",
+            "FLOTILLA_FORGE=local (default)",
+            "FLOTILLA_DB_URL=<unset> (default)",
+            "FLOTILLA_GITHUB_ORGS= (default)");
   }
 
   @Test
@@ -173,8 +228,12 @@ class SettingsTest {
     List<String> names = Settings.ALL.stream().map(Setting::env).toList();
 
     assertThat(names).allMatch(n -> n.startsWith("FLOTILLA_")).doesNotHaveDuplicates();
-    assertThat(Settings.ALL.stream().filter(Setting::secret).map(Setting::env)).containsExactlyInAnyOrder(
-        "FLOTILLA_DB_PASSWORD", "FLOTILLA_DASHBOARD_TOKEN", "FLOTILLA_GITHUB_TOKEN", "FLOTILLA_GITHUB_WEBHOOK_SECRET");
+    assertThat(Settings.ALL.stream().filter(Setting::secret).map(Setting::env))
+        .containsExactlyInAnyOrder(
+            "FLOTILLA_DB_PASSWORD",
+            "FLOTILLA_DASHBOARD_TOKEN",
+            "FLOTILLA_GITHUB_TOKEN",
+            "FLOTILLA_GITHUB_WEBHOOK_SECRET");
   }
 
   @Test

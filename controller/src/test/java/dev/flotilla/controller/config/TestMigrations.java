@@ -9,7 +9,10 @@ import dev.flotilla.migration.Validation;
 import dev.flotilla.migration.Workspace;
 import java.util.List;
 
-/** Two small migrations with parameter specs, so campaign parsing is tested without the built-in ones. */
+/**
+ * Two small migrations with parameter specs, so campaign parsing is tested without the built-in
+ * ones.
+ */
 final class TestMigrations {
 
   private TestMigrations() {}
