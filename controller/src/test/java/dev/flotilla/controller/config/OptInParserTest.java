@@ -124,6 +124,25 @@ wave: early
   }
 
   @Test
+  void showsTheFirstTwentyProblemsOfAGarbledFile() {
+    StringBuilder keys = new StringBuilder("enabled: true\n");
+    for (int i = 1; i <= 500; i++) {
+      keys.append("key").append(i).append(": x\n");
+    }
+
+    assertThatThrownBy(() -> OptInParser.parse(keys.toString(), "f"))
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e -> {
+              assertThat(e.problems()).hasSize(500);
+              assertThat(e.getMessage().lines()).hasSize(22);
+              assertThat(e.getMessage())
+                  .startsWith("f: 500 problems:\n  - unknown key 'key1' at line 2")
+                  .endsWith("  - ... and 480 more problems");
+            });
+  }
+
+  @Test
   void acceptsDayNamesInAnyCaseAndRanges() {
     OptIn optIn =
         OptInParser.parse("enabled: true\nmergeWindow: {days: [mon-wed, Friday, sun]}\n", "f");
