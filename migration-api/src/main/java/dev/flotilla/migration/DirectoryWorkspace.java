@@ -78,6 +78,12 @@ public final class DirectoryWorkspace implements Workspace {
       if (existing.text().equals(content)) {
         return;
       }
+      if (!existing.charset().newEncoder().canEncode(content)) {
+        throw new WorkspaceException(
+            "'" + path + "' is " + existing.charset().name()
+                + " encoded and cannot hold some characters of the new content; write only characters"
+                + " of that encoding, or convert the file with writeBytes");
+      }
       bytes = encode(content, existing.charset(), existing.bom());
     } else {
       bytes = content.getBytes(StandardCharsets.UTF_8);
@@ -139,7 +145,9 @@ public final class DirectoryWorkspace implements Workspace {
           public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
             Path rel = root.relativize(file);
             boolean matches = deep.matches(rel) || (rel.getNameCount() == 1 && top.matches(rel));
-            if (matches && Files.isRegularFile(file) && staysInside(file)) {
+            // A .git file (worktree or submodule pointer) is as off-limits as a .git folder.
+            boolean git = file.getFileName().toString().equals(".git");
+            if (matches && !git && Files.isRegularFile(file) && staysInside(file)) {
               found.add(relative(file));
             }
             return FileVisitResult.CONTINUE;
@@ -184,9 +192,19 @@ public final class DirectoryWorkspace implements Workspace {
       throw new WorkspaceException(
           "'" + path + "' is a symbolic link to something that does not exist; refusing to follow it");
     }
-    if (existing != null && !existing.toRealPath().startsWith(root)) {
-      throw new WorkspaceException(
-          "'" + path + "' leads outside the repository through a symbolic link; refusing to follow it");
+    if (existing != null) {
+      Path real = existing.toRealPath();
+      if (!real.startsWith(root)) {
+        throw new WorkspaceException(
+            "'" + path + "' leads outside the repository through a symbolic link; refusing to follow it");
+      }
+      // A link inside the repository could still point into .git.
+      for (Path segment : root.relativize(real)) {
+        if (segment.toString().equals(".git")) {
+          throw new WorkspaceException(
+              "'" + path + "' leads into .git through a symbolic link, which migrations may not touch");
+        }
+      }
     }
     return candidate;
   }

@@ -4,6 +4,7 @@ import dev.flotilla.FlotillaException;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Map;
+import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
 
@@ -24,13 +25,26 @@ public final class Migrations {
     return load(Thread.currentThread().getContextClassLoader());
   }
 
+  /** Every migration that {@code loader} lists in {@code META-INF/services/dev.flotilla.migration.Migration}. */
   public static Migrations load(ClassLoader loader) {
-    return of(ServiceLoader.load(Migration.class, loader).stream().map(ServiceLoader.Provider::get).toList());
+    try {
+      return of(ServiceLoader.load(Migration.class, loader).stream().map(ServiceLoader.Provider::get).toList());
+    } catch (ServiceConfigurationError e) {
+      throw new FlotillaException(
+          "could not load a migration listed in META-INF/services/" + Migration.class.getName() + ": "
+              + e.getMessage() + "; check the class name and that it is public with a public no-argument constructor",
+          e);
+    }
   }
 
+  /** These migrations; the same class listed twice counts once, two classes with one id are an error. */
   public static Migrations of(Collection<? extends Migration> migrations) {
     Map<String, Migration> byId = new TreeMap<>();
     for (Migration migration : migrations) {
+      if (migration.id() == null || migration.id().isBlank()) {
+        throw new FlotillaException(
+            migration.getClass().getName() + " has no id; id() must return a stable verb-noun name");
+      }
       Migration previous = byId.putIfAbsent(migration.id(), migration);
       if (previous != null && previous.getClass() != migration.getClass()) {
         throw new FlotillaException(

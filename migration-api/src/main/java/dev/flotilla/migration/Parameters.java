@@ -8,11 +8,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.representer.Representer;
+import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
  * The parameters of one campaign, as given in its YAML or on the command line: an immutable map of
@@ -39,13 +44,19 @@ public final class Parameters {
 
   public static Parameters of(Map<String, ?> values) {
     Map<String, Object> copy = new LinkedHashMap<>();
-    values.forEach((k, v) -> copy.put(k, v instanceof List<?> l ? List.copyOf(l) : v));
+    // Not List.copyOf: a null item must reach check() and be reported, not throw here.
+    values.forEach(
+        (k, v) -> copy.put(k, v instanceof List<?> l ? Collections.unmodifiableList(new ArrayList<>(l)) : v));
     return new Parameters(copy);
   }
 
   /**
    * Parses {@code key: value} YAML. A syntax error names the line and column; the top level must be
-   * a mapping.
+   * a mapping; a key given twice is an error.
+   *
+   * <p>Only {@code true}/{@code false}, {@code null} and plain whole numbers get a type here; every
+   * other scalar stays the text that was written, so {@code version: 2.10} is {@code "2.10"} (not the
+   * number 2.1) and {@code answer: no} is {@code "no"}. The parameter specs type the rest.
    */
   public static Parameters fromYaml(String yaml) {
     LoaderOptions options = new LoaderOptions();
@@ -55,7 +66,9 @@ public final class Parameters {
     options.setCodePointLimit(1024 * 1024);
     Object parsed;
     try {
-      parsed = new Yaml(new SafeConstructor(options)).load(yaml);
+      parsed =
+          new Yaml(new SafeConstructor(options), new Representer(new DumperOptions()), new DumperOptions(), options, new TextFirstResolver())
+              .load(yaml);
     } catch (MarkedYAMLException e) {
       throw new InvalidParametersException(
           "parameters are not valid YAML at line "
@@ -205,6 +218,21 @@ public final class Parameters {
     } catch (IllegalArgumentException e) {
       throw new InvalidParametersException(
           "parameters do not fit " + type.getSimpleName() + ": " + e.getMessage());
+    }
+  }
+
+  /** A YAML resolver that leaves floats, dates and YAML 1.1 booleans such as {@code yes} as text. */
+  private static final class TextFirstResolver extends Resolver {
+    private static final Pattern BOOLEAN = Pattern.compile("^(?:true|True|TRUE|false|False|FALSE)$");
+    private static final Pattern WHOLE_NUMBER = Pattern.compile("^[-+]?(?:0|[1-9][0-9]*)$");
+
+    @Override
+    protected void addImplicitResolvers() {
+      addImplicitResolver(Tag.BOOL, BOOLEAN, "tTfF");
+      addImplicitResolver(Tag.INT, WHOLE_NUMBER, "-+0123456789");
+      addImplicitResolver(Tag.MERGE, MERGE, "<");
+      addImplicitResolver(Tag.NULL, NULL, "~nN\0");
+      addImplicitResolver(Tag.NULL, EMPTY, null);
     }
   }
 

@@ -7,6 +7,8 @@ import java.util.Collection;
 public class UnknownMigrationException extends FlotillaException {
 
   public UnknownMigrationException(String id, Collection<String> known) {
-    super("unknown migration '" + id + "'; known migrations: " + String.join(", ", known));
+    super(
+        "unknown migration '" + id + "'; known migrations: "
+            + (known.isEmpty() ? "(none on the classpath)" : String.join(", ", known)));
   }
 }

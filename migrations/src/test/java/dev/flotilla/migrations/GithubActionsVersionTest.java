@@ -1,0 +1,288 @@
+package dev.flotilla.migrations;
+
+import static dev.flotilla.migration.testkit.RewriteTest.crlf;
+import static dev.flotilla.migration.testkit.RewriteTest.file;
+import static dev.flotilla.migration.testkit.RewriteTest.params;
+import static dev.flotilla.migration.testkit.RewriteTest.rewrite;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.flotilla.migration.Migrations;
+import dev.flotilla.migration.Outcome;
+import dev.flotilla.migration.Validation;
+import org.junit.jupiter.api.Test;
+
+class GithubActionsVersionTest {
+
+  private final GithubActionsVersion migration = new GithubActionsVersion();
+
+  @Test
+  void bumpsEveryStepKeepingQuotesAndTrailingComments() {
+    Outcome outcome =
+        rewrite(
+            migration,
+            params("action", "actions/checkout", "ref", "v4"),
+            file(
+                ".github/workflows/ci.yml",
+                """
+                # Build and test ✅
+                name: CI
+                on:
+                  push:
+                    branches: [main]
+                jobs:
+                  build:
+                    runs-on: ubuntu-latest
+                    steps:
+                      - uses: actions/checkout@v3   # v3.5.0
+                      - name: Checkout tools
+                        uses: 'actions/checkout@v3'
+                        with:
+                          repository: acme/tools
+                          path: tools
+                      - uses: "actions/checkout@v2" # old one
+                      - uses: actions/setup-java@v3
+                        with: {distribution: temurin, java-version: '21'}
+                      - run: 'echo "uses: actions/checkout@v3"'
+                """,
+                """
+                # Build and test ✅
+                name: CI
+                on:
+                  push:
+                    branches: [main]
+                jobs:
+                  build:
+                    runs-on: ubuntu-latest
+                    steps:
+                      - uses: actions/checkout@v4   # v3.5.0
+                      - name: Checkout tools
+                        uses: 'actions/checkout@v4'
+                        with:
+                          repository: acme/tools
+                          path: tools
+                      - uses: "actions/checkout@v4" # old one
+                      - uses: actions/setup-java@v3
+                        with: {distribution: temurin, java-version: '21'}
+                      - run: 'echo "uses: actions/checkout@v3"'
+                """));
+
+    assertThat(outcome.message()).isEqualTo("set actions/checkout to v4 in 1 file");
+  }
+
+  @Test
+  void keepsCrlfLineEndingsAndTabsBeforeComments() {
+    rewrite(
+        migration,
+        params("action", "actions/setup-node", "ref", "v4"),
+        file(
+            ".github/workflows/node.yaml",
+            crlf(
+                """
+                jobs:
+                  test:
+                    runs-on: windows-latest
+                    steps:
+                      - uses: actions/setup-node@v3\t# pinned by renovate
+                        with:
+                          node-version: 20
+                """),
+            crlf(
+                """
+                jobs:
+                  test:
+                    runs-on: windows-latest
+                    steps:
+                      - uses: actions/setup-node@v4\t# pinned by renovate
+                        with:
+                          node-version: 20
+                """)));
+  }
+
+  @Test
+  void updatesCompositeActionsSubPathsAndReusableWorkflowsInEveryFile() {
+    Outcome outcome =
+        rewrite(
+            migration,
+            params("action", "acme/workflows", "ref", "v2.1.0"),
+            file(
+                ".github/workflows/release.yml",
+                """
+                on: {push: {tags: ['v*']}}
+                jobs:
+                  release:
+                    uses: acme/workflows/.github/workflows/release.yml@v1
+                    secrets: inherit
+                  notify:
+                    runs-on: ubuntu-latest
+                    steps:
+                      - uses: acme/workflows/actions/slack@v1.4.0
+                """,
+                """
+                on: {push: {tags: ['v*']}}
+                jobs:
+                  release:
+                    uses: acme/workflows/.github/workflows/release.yml@v2.1.0
+                    secrets: inherit
+                  notify:
+                    runs-on: ubuntu-latest
+                    steps:
+                      - uses: acme/workflows/actions/slack@v2.1.0
+                """),
+            file(
+                "tools/setup/action.yml",
+                """
+                name: Setup
+                runs:
+                  using: composite
+                  steps:
+                    - uses: Acme/Workflows/actions/cache@main
+                    - run: ./setup.sh
+                      shell: bash
+                """,
+                """
+                name: Setup
+                runs:
+                  using: composite
+                  steps:
+                    - uses: Acme/Workflows/actions/cache@v2.1.0
+                    - run: ./setup.sh
+                      shell: bash
+                """));
+
+    assertThat(outcome.message()).isEqualTo("set acme/workflows to v2.1.0 in 2 files");
+  }
+
+  @Test
+  void leavesShaPinsAloneByDefaultAndSaysSo() {
+    String sha = "b4ffde65f46336ab88eb53be808477a3936bae11";
+    Outcome outcome =
+        rewrite(
+            migration,
+            params("action", "actions/checkout", "ref", "v4"),
+            file(
+                ".github/workflows/ci.yml",
+                """
+                jobs:
+                  a:
+                    steps:
+                      - uses: actions/checkout@%s # v4.1.1
+                      - uses: actions/checkout@v3
+                """.formatted(sha),
+                """
+                jobs:
+                  a:
+                    steps:
+                      - uses: actions/checkout@%s # v4.1.1
+                      - uses: actions/checkout@v4
+                """.formatted(sha)));
+
+    assertThat(outcome.message())
+        .isEqualTo("set actions/checkout to v4 in 1 file; left 1 use pinned to a commit SHA alone "
+            + "(set replacePinnedShas: true to replace them)");
+  }
+
+  @Test
+  void replacesShaPinsWhenAsked() {
+    String oldSha = "b4ffde65f46336ab88eb53be808477a3936bae11";
+    String newSha = "11bd71901bbe5b1630ceea73d27597364c9af683";
+    rewrite(
+        migration,
+        params("action", "actions/checkout", "ref", newSha, "replacePinnedShas", true),
+        file(
+            ".github/workflows/ci.yml",
+            "jobs:\n  a:\n    steps:\n      - uses: actions/checkout@" + oldSha + " # v4.1.1\n",
+            "jobs:\n  a:\n    steps:\n      - uses: actions/checkout@" + newSha + " # v4.1.1\n"));
+  }
+
+  @Test
+  void neverTouchesDockerLocalOrLookalikeActions() {
+    Outcome outcome =
+        rewrite(
+            migration,
+            params("action", "actions/checkout", "ref", "v4"),
+            file(
+                ".github/workflows/ci.yml",
+                """
+                jobs:
+                  a:
+                    steps:
+                      - uses: docker://actions/checkout@v3
+                      - uses: ./.github/actions/checkout
+                      - uses: actions/checkout-extra@v3
+                      - uses: my-actions/checkout@v3
+                      - uses: actions/setup-go@v5
+                        with:
+                          uses: actions/checkout@v3
+                """),
+            file(
+                "docs/ci.yml",
+                """
+                steps:
+                  - uses: actions/checkout@v3
+                """));
+
+    assertThat(outcome.kind()).isEqualTo(Outcome.Kind.UNCHANGED);
+  }
+
+  @Test
+  void changesNothingWhenAlreadyCurrent() {
+    Outcome outcome =
+        rewrite(
+            migration,
+            params("action", "actions/checkout", "ref", "v4"),
+            file(
+                ".github/workflows/ci.yml",
+                """
+                ---
+                jobs:
+                  a:
+                    steps:
+                      - uses: actions/checkout@v4 # current
+                """));
+
+    assertThat(outcome).isEqualTo(Outcome.unchanged());
+  }
+
+  @Test
+  void isNotApplicableWithoutWorkflows() {
+    Outcome outcome =
+        rewrite(
+            migration,
+            params("action", "actions/checkout", "ref", "v4"),
+            file("README.md", "uses: actions/checkout@v3\n"),
+            file(".github/dependabot.yml", "version: 2\n"));
+
+    assertThat(outcome.kind()).isEqualTo(Outcome.Kind.NOT_APPLICABLE);
+    assertThat(outcome.message()).contains(".github/workflows");
+  }
+
+  @Test
+  void reportsEveryBadParameter() {
+    Validation validation =
+        params("action", "actions/checkout@v4", "ref", "v 4").check(migration);
+
+    assertThat(validation.problems())
+        .extracting(Validation.Problem::parameter)
+        .containsExactly("action", "ref");
+    assertThat(validation.describe()).contains("'actions/checkout@v4' is not owner/name");
+  }
+
+  @Test
+  void requiresActionAndRef() {
+    Validation validation = params().check(migration);
+
+    assertThat(validation.problems())
+        .extracting(Validation.Problem::parameter)
+        .containsExactly("action", "ref");
+  }
+
+  @Test
+  void isFoundByServiceLoaderAndDocumentsEveryParameter() {
+    assertThat(Migrations.load().get(migration.id())).isInstanceOf(GithubActionsVersion.class);
+    assertThat(migration.title()).doesNotContain("${").doesNotContain("$1");
+    assertThat(migration.description()).isNotBlank();
+    assertThat(migration.parameters())
+        .allSatisfy(p -> assertThat(p.description()).isNotBlank())
+        .allSatisfy(p -> assertThat(p.example()).isNotBlank());
+  }
+}
