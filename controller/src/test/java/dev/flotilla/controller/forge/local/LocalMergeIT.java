@@ -205,6 +205,18 @@ class LocalMergeIT {
     assertThat(mainHistory()).hasSize(2);
   }
 
+  @Test
+  void movesTheBaseOnlyFromTheHeadItMergedOnto() throws Exception {
+    String moved = commit(svc, "main", Map.of("README.md", "# moved meanwhile\n"), "docs").name();
+    try (Repository repo = Fixtures.open(svc)) {
+      var stale = repo.resolve(baseBefore);
+      var next = repo.resolve(head(svc, "unrelated"));
+
+      assertThat(LocalMerge.advance(repo, "main", stale, next, 1)).isFalse();
+    }
+    assertThat(head(svc, "main")).isEqualTo(moved);
+  }
+
   List<String> mainHistory() throws Exception {
     List<String> messages = new ArrayList<>();
     try (Repository repo = Fixtures.open(svc); RevWalk walk = new RevWalk(repo)) {
