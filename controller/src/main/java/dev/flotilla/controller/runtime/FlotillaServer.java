@@ -43,6 +43,7 @@ public final class FlotillaServer implements AutoCloseable {
   private Database database;
   private Controller controller;
   private Schedules schedules;
+  private java.net.URI dashboardUrl;
 
   private FlotillaServer(Settings settings) {
     this.settings = settings;
@@ -127,6 +128,11 @@ public final class FlotillaServer implements AutoCloseable {
 
   public Database database() {
     return database;
+  }
+
+  /** Where the dashboard listens, when it runs. */
+  public java.util.Optional<java.net.URI> dashboardUrl() {
+    return java.util.Optional.ofNullable(dashboardUrl);
   }
 
   public Settings settings() {
