@@ -1,0 +1,133 @@
+package dev.flotilla.runner;
+
+import dev.flotilla.migration.Migration;
+import dev.flotilla.migration.Migrations;
+import dev.flotilla.migration.Outcome;
+import dev.flotilla.migration.ParameterSpec;
+import dev.flotilla.migration.Parameters;
+import dev.flotilla.migration.Workspace;
+import java.io.IOException;
+import java.util.List;
+
+/** Small migrations with known behaviour, so runner tests do not depend on the built-in ones. */
+final class TestMigrations {
+
+  private TestMigrations() {}
+
+  static Migrations all() {
+    return Migrations.of(List.of(new ReplaceText(), new Tidy(), new Explode(), new ClaimChange()));
+  }
+
+  /** Replaces {@code from} with {@code to} in {@code file}; not applicable when the file is absent. */
+  static final class ReplaceText implements Migration {
+    @Override
+    public String id() {
+      return "replace-text";
+    }
+
+    @Override
+    public String title() {
+      return "Replace text";
+    }
+
+    @Override
+    public String description() {
+      return "Replaces one string with another in a file.";
+    }
+
+    @Override
+    public List<ParameterSpec> parameters() {
+      return List.of(
+          ParameterSpec.required("from", ParameterSpec.Type.STRING, "text to replace", "v1"),
+          ParameterSpec.required("to", ParameterSpec.Type.STRING, "replacement", "v2"),
+          ParameterSpec.optional(
+              "file", ParameterSpec.Type.STRING, "README.md", "the file to edit", "docs/x.md"));
+    }
+
+    @Override
+    public Outcome apply(Workspace workspace, Parameters parameters) throws IOException {
+      String file = parameters.string("file");
+      if (!workspace.isFile(file)) {
+        return Outcome.notApplicable("no " + file);
+      }
+      String text = workspace.read(file);
+      String from = parameters.string("from");
+      if (!text.contains(from)) {
+        return Outcome.unchanged();
+      }
+      workspace.write(file, text.replace(from, parameters.string("to")));
+      return Outcome.changed("replaced " + from + " with " + parameters.string("to") + " in " + file);
+    }
+  }
+
+  /** Adds NOTICE (two lines) and deletes obsolete.txt, to exercise additions and deletions. */
+  static final class Tidy implements Migration {
+    @Override
+    public String id() {
+      return "tidy";
+    }
+
+    @Override
+    public String title() {
+      return "Tidy up";
+    }
+
+    @Override
+    public String description() {
+      return "Adds NOTICE and removes obsolete.txt.";
+    }
+
+    @Override
+    public Outcome apply(Workspace workspace, Parameters parameters) throws IOException {
+      workspace.write("NOTICE", "Copyright Acme\nAll rights reserved\n");
+      workspace.delete("obsolete.txt");
+      return Outcome.changed("added NOTICE, removed obsolete.txt");
+    }
+  }
+
+  /** Fails the way a buggy migration does. */
+  static final class Explode implements Migration {
+    @Override
+    public String id() {
+      return "explode";
+    }
+
+    @Override
+    public String title() {
+      return "Explode";
+    }
+
+    @Override
+    public String description() {
+      return "Always throws.";
+    }
+
+    @Override
+    public Outcome apply(Workspace workspace, Parameters parameters) {
+      throw new IllegalStateException("boom while editing");
+    }
+  }
+
+  /** Says it changed something but leaves every file alone. */
+  static final class ClaimChange implements Migration {
+    @Override
+    public String id() {
+      return "claim-change";
+    }
+
+    @Override
+    public String title() {
+      return "Claim a change";
+    }
+
+    @Override
+    public String description() {
+      return "Reports a change without making one.";
+    }
+
+    @Override
+    public Outcome apply(Workspace workspace, Parameters parameters) {
+      return Outcome.changed("did something");
+    }
+  }
+}
