@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
  * @param ttlAfterFinished how long finished Jobs stay for {@code kubectl logs} before Kubernetes
  *     deletes them
  * @param maxRunningJobs the global cap on unfinished managed Jobs in the namespace
+ *     ({@code FLOTILLA_GLOBAL_CONCURRENT_RUNS}, the same cap the dispatcher applies)
  * @param logTailLines how many last lines of a pod's log to keep for the dashboard
  */
 public record KubernetesExecutorConfig(
@@ -65,21 +66,29 @@ public record KubernetesExecutorConfig(
    */
   public static KubernetesExecutorConfig fromSettings(Map<String, String> settings) {
     Function<String, String> get = name -> blankToNull(settings.get(name));
+    String cpu = quantity("FLOTILLA_RUNNER_CPU", get, "500m");
     String memory = quantity("FLOTILLA_RUNNER_MEMORY", get, "512Mi");
     return new KubernetesExecutorConfig(
         or(get.apply("FLOTILLA_K8S_NAMESPACE"), "flotilla"),
         or(get.apply("FLOTILLA_RUNNER_IMAGE"), DEFAULT_IMAGE),
-        pullPolicy(or(get.apply("FLOTILLA_RUNNER_PULL_POLICY"), "IfNotPresent")),
-        or(get.apply("FLOTILLA_RUNNER_SERVICE_ACCOUNT"), "flotilla-runner"),
-        quantity("FLOTILLA_RUNNER_CPU", get, "500m"),
-        quantity("FLOTILLA_RUNNER_CPU_LIMIT", get, "2"),
+        "IfNotPresent",
+        "flotilla-runner",
+        cpu,
+        cpu,
         memory,
         memory,
         duration("FLOTILLA_RUNNER_DEADLINE", get, Duration.ofMinutes(30)),
         0,
-        duration("FLOTILLA_RUNNER_TTL", get, Duration.ofHours(6)),
-        positive("FLOTILLA_K8S_MAX_RUNNING_JOBS", get, 50),
-        positive("FLOTILLA_RUNNER_LOG_LINES", get, 200));
+        Duration.ofHours(6),
+        positive("FLOTILLA_GLOBAL_CONCURRENT_RUNS", get, 50),
+        200);
+  }
+
+  /** The same settings with another image pull policy ({@code Always} for moving dev tags). */
+  public KubernetesExecutorConfig withImagePullPolicy(String policy) {
+    return new KubernetesExecutorConfig(
+        namespace, runnerImage, pullPolicy(policy), serviceAccountName, cpuRequest, cpuLimit,
+        memoryRequest, memoryLimit, deadline, backoffLimit, ttlAfterFinished, maxRunningJobs, logTailLines);
   }
 
   /** The deadline as a person says it: {@code 30m}, {@code 1h30m}, {@code 45s}. */
@@ -110,7 +119,7 @@ public record KubernetesExecutorConfig(
         return allowed;
       }
     }
-    throw bad("FLOTILLA_RUNNER_PULL_POLICY", value, "Always, IfNotPresent or Never");
+    throw new IllegalArgumentException("image pull policy '" + value + "' is not Always, IfNotPresent or Never");
   }
 
   private static String quantity(String name, Function<String, String> get, String fallback) {

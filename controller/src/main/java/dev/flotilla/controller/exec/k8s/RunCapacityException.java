@@ -15,7 +15,7 @@ public final class RunCapacityException extends KubernetesExecutorException {
             + runId
             + " not started: "
             + cap
-            + " Flotilla Jobs are already running, the most FLOTILLA_K8S_MAX_RUNNING_JOBS allows");
+            + " Flotilla Jobs are already running, the most FLOTILLA_GLOBAL_CONCURRENT_RUNS allows");
     this.cap = cap;
   }
 

@@ -30,8 +30,7 @@ class JobRendererTest {
               "FLOTILLA_RUNNER_IMAGE", "registry.example/runner:1.0.0",
               "FLOTILLA_RUNNER_CPU", "250m",
               "FLOTILLA_RUNNER_MEMORY", "768Mi",
-              "FLOTILLA_RUNNER_DEADLINE", "20m",
-              "FLOTILLA_RUNNER_TTL", "2h"));
+              "FLOTILLA_RUNNER_DEADLINE", "20m"));
   private final JobRenderer renderer = new JobRenderer(config);
   private final RunRequest request =
       new RunRequest(
@@ -64,7 +63,7 @@ class JobRendererTest {
   void leavesRetriesToTheControllerAndBoundsTheRun() {
     assertThat(job.getSpec().getBackoffLimit()).isZero();
     assertThat(job.getSpec().getActiveDeadlineSeconds()).isEqualTo(1200L);
-    assertThat(job.getSpec().getTtlSecondsAfterFinished()).isEqualTo(7200);
+    assertThat(job.getSpec().getTtlSecondsAfterFinished()).isEqualTo(6 * 3600);
     assertThat(pod.getRestartPolicy()).isEqualTo("Never");
   }
 
@@ -113,7 +112,7 @@ class JobRendererTest {
     assertThat(runner.getTerminationMessagePath()).isEqualTo("/dev/termination-log");
     assertThat(runner.getTerminationMessagePolicy()).isEqualTo("File");
     assertThat(runner.getResources().getRequests()).containsEntry("cpu", new Quantity("250m")).containsEntry("memory", new Quantity("768Mi"));
-    assertThat(runner.getResources().getLimits()).containsEntry("memory", new Quantity("768Mi"));
+    assertThat(runner.getResources().getLimits()).containsEntry("cpu", new Quantity("250m")).containsEntry("memory", new Quantity("768Mi"));
     assertThat(objects.request().getData()).containsKey("request.json");
     assertThat(volume("request").getConfigMap().getName()).isEqualTo(job.getMetadata().getName());
   }

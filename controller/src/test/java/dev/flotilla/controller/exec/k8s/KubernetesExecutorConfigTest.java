@@ -31,8 +31,7 @@ class KubernetesExecutorConfigTest {
                 "FLOTILLA_RUNNER_CPU", "250m",
                 "FLOTILLA_RUNNER_MEMORY", "1Gi",
                 "FLOTILLA_RUNNER_DEADLINE", "1h30m",
-                "FLOTILLA_RUNNER_PULL_POLICY", "always",
-                "FLOTILLA_K8S_MAX_RUNNING_JOBS", "7"));
+                "FLOTILLA_GLOBAL_CONCURRENT_RUNS", "7"));
 
     assertThat(config.namespace()).isEqualTo("fleet");
     assertThat(config.runnerImage()).isEqualTo("registry.example/runner:1.2.3");
@@ -41,7 +40,8 @@ class KubernetesExecutorConfigTest {
     assertThat(config.memoryLimit()).isEqualTo("1Gi");
     assertThat(config.deadline()).isEqualTo(Duration.ofMinutes(90));
     assertThat(config.deadlineText()).isEqualTo("1h30m");
-    assertThat(config.imagePullPolicy()).isEqualTo("Always");
+    assertThat(config.cpuLimit()).isEqualTo("250m");
+    assertThat(config.withImagePullPolicy("always").imagePullPolicy()).isEqualTo("Always");
     assertThat(config.maxRunningJobs()).isEqualTo(7);
   }
 
@@ -60,9 +60,9 @@ class KubernetesExecutorConfigTest {
     assertThatThrownBy(() -> KubernetesExecutorConfig.fromSettings(Map.of("FLOTILLA_RUNNER_MEMORY", "lots")))
         .hasMessageContaining("FLOTILLA_RUNNER_MEMORY='lots'")
         .hasMessageContaining("512Mi");
-    assertThatThrownBy(() -> KubernetesExecutorConfig.fromSettings(Map.of("FLOTILLA_K8S_MAX_RUNNING_JOBS", "0")))
-        .hasMessageContaining("FLOTILLA_K8S_MAX_RUNNING_JOBS='0'");
-    assertThatThrownBy(() -> KubernetesExecutorConfig.fromSettings(Map.of("FLOTILLA_RUNNER_PULL_POLICY", "Sometimes")))
+    assertThatThrownBy(() -> KubernetesExecutorConfig.fromSettings(Map.of("FLOTILLA_GLOBAL_CONCURRENT_RUNS", "0")))
+        .hasMessageContaining("FLOTILLA_GLOBAL_CONCURRENT_RUNS='0'");
+    assertThatThrownBy(() -> KubernetesExecutorConfig.defaults().withImagePullPolicy("Sometimes"))
         .hasMessageContaining("Always, IfNotPresent or Never");
   }
 }

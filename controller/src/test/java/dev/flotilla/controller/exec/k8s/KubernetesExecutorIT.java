@@ -273,7 +273,7 @@ class KubernetesExecutorIT {
 
     assertThatThrownBy(() -> executor.submit("run-b", request("bump", "team/b", bareRepository("b", "v1"))))
         .isInstanceOf(RunCapacityException.class)
-        .hasMessageContaining("FLOTILLA_K8S_MAX_RUNNING_JOBS");
+        .hasMessageContaining("FLOTILLA_GLOBAL_CONCURRENT_RUNS");
   }
 
   @Test
@@ -305,7 +305,7 @@ class KubernetesExecutorIT {
             "FLOTILLA_K8S_NAMESPACE", namespace,
             "FLOTILLA_RUNNER_IMAGE", "registry.example/flotilla-runner:9.9",
             "FLOTILLA_RUNNER_MEMORY", "384Mi",
-            "FLOTILLA_K8S_MAX_RUNNING_JOBS", String.valueOf(cap)));
+            "FLOTILLA_GLOBAL_CONCURRENT_RUNS", String.valueOf(cap)));
   }
 
   private RunResult awaitResult(String runId) {
