@@ -107,6 +107,7 @@ public final class KubernetesExecutor implements Executor {
               .inform(new PodEvents(), RESYNC_MILLIS);
     } catch (KubernetesClientException e) {
       close();
+      this.listener = null;
       throw new KubernetesExecutorException(
           "cannot watch Jobs in namespace " + config.namespace() + ": " + describe(e)
               + "; check the API is reachable and the controller's Role allows list and watch",
@@ -137,6 +138,10 @@ public final class KubernetesExecutor implements Executor {
       Optional<String> token = credentials.tokenFor(request);
       token.ifPresent(value -> tokens.put(runId, value));
       create(runId, renderer.render(runId, request, token));
+      if (delivered.contains(runId)) {
+        // Reported by the informer while this submit adopted the finished Job: nothing is in flight.
+        running.remove(runId);
+      }
     } catch (RuntimeException e) {
       running.remove(runId);
       tokens.remove(runId);
@@ -185,6 +190,10 @@ public final class KubernetesExecutor implements Executor {
 
   private void create(String runId, JobRenderer.RunObjects objects) {
     Job job = createOrAdopt(objects.job());
+    if (JobOutcome.finished(job)) {
+      // An adopted Job that already ended needs no volumes; the informer reports its result.
+      return;
+    }
     try {
       // The pod waits for these volumes, so they may follow the Job; they go when the Job goes.
       objects.credential().ifPresent(secret -> createIfAbsent(JobRenderer.ownedBy(secret, job)));

@@ -70,8 +70,19 @@ class KubernetesExecutorIT {
 
   @AfterEach
   void stop() {
-    executors.forEach(KubernetesExecutor::close);
     kubelet.close();
+    awaitQuietServer();
+    executors.forEach(KubernetesExecutor::close);
+  }
+
+  /**
+   * The mock server's event loop stalls when a watch closes while it still has events to send, so
+   * watches are closed only once no request has arrived for a while.
+   */
+  private void awaitQuietServer() {
+    AtomicInteger seen = new AtomicInteger(-1);
+    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(300))
+        .until(() -> seen.getAndSet(server.getRequestCount()) == server.getRequestCount());
   }
 
   @Test
@@ -194,6 +205,7 @@ class KubernetesExecutorIT {
     before.submit("run-billing", request("bump", "payments/billing", bareRepository("billing", "version v1\n")));
     await().until(() -> client.pods().inNamespace(namespace).list().getItems().size() == 2);
     await().until(() -> before.inFlight() == 2);
+    awaitQuietServer();
     before.close();
 
     String ledgerJob = JobNames.jobName("bump", "payments/ledger", "run-ledger");

@@ -30,6 +30,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 
 /**
@@ -236,6 +237,15 @@ final class TestKubelet implements AutoCloseable {
     if (informer != null) {
       informer.close();
     }
-    pool.shutdownNow();
+    // Pods being written finish first: an interrupted write would fail the next await.
+    pool.shutdown();
+    try {
+      if (!pool.awaitTermination(30, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("the test kubelet's pods did not finish within 30 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while the test kubelet finished its pods", e);
+    }
   }
 }
