@@ -1,6 +1,5 @@
 package dev.flotilla.controller.view;
 
-import dev.flotilla.controller.store.CampaignStore;
 import dev.flotilla.dashboard.port.FleetEvent;
 import dev.flotilla.dashboard.port.FleetEventSink;
 import java.time.Duration;
@@ -10,6 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +27,7 @@ public final class ChangeEvents implements Consumer<String>, AutoCloseable {
   static final String DISCOVERY = "discovery";
 
   private final FleetEventSink sink;
-  private final CampaignStore campaigns;
+  private final Predicate<String> isCampaign;
   private final Duration window;
   private final Set<String> pending = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -37,9 +37,12 @@ public final class ChangeEvents implements Consumer<String>, AutoCloseable {
   });
   private volatile boolean closed;
 
-  public ChangeEvents(FleetEventSink sink, CampaignStore campaigns, Duration window) {
+  /**
+   * @param isCampaign whether a notice names a campaign (asked once per published event, not per notice)
+   */
+  public ChangeEvents(FleetEventSink sink, Predicate<String> isCampaign, Duration window) {
     this.sink = sink;
-    this.campaigns = campaigns;
+    this.isCampaign = isCampaign;
     this.window = window;
   }
 
@@ -69,7 +72,7 @@ public final class ChangeEvents implements Consumer<String>, AutoCloseable {
 
   /** A campaign's name concerns pages of that campaign; anything else concerns every page. */
   private FleetEvent eventFor(String what) {
-    if (campaigns.byName(what).isPresent()) {
+    if (isCampaign.test(what)) {
       return FleetEvent.campaign(what);
     }
     if (DISCOVERY.equals(what)) {

@@ -3,7 +3,6 @@ package dev.flotilla.controller.view;
 import dev.flotilla.controller.config.Secret;
 import dev.flotilla.controller.config.Settings;
 import dev.flotilla.controller.engine.Controller;
-import dev.flotilla.controller.store.CampaignStore;
 import dev.flotilla.controller.store.Jdbc;
 import dev.flotilla.dashboard.DashboardConfig;
 import dev.flotilla.dashboard.DashboardServer;
@@ -62,7 +61,8 @@ public final class DashboardWiring {
     StoreFleetView view = new StoreFleetView(jdbc, controller.fleet().clock());
     ControllerFleetActions actions = new ControllerFleetActions(controller);
     DashboardServer server = new DashboardServer(config, view, actions, metrics.metrics());
-    ChangeEvents events = new ChangeEvents(server, new CampaignStore(jdbc), ChangeEvents.DEFAULT_WINDOW);
+    ChangeEvents events = new ChangeEvents(server,
+        name -> jdbc.count("SELECT count(*) FROM campaign WHERE name = ?", name) > 0, ChangeEvents.DEFAULT_WINDOW);
     controller.onChange(events);
     URI url = server.start();
     return new RunningDashboard(server, url, events, actions);

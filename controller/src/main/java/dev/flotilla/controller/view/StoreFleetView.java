@@ -91,12 +91,12 @@ public final class StoreFleetView implements FleetView {
   public List<BurndownPoint> burndown(String campaign) {
     requireCampaign(campaign);
     Instant now = clock.instant();
-    Optional<Instant> first = jdbc.queryOne(
-        "SELECT min(at) FROM changeset_event WHERE campaign = ?", rs -> Jdbc.instant(rs, "min"), campaign);
-    if (first.isEmpty() || first.get() == null) {
+    List<Instant> first = jdbc.query(
+        "SELECT at FROM changeset_event WHERE campaign = ? ORDER BY at LIMIT 1", rs -> Jdbc.instant(rs, "at"), campaign);
+    if (first.isEmpty()) {
       return List.of();
     }
-    Instant start = first.get();
+    Instant start = first.get(0);
     Duration bucket = bucketFor(Duration.between(start, now));
     List<long[]> deltas = jdbc.query(
         """
