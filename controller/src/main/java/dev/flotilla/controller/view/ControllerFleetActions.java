@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -141,9 +142,19 @@ public final class ControllerFleetActions implements FleetActions, AutoCloseable
     }
   }
 
+  /** Stops taking rescans and waits a little for one in progress, so it does not outlive the store. */
   @Override
   public void close() {
-    scans.shutdownNow();
+    scans.shutdown();
+    try {
+      if (!scans.awaitTermination(10, TimeUnit.SECONDS)) {
+        LOG.warn("a rescan is still running after 10 s; interrupting it");
+        scans.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      scans.shutdownNow();
+    }
   }
 
   private CampaignStatus statusOf(String campaign) {
