@@ -83,7 +83,16 @@ public final class GitHubForge implements Forge {
    */
   public static GitHubForge create(
       GitHubConfig config, ApiCallCounter counter, EtagCache etags, Clock clock, Sleeper sleeper, Duration timeout) {
-    HttpClient http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+    // Over plain http (a GitHub Enterprise behind a proxy, tests) the JDK's h2c upgrade is refused by
+    // some servers; over https HTTP/2 comes from ALPN.
+    HttpClient.Version version =
+        "http".equals(config.url().getScheme()) ? HttpClient.Version.HTTP_1_1 : HttpClient.Version.HTTP_2;
+    HttpClient http =
+        HttpClient.newBuilder()
+            .version(version)
+            .connectTimeout(timeout)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
     GitHubClient client = new GitHubClient(http, config.url(), timeout, counter, clock, sleeper, new ObjectMapper());
     GitHubAuth auth =
         config.usesApp()
