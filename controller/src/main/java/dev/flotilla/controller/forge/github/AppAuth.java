@@ -99,13 +99,12 @@ final class AppAuth implements GitHubAuth {
     return Optional.of(token.value());
   }
 
-  /** Every installation of the App, refreshed on each call (discovery asks once a scan). */
+  /** Every installation of the App, asked afresh (discovery asks once a scan). */
   List<Installation> installations() {
     List<JsonNode> items =
         client.getAll("GET /app/installations", "/app/installations?per_page=100", "Bearer " + jwt(), null);
     List<Installation> found =
         items.stream().map(i -> new Installation(i.path("id").asLong(), i.path("account").path("login").asText())).toList();
-    installationsByOwner.clear();
     found.forEach(i -> installationsByOwner.put(i.account().toLowerCase(java.util.Locale.ROOT), i.id()));
     LOG.debug("GitHub App {} is installed on {}", appId, found.stream().map(Installation::account).collect(Collectors.joining(", ")));
     return found;

@@ -205,7 +205,7 @@ public final class GitHubForge implements Forge {
     query.append(" }");
     ObjectNode body = json.createObjectNode().put("query", query.toString());
     Response response =
-        client.send(Request.post("POST /graphql", "/graphql", body).auth(auth.authorization(batch.get(0).owner())).idempotent());
+        client.send(Request.post("POST /graphql", graphqlUrl(), body).auth(auth.authorization(batch.get(0).owner())).idempotent());
     GitHubClient.requireOk(response, "reading " + OPT_IN_FILE + " files with GraphQL");
     JsonNode data = response.body().path("data");
     if (!data.isObject()) {
@@ -227,6 +227,12 @@ public final class GitHubForge implements Forge {
       }
     }
     return files;
+  }
+
+  /** {@code https://api.github.com/graphql}; on GitHub Enterprise {@code https://HOST/api/graphql} beside {@code /api/v3}. */
+  private String graphqlUrl() {
+    String base = config.url().toString();
+    return base.endsWith("/api/v3") ? base.substring(0, base.length() - "/v3".length()) + "/graphql" : base + "/graphql";
   }
 
   private static String optInText(RepositoryRef ref, JsonNode blob) {

@@ -131,4 +131,16 @@ class GitHubDiscoveryIT {
         .extracting(Map.Entry::getValue).containsExactly("enabled: false\n");
     assertThat(files).hasSize(87);
   }
+
+  @Test
+  void onGitHubEnterpriseQueriesGraphqlBesideTheRestRoot() {
+    github.stubFor(get(urlEqualTo("/api/v3" + PAGE_1)).willReturn(json(200, "[" + repo("acme", "svc-3", false, false, 10, PUSHED) + "]")));
+    github.stubFor(post(urlEqualTo("/api/graphql")).willReturn(aResponse().withTransformers(GraphQlFleet.NAME)));
+    GitHubForge enterprise =
+        GitHubForge.create(GitHubFixtures.tokenConfig(github.baseUrl() + "/api/v3", List.of("acme")), ApiCallCounter.NONE,
+            new EtagCache(), GitHubFixtures.clock(), new GitHubFixtures.RecordingSleeper(), java.time.Duration.ofSeconds(10));
+
+    assertThat(enterprise.readOptInFiles(enterprise.listRepositories())).containsValue("enabled: true\n");
+    github.verify(1, postRequestedFor(urlEqualTo("/api/graphql")));
+  }
 }
