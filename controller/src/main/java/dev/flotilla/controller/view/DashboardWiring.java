@@ -57,10 +57,17 @@ public final class DashboardWiring {
    * @param metrics what {@link #metrics(Jdbc)} returned and the controller was built with
    */
   public static RunningDashboard start(Controller controller, EngineMetrics metrics, DashboardConfig config) {
+    return start(controller, metrics, config, Map.of());
+  }
+
+  /** As above, with more handlers on the same port (health probes, webhooks), each at its path. */
+  public static RunningDashboard start(
+      Controller controller, EngineMetrics metrics, DashboardConfig config, Map<String, com.sun.net.httpserver.HttpHandler> mounts) {
     Jdbc jdbc = controller.fleet().jdbc();
     StoreFleetView view = new StoreFleetView(jdbc, controller.fleet().clock());
     ControllerFleetActions actions = new ControllerFleetActions(controller);
     DashboardServer server = new DashboardServer(config, view, actions, metrics.metrics());
+    mounts.forEach(server::mount);
     ChangeEvents events = new ChangeEvents(server,
         name -> jdbc.count("SELECT count(*) FROM campaign WHERE name = ?", name) > 0, ChangeEvents.DEFAULT_WINDOW);
     controller.onChange(events);
