@@ -1,6 +1,7 @@
 package dev.flotilla.controller.exec.k8s;
 
 import dev.flotilla.controller.config.ConfigException;
+import dev.flotilla.controller.config.Settings;
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -81,6 +82,24 @@ public record KubernetesExecutorConfig(
         0,
         Duration.ofHours(6),
         positive("FLOTILLA_GLOBAL_CONCURRENT_RUNS", get, 50),
+        200);
+  }
+
+  /** From the controller's checked settings, with the defaults above for what they do not set. */
+  public static KubernetesExecutorConfig from(Settings settings) {
+    return new KubernetesExecutorConfig(
+        settings.k8sNamespace(),
+        settings.runnerImage().orElse(DEFAULT_IMAGE),
+        "IfNotPresent",
+        "flotilla-runner",
+        settings.runnerCpu(),
+        settings.runnerCpu(),
+        settings.runnerMemory(),
+        settings.runnerMemory(),
+        settings.runnerDeadline(),
+        0,
+        Duration.ofHours(6),
+        settings.globalConcurrentRuns(),
         200);
   }
 

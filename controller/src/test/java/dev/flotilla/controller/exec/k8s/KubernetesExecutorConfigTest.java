@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.flotilla.controller.config.ConfigException;
+import dev.flotilla.controller.config.Settings;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -43,6 +44,21 @@ class KubernetesExecutorConfigTest {
     assertThat(config.cpuLimit()).isEqualTo("250m");
     assertThat(config.withImagePullPolicy("always").imagePullPolicy()).isEqualTo("Always");
     assertThat(config.maxRunningJobs()).isEqualTo(7);
+  }
+
+  @Test
+  void readsTheSameValuesFromTheControllersSettings() {
+    Map<String, String> env =
+        Map.of(
+            "FLOTILLA_EXECUTOR", "kubernetes",
+            "FLOTILLA_K8S_NAMESPACE", "fleet",
+            "FLOTILLA_RUNNER_IMAGE", "registry.example/runner:1.2.3",
+            "FLOTILLA_RUNNER_CPU", "250m",
+            "FLOTILLA_RUNNER_MEMORY", "1Gi",
+            "FLOTILLA_RUNNER_DEADLINE", "90m",
+            "FLOTILLA_GLOBAL_CONCURRENT_RUNS", "7");
+
+    assertThat(KubernetesExecutorConfig.from(Settings.from(env))).isEqualTo(KubernetesExecutorConfig.fromSettings(env));
   }
 
   @Test
