@@ -3,12 +3,10 @@ package dev.flotilla.controller.forge.local;
 import dev.flotilla.controller.forge.CiStatus;
 import dev.flotilla.controller.store.Jdbc;
 import java.io.IOException;
+import org.eclipse.jgit.util.FileUtils;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -315,19 +313,7 @@ public final class LocalCi implements AutoCloseable {
 
   private static void deleteRecursively(Path dir) {
     try {
-      Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-        @Override
-        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-          Files.delete(file);
-          return FileVisitResult.CONTINUE;
-        }
-
-        @Override
-        public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-          Files.delete(d);
-          return FileVisitResult.CONTINUE;
-        }
-      });
+      FileUtils.delete(dir.toFile(), FileUtils.RECURSIVE | FileUtils.SKIP_MISSING);
     } catch (IOException e) {
       LOG.warn("could not delete the CI checkout {}: {}; delete it by hand", dir, e.getMessage());
     }
