@@ -228,12 +228,12 @@ public final class LocalCi implements AutoCloseable {
     } else {
       command.addAll(List.of("sh", "-c", settings.command()));
     }
-    Process process = new ProcessBuilder(command)
+    ProcessBuilder builder = new ProcessBuilder(command)
         .directory(work.toFile())
         .redirectErrorStream(true)
         .redirectOutput(log.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(nullDevice()))
-        .start();
+        .redirectInput(ProcessBuilder.Redirect.from(nullDevice()));
+    Process process = startRetryingBusyText(builder);
     boolean finished;
     try {
       finished = process.waitFor(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -252,6 +252,29 @@ public final class LocalCi implements AutoCloseable {
     return exit == 0
         ? new Outcome(CiStatus.State.SUCCESS, tail)
         : new Outcome(CiStatus.State.FAILURE, "exited with " + exit + (tail.isEmpty() ? "" : "\n" + tail));
+  }
+
+  /**
+   * Starts the script just written by the checkout. While another thread of this JVM forks, the
+   * child briefly holds the file open for writing and exec fails with ETXTBSY ("Text file busy");
+   * that passes within milliseconds, so it is retried a few times.
+   */
+  private static Process startRetryingBusyText(ProcessBuilder builder) throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return builder.start();
+      } catch (IOException e) {
+        if (attempt == 10 || e.getMessage() == null || !e.getMessage().contains("error=26")) {
+          throw e;
+        }
+        try {
+          Thread.sleep(20L * attempt);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
   }
 
   private static java.io.File nullDevice() {
