@@ -17,13 +17,12 @@ final class Call {
 
   private final HttpExchange exchange;
   private final Map<String, String> params;
-  private final QueryString query;
+  private QueryString query;
   private final int maxBodyBytes;
 
   Call(HttpExchange exchange, Map<String, String> params, int maxBodyBytes) {
     this.exchange = exchange;
     this.params = params;
-    this.query = QueryString.parse(exchange.getRequestURI().getRawQuery());
     this.maxBodyBytes = maxBodyBytes;
   }
 
@@ -35,7 +34,11 @@ final class Call {
     return params.get(name);
   }
 
+  /** Parsed on first use, so a malformed query string fails only the routes that read it. */
   QueryString query() {
+    if (query == null) {
+      query = QueryString.parse(exchange.getRequestURI().getRawQuery());
+    }
     return query;
   }
 
@@ -95,6 +98,10 @@ final class Call {
   }
 
   void send(int status, String contentType, byte[] bytes) throws IOException {
+    send(exchange, status, contentType, bytes);
+  }
+
+  static void send(HttpExchange exchange, int status, String contentType, byte[] bytes) throws IOException {
     exchange.getResponseHeaders().set("Content-Type", contentType);
     exchange.getResponseHeaders().set("Cache-Control", "no-store");
     exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");

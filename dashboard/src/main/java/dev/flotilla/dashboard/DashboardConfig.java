@@ -3,6 +3,7 @@ package dev.flotilla.dashboard;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -128,7 +129,7 @@ public record DashboardConfig(
   }
 
   private static boolean bool(String v) {
-    return switch (v.toLowerCase(java.util.Locale.ROOT)) {
+    return switch (v.toLowerCase(Locale.ROOT)) {
       case "true" -> true;
       case "false" -> false;
       default -> throw new IllegalArgumentException("expected true or false");

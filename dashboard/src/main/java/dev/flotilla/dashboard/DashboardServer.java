@@ -201,8 +201,6 @@ public final class DashboardServer implements FleetEventSink, AutoCloseable {
       fail(exchange, 404, e.getMessage());
     } catch (ActionRefusedException e) {
       fail(exchange, 409, e.getMessage());
-    } catch (IllegalArgumentException e) {
-      fail(exchange, 400, e.getMessage());
     } catch (IOException | RuntimeException e) {
       // The port's message may carry internals; the client gets a reference to find this line instead.
       String ref = UUID.randomUUID().toString().substring(0, 8);
@@ -273,7 +271,8 @@ public final class DashboardServer implements FleetEventSink, AutoCloseable {
     LOG.debug("dashboard request {} {} -> {}: {}", exchange.getRequestMethod(),
         exchange.getRequestURI().getRawPath(), status, message);
     try {
-      new Call(exchange, Map.of(), 0).json(status, Map.of("error", message));
+      Call.send(exchange, status, "application/json; charset=utf-8",
+          Json.MAPPER.writeValueAsBytes(Map.of("error", message)));
     } catch (IOException e) {
       LOG.debug("could not send error {} to {}: {}", status, exchange.getRemoteAddress(), e.toString());
     }

@@ -103,7 +103,7 @@ public final class FleetMetrics {
   }
 
   /** The Prometheus text exposition, with changeset gauges freshly read from the port. */
-  public String scrape() {
+  public synchronized String scrape() {
     refreshChangesetGauges();
     return registry.scrape();
   }

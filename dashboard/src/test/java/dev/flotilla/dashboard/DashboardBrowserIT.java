@@ -20,6 +20,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 
 /** The dashboard in a real headless Chromium, over the in-memory fleet. */
 class DashboardBrowserIT {
@@ -118,6 +120,19 @@ class DashboardBrowserIT {
   }
 
   @Test
+  void retryMovesAFailedChangesetBackToPending() {
+    page.openCampaign("jackson-2-18").signIn(TOKEN, "bob");
+    page.filterState("FAILED");
+    assertThat(page.rows()).containsExactly("acme/ledger=FAILED");
+
+    chrome.driver().findElement(By.cssSelector("#changesets button[data-retry]")).click();
+
+    assertThat(page.awaitBanner()).isEqualTo("Retrying acme/ledger in campaign jackson-2-18");
+    await().atMost(DashboardPage.WAIT).until(() -> page.rows().isEmpty());
+    assertThat(fleet.actions()).singleElement().asString().startsWith("retry ").endsWith(" by bob");
+  }
+
+  @Test
   void mutationWithoutTheTokenIsRefusedAndSaysSo() {
     page.openCampaign("jackson-2-18");
     page.click("pause");
@@ -142,14 +157,14 @@ class DashboardBrowserIT {
     page.openOverview().awaitLive();
     assertThat(page.overviewNumber("java-21", "merged")).isZero();
     // A marker on the window survives only if the page is not reloaded.
-    ((org.openqa.selenium.JavascriptExecutor) chrome.driver()).executeScript("window.__notReloaded = true");
+    ((JavascriptExecutor) chrome.driver()).executeScript("window.__notReloaded = true");
 
     fleet.move("java-21", ChangesetState.PENDING, ChangesetState.MERGED, 2);
     server.publish(FleetEvent.changeset("java-21", "acme/billing"));
 
     await().atMost(DashboardPage.WAIT).until(() -> page.overviewNumber("java-21", "merged") == 2);
     assertThat(page.barSegment("java-21", "MERGED")).isEqualTo(2);
-    assertThat(((org.openqa.selenium.JavascriptExecutor) chrome.driver())
+    assertThat(((JavascriptExecutor) chrome.driver())
         .executeScript("return window.__notReloaded === true")).isEqualTo(true);
   }
 
@@ -169,13 +184,13 @@ class DashboardBrowserIT {
   void repositoryPageShowsEveryCampaignAndTheOptInFileError() {
     chrome.driver().get(server.url() + "#/repos/acme/legacy");
     await().atMost(DashboardPage.WAIT).ignoreExceptions().until(() ->
-        chrome.driver().findElement(org.openqa.selenium.By.id("optin-error")).getText()
+        chrome.driver().findElement(By.id("optin-error")).getText()
             .equals("line 2: unknown key 'automerg'"));
-    assertThat(chrome.driver().findElement(org.openqa.selenium.By.cssSelector("#optin-file span.bad")).getText())
+    assertThat(chrome.driver().findElement(By.cssSelector("#optin-file span.bad")).getText())
         .isEqualTo("automerg: true");
 
     chrome.driver().get(server.url() + "#/repos/acme/billing");
     await().atMost(DashboardPage.WAIT).ignoreExceptions().until(() -> chrome.driver()
-        .findElements(org.openqa.selenium.By.cssSelector("#repo-changesets tr[data-campaign]")).size() == 2);
+        .findElements(By.cssSelector("#repo-changesets tr[data-campaign]")).size() == 2);
   }
 }

@@ -13,9 +13,11 @@ import dev.flotilla.dashboard.port.CampaignStatus;
 import dev.flotilla.dashboard.port.FleetEvent;
 import dev.flotilla.dashboard.testkit.InMemoryFleet;
 import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -151,6 +153,19 @@ class DashboardServerTest {
     HttpResponse<String> limit = get("/api/campaigns/jackson-2-18/changesets?limit=5000");
     assertThat(limit.statusCode()).isEqualTo(400);
     assertThat(json(limit).get("error").asText()).contains("limit must be a whole number from 1 to 500");
+  }
+
+  @Test
+  void malformedEncodingIs400() throws Exception {
+    start();
+    // java.net.URI refuses to build this request, so it goes out over a plain socket.
+    try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+      socket.getOutputStream().write(("GET /api/campaigns/jackson-2-18/changesets?q=%zz HTTP/1.1\r\nHost: x\r\n"
+          + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      String status = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+          .readLine();
+      assertThat(status).startsWith("HTTP/1.1 400");
+    }
   }
 
   @Test
@@ -293,7 +308,7 @@ class DashboardServerTest {
     start(Map.of(DashboardConfig.MAX_BODY_BYTES, "1024"));
     // A publisher without a known length makes the client send chunks, with no Content-Length to check.
     HttpRequest.BodyPublisher chunked = HttpRequest.BodyPublishers.ofInputStream(
-        () -> new java.io.ByteArrayInputStream(new byte[4096]));
+        () -> new ByteArrayInputStream(new byte[4096]));
     HttpResponse<String> r = post("/api/rescan", chunked, "Authorization", "Bearer " + TOKEN);
 
     assertThat(r.statusCode()).isEqualTo(413);
@@ -409,11 +424,13 @@ class DashboardServerTest {
     start(Map.of(DashboardConfig.MAX_EVENT_CLIENTS, "1"));
     HttpResponse<InputStream> first = http.send(HttpRequest.newBuilder(base.resolve("/api/events")).build(),
         HttpResponse.BodyHandlers.ofInputStream());
-    try (InputStream ignored = first.body()) {
+    try {
       assertThat(first.statusCode()).isEqualTo(200);
       HttpResponse<String> second = get("/api/events");
       assertThat(second.statusCode()).isEqualTo(503);
       assertThat(json(second).get("error").asText()).contains(DashboardConfig.MAX_EVENT_CLIENTS);
+    } finally {
+      first.body().close();
     }
   }
 

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 
 /**
@@ -41,8 +42,9 @@ public final class Screenshot {
         chrome.driver().get(base + route);
       }
       // Fonts and the progress bars settle within a frame or two of the data arriving.
-      await().atMost(DashboardPage.WAIT).until(() -> ((org.openqa.selenium.JavascriptExecutor) chrome.driver())
-          .executeScript("return document.fonts.status === 'loaded' && !!document.querySelector('#view table')")
+      await().atMost(DashboardPage.WAIT).until(() -> ((JavascriptExecutor) chrome.driver())
+          .executeScript("return document.fonts.status === 'loaded'"
+              + " && document.getElementById('view').dataset.loaded === 'true'")
           .equals(Boolean.TRUE));
       byte[] png = chrome.driver().getScreenshotAs(OutputType.BYTES);
       Files.createDirectories(target.toAbsolutePath().getParent());

@@ -305,8 +305,11 @@ async function render() {
   document.querySelector(`[data-nav="${page.nav}"]`)?.classList.add('active');
   replace(view, page.root);
   current = page;
+  view.dataset.loaded = 'false';
   try {
     await page.refresh();
+    // Lets tests and the screenshot tool wait for data rather than for time.
+    view.dataset.loaded = 'true';
   } catch (e) {
     readFailure(e);
   }
@@ -666,7 +669,7 @@ function repoPage(owner, name) {
         ? h('div', { class: 'muted', text: 'This repository has no .flotilla.yaml, so it is not opted in.' })
         : h('pre', { class: 'optin', id: 'optin-file' }, r.optInFile.replace(/\n$/, '').split('\n').map((line, i) =>
           h('span', { class: i + 1 === badLine ? 'bad' : null, text: line }))),
-      h('div', { class: 'muted', text: `Scanned ${dateTime(r.scannedAt)}` }));
+      h('div', { class: 'muted scanned', text: `Scanned ${dateTime(r.scannedAt)}` }));
     paintSwatches(root);
   }
   return { root, refresh, nav: 'fleet', concerns: (e) => !e.repository || e.repository === full };

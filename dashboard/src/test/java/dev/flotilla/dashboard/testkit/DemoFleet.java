@@ -3,8 +3,10 @@ package dev.flotilla.dashboard.testkit;
 import dev.flotilla.dashboard.port.BurndownPoint;
 import dev.flotilla.dashboard.port.CampaignStatus;
 import dev.flotilla.dashboard.port.ChangesetState;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +28,7 @@ public final class DemoFleet {
   private DemoFleet() {}
 
   public static InMemoryFleet build(Instant now) {
-    InMemoryFleet fleet = new InMemoryFleet(java.time.Clock.fixed(now, java.time.ZoneOffset.UTC));
+    InMemoryFleet fleet = new InMemoryFleet(Clock.fixed(now, ZoneOffset.UTC));
     Random random = new Random(42);
     List<String> repos = new ArrayList<>();
     for (int i = 0; i < 240; i++) {
