@@ -10,6 +10,7 @@ import dev.flotilla.dashboard.FleetMetrics;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -30,7 +31,11 @@ public final class DashboardWiring {
   private DashboardWiring() {}
 
   /** The dashboard while it runs; closing it stops the server, the event bridge and background rescans. */
-  public record RunningDashboard(DashboardServer server, URI url, AutoCloseable... parts) implements AutoCloseable {
+  public record RunningDashboard(DashboardServer server, URI url, List<AutoCloseable> parts) implements AutoCloseable {
+    public RunningDashboard {
+      parts = List.copyOf(parts);
+    }
+
     @Override
     public void close() {
       server.stop();
@@ -72,7 +77,7 @@ public final class DashboardWiring {
         name -> jdbc.count("SELECT count(*) FROM campaign WHERE name = ?", name) > 0, ChangeEvents.DEFAULT_WINDOW);
     controller.onChange(events);
     URI url = server.start();
-    return new RunningDashboard(server, url, events, actions);
+    return new RunningDashboard(server, url, List.of(events, actions));
   }
 
   /** As {@link #start(Controller, EngineMetrics, DashboardConfig)}, for a controller built without the metrics observer. */

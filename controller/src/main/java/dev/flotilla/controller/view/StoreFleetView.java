@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The dashboard's reads, straight from the store: every figure is one SQL query with its filtering,
@@ -67,24 +68,19 @@ public final class StoreFleetView implements FleetView {
     requireCampaign(query.campaign());
     List<Object> params = new ArrayList<>();
     String where = changesetFilter(query, params);
-    String order = orderBy(query);
     params.add(query.limit());
     params.add(query.offset());
-    long[] total = {-1};
+    // The sort runs on narrow rows; only the page's rows are read in full. For the first pages the
+    // planner walks the repository name index and stops after offset + limit rows.
     List<ChangesetRow> rows = jdbc.query(
-        "SELECT *, count(*) OVER () AS total FROM (SELECT " + ROW_COLUMNS
-            + " FROM changeset c JOIN repository r ON r.id = c.repository_id WHERE " + where + ") x"
-            + " ORDER BY " + order + " LIMIT ? OFFSET ?",
-        rs -> {
-          total[0] = rs.getLong("total");
-          return row(rs);
-        },
+        "SELECT c.id, c.campaign, p.owner, p.name, c.pr_url, c.ci_state, c.last_error, c.state_reason, c.state_since,"
+            + " p.shown_state FROM (SELECT * FROM (SELECT c.id, r.owner, r.name, c.state_since, " + States.SHOWN
+            + " AS shown_state FROM changeset c JOIN repository r ON r.id = c.repository_id WHERE " + where + ") x"
+            + " ORDER BY " + orderBy(query) + " LIMIT ? OFFSET ?) p"
+            + " JOIN changeset c ON c.id = p.id ORDER BY " + orderBy(query),
+        StoreFleetView::row,
         params.toArray());
-    if (total[0] < 0) {
-      // An offset past the end returns no row to carry the window count.
-      total[0] = query.offset() == 0 ? 0 : countChangesets(query);
-    }
-    return new Page<>(rows, query.offset(), query.limit(), total[0]);
+    return new Page<>(rows, query.offset(), query.limit(), countChangesets(query));
   }
 
   @Override
@@ -143,13 +139,19 @@ public final class StoreFleetView implements FleetView {
 
   // ---- campaigns -------------------------------------------------------------------------------
 
-  /** Every campaign (or the one named) with its counts by state, in one grouped query. */
+  /**
+   * Every campaign (or the one named) with its counts by state, in one statement: the counts come from
+   * the (campaign, state) index alone, the few skipped rows on broken repositories are counted apart,
+   * and the first planned changeset and the week's merges each read a small index range.
+   */
   private List<CampaignSummary> summaries(String only) {
-    String filterChangesets = only == null ? "" : " WHERE c.campaign = ?";
-    String filterMerges = only == null ? "" : " AND campaign = ?";
-    String filterCampaigns = only == null ? "" : " WHERE k.name = ?";
+    String changesetFilter = only == null ? "" : " WHERE campaign = ?";
+    String skippedFilter = only == null ? "" : " AND c.campaign = ?";
+    String mergeFilter = only == null ? "" : " AND campaign = ?";
+    String campaignFilter = only == null ? "" : " WHERE k.name = ?";
     List<Object> params = new ArrayList<>();
     if (only != null) {
+      params.add(only);
       params.add(only);
     }
     params.add(clock.instant().minus(RECENT_MERGES));
@@ -157,19 +159,18 @@ public final class StoreFleetView implements FleetView {
       params.add(only);
       params.add(only);
     }
-    // The repository join only touches the few repositories with a broken opt-in file.
-    String sql = "WITH counts AS ("
-        + " SELECT c.campaign, CASE WHEN r.id IS NULL THEN c.state ELSE 'INVALID_CONFIG' END AS state,"
-        + " count(*) AS n, min(c.created_at) AS first_planned"
-        + " FROM changeset c LEFT JOIN repository r"
-        + " ON r.id = c.repository_id AND c.state = 'SKIPPED' AND r.opt_in_status = 'INVALID_CONFIG'"
-        + filterChangesets + " GROUP BY 1, 2),"
+    String sql = "WITH counts AS (SELECT campaign, state, count(*) AS n FROM changeset" + changesetFilter
+        + " GROUP BY 1, 2),"
+        + " invalid AS (SELECT c.campaign, count(*) AS n FROM changeset c JOIN repository r ON r.id = c.repository_id"
+        + " WHERE c.state = 'SKIPPED' AND r.opt_in_status = 'INVALID_CONFIG'" + skippedFilter + " GROUP BY 1),"
         + " merges AS (SELECT campaign, count(DISTINCT changeset_id) AS n FROM changeset_event"
-        + " WHERE to_state = 'MERGED' AND at >= ?" + filterMerges + " GROUP BY campaign)"
-        + " SELECT k.name, k.migration, k.status, k.status_reason, k.created_at, counts.state, counts.n,"
-        + " counts.first_planned, coalesce(merges.n, 0) AS merged_recently"
-        + " FROM campaign k LEFT JOIN counts ON counts.campaign = k.name LEFT JOIN merges ON merges.campaign = k.name"
-        + filterCampaigns + " ORDER BY k.created_at DESC, k.name";
+        + " WHERE to_state = 'MERGED' AND at >= ?" + mergeFilter + " GROUP BY campaign)"
+        + " SELECT k.name, k.migration, k.status, k.status_reason, counts.state, counts.n,"
+        + " coalesce(invalid.n, 0) AS invalid, coalesce(merges.n, 0) AS merged_recently,"
+        + " (SELECT min(created_at) FROM changeset f WHERE f.campaign = k.name) AS first_planned"
+        + " FROM campaign k LEFT JOIN counts ON counts.campaign = k.name"
+        + " LEFT JOIN invalid ON invalid.campaign = k.name LEFT JOIN merges ON merges.campaign = k.name"
+        + campaignFilter + " ORDER BY k.created_at DESC, k.name";
     Map<String, SummaryBuilder> byName = new LinkedHashMap<>();
     jdbc.query(sql, rs -> {
       SummaryBuilder b = byName.computeIfAbsent(rs.getString("name"), n -> new SummaryBuilder(n));
@@ -198,14 +199,18 @@ public final class StoreFleetView implements FleetView {
       status = CampaignStatus.valueOf(rs.getString("status"));
       reason = rs.getString("status_reason");
       mergedRecently = rs.getLong("merged_recently");
+      startedAt = Jdbc.instant(rs, "first_planned");
       String state = rs.getString("state");
-      if (state != null) {
-        counts.merge(States.shown(state), rs.getLong("n"), Long::sum);
-        Instant planned = Jdbc.instant(rs, "first_planned");
-        if (startedAt == null || planned.isBefore(startedAt)) {
-          startedAt = planned;
-        }
+      if (state == null) {
+        return;
       }
+      long n = rs.getLong("n");
+      if (state.equals("SKIPPED")) {
+        long invalid = rs.getLong("invalid");
+        counts.merge(ChangesetState.INVALID_CONFIG, invalid, Long::sum);
+        n -= invalid;
+      }
+      counts.merge(States.shown(state), n, Long::sum);
     }
 
     CampaignSummary build() {
@@ -225,8 +230,7 @@ public final class StoreFleetView implements FleetView {
     StringBuilder where = new StringBuilder("c.campaign = ?");
     params.add(query.campaign());
     if (!query.states().isEmpty()) {
-      where.append(" AND ").append(States.SHOWN).append(" = ANY(?)");
-      params.add(query.states().stream().map(States::stored).toArray(String[]::new));
+      where.append(" AND ").append(stateFilter(query.states(), params));
     }
     if (query.owner() != null) {
       where.append(" AND r.owner = ?");
@@ -243,6 +247,31 @@ public final class StoreFleetView implements FleetView {
     return where.toString();
   }
 
+  /**
+   * The states as stored, so the (campaign, state) index serves them; SKIPPED and INVALID_CONFIG are
+   * told apart by the repository's opt-in status, looked up only for skipped rows.
+   */
+  private static String stateFilter(Set<ChangesetState> states, List<Object> params) {
+    List<String> terms = new ArrayList<>();
+    String[] plain = states.stream()
+        .filter(s -> s != ChangesetState.SKIPPED && s != ChangesetState.INVALID_CONFIG)
+        .map(States::stored).toArray(String[]::new);
+    if (plain.length > 0) {
+      terms.add("c.state = ANY(?)");
+      params.add(plain);
+    }
+    String invalid = "EXISTS (SELECT 1 FROM repository ri WHERE ri.id = c.repository_id"
+        + " AND ri.opt_in_status = 'INVALID_CONFIG')";
+    if (states.contains(ChangesetState.SKIPPED) && states.contains(ChangesetState.INVALID_CONFIG)) {
+      terms.add("c.state = 'SKIPPED'");
+    } else if (states.contains(ChangesetState.SKIPPED)) {
+      terms.add("(c.state = 'SKIPPED' AND NOT " + invalid + ")");
+    } else if (states.contains(ChangesetState.INVALID_CONFIG)) {
+      terms.add("(c.state = 'SKIPPED' AND " + invalid + ")");
+    }
+    return terms.size() == 1 ? terms.get(0) : "(" + String.join(" OR ", terms) + ")";
+  }
+
   private static String orderBy(ChangesetQuery query) {
     String direction = query.descending() ? " DESC" : " ASC";
     String first = switch (query.sort()) {
@@ -257,7 +286,10 @@ public final class StoreFleetView implements FleetView {
   private long countChangesets(ChangesetQuery query) {
     List<Object> params = new ArrayList<>();
     String where = changesetFilter(query, params);
-    return jdbc.count("SELECT count(*) FROM changeset c JOIN repository r ON r.id = c.repository_id WHERE " + where,
+    // Only the owner and text filters read the repository; without them the count is index-only.
+    boolean needsRepository = query.owner() != null || query.text() != null;
+    return jdbc.count("SELECT count(*) FROM changeset c"
+            + (needsRepository ? " JOIN repository r ON r.id = c.repository_id" : "") + " WHERE " + where,
         params.toArray());
   }
 

@@ -101,11 +101,11 @@ class DashboardOnStoreBrowserIT {
     page.openCampaign("jackson").signIn(TOKEN, "alice");
     assertThat(page.campaignStatus()).isEqualTo("ACTIVE");
 
-    page.click("pause");
+    clickWhenSettled("pause");
     await().atMost(DashboardPage.WAIT).until(() -> status("jackson") == CampaignStatus.PAUSED);
     await().atMost(DashboardPage.WAIT).until(() -> page.campaignStatus().equals("PAUSED"));
 
-    page.click("resume");
+    clickWhenSettled("resume");
     await().atMost(DashboardPage.WAIT).until(() -> status("jackson") == CampaignStatus.ACTIVE);
     await().atMost(DashboardPage.WAIT).until(() -> page.campaignStatus().equals("ACTIVE"));
     assertThat(jdbc.query("SELECT actor, action FROM audit_event ORDER BY id", rs -> rs.getString(1) + " " + rs.getString(2)))
@@ -134,6 +134,15 @@ class DashboardOnStoreBrowserIT {
     controller.pause("checkout", "bob");
 
     await().atMost(DashboardPage.WAIT).until(() -> page.overviewStatus("checkout").equals("PAUSED"));
+  }
+
+  /** Live updates re-render the page after an action; a click on a button just replaced is tried again. */
+  private void clickWhenSettled(String id) {
+    await().atMost(DashboardPage.WAIT).ignoreExceptionsInstanceOf(org.openqa.selenium.StaleElementReferenceException.class)
+        .until(() -> {
+          page.click(id);
+          return true;
+        });
   }
 
   private CampaignStatus status(String campaign) {

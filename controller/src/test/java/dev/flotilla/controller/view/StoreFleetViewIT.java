@@ -145,6 +145,22 @@ class StoreFleetViewIT {
   }
 
   @Test
+  void skippedAndInvalidConfigAreToldApartByTheRepository() {
+    long optedOut = fleet.repo("acme", "optout", dev.flotilla.controller.model.OptInStatus.OPTED_IN, null);
+    fleet.changesets.createIfAbsent("jackson", optedOut, dev.flotilla.controller.model.ChangesetState.SKIPPED,
+        "excluded by .flotilla.yaml", 0, "planner", NOW);
+    ChangesetQuery all = ChangesetQuery.all("jackson");
+
+    assertThat(repos(view.changesets(all.withStates(Set.of(ChangesetState.SKIPPED))))).containsExactly("acme/optout");
+    assertThat(repos(view.changesets(all.withStates(Set.of(INVALID_CONFIG))))).containsExactly("acme/broken");
+    assertThat(repos(view.changesets(all.withStates(Set.of(ChangesetState.SKIPPED, INVALID_CONFIG, FAILED)))))
+        .containsExactly("acme/bravo", "acme/broken", "acme/optout");
+    assertThat(view.changesets(all.withStates(Set.of(ChangesetState.SKIPPED))).total()).isEqualTo(1);
+    assertThat(view.campaign("jackson").orElseThrow().counts())
+        .containsEntry(ChangesetState.SKIPPED, 1L).containsEntry(INVALID_CONFIG, 1L);
+  }
+
+  @Test
   void sortsByEachColumnBothWays() {
     assertThat(repos(view.changesets(sorted(Sort.STATE_SINCE, false))).subList(0, 3))
         .as("longest in state first, ties by repository").containsExactly("acme/broken", "payments/fox", "acme/delta");
