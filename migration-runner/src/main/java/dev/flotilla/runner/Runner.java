@@ -219,6 +219,12 @@ public final class Runner {
                 .setNoCheckout(true)
                 .setCredentialsProvider(credentialsProvider)
                 .call();
+        // The base may have moved between ls-remote and the clone (a pull request merged meanwhile);
+        // a depth-1 clone holds only the new tip, so build on what was actually cloned.
+        ObjectId cloned = git.getRepository().resolve(Constants.R_REMOTES + "origin/" + request.defaultBranch());
+        if (cloned != null) {
+          defaultHead = cloned;
+        }
         base = git.getRepository().parseCommit(defaultHead);
       } catch (GitAPIException | JGitInternalException | IOException e) {
         throw new StepFailure(phase, transportFailure("clone of " + displayUrl(), e));
