@@ -113,18 +113,37 @@ public final class LocalCi implements AutoCloseable {
   CiStatus status(String repository, Path bareRepository, Repository repo, String sha) throws IOException {
     String key = repository + "@" + sha;
     Optional<CiStatus.Check> recorded = recorded(repository, sha);
-    if (recorded.isPresent()
-        && (recorded.get().state() != CiStatus.State.PENDING || running.contains(key))) {
+    if (recorded.isPresent() && recorded.get().state() != CiStatus.State.PENDING) {
       return of(recorded.get());
+    }
+    if (running.contains(key)) {
+      return pending();
     }
     if (!hasCommandFile(repo, sha)) {
       return CiStatus.none();
     }
-    if (running.add(key)) {
-      record(repository, sha, CiStatus.State.PENDING, "queued");
-      LOG.info("CI for {} at {}: {}", repository, abbreviate(sha), recorded.isPresent() ? "re-running a check left pending" : "starting");
-      pool.execute(() -> runAndRecord(repository, bareRepository, sha, key));
+    if (!running.add(key)) {
+      return pending();
     }
+    // Holding the key now; a run that finished since the first read has already recorded its result.
+    Optional<CiStatus.Check> again = recorded(repository, sha);
+    if (again.isPresent() && again.get().state() != CiStatus.State.PENDING) {
+      running.remove(key);
+      return of(again.get());
+    }
+    record(repository, sha, CiStatus.State.PENDING, "queued");
+    LOG.info("CI for {} at {}: {}", repository, abbreviate(sha),
+        again.isPresent() ? "running again a check left pending by a stopped controller" : "starting");
+    try {
+      pool.execute(() -> runAndRecord(repository, bareRepository, sha, key));
+    } catch (RuntimeException e) {
+      running.remove(key);
+      throw new LocalForgeException("could not start CI for " + repository + " at " + sha + ": " + e.getMessage(), e);
+    }
+    return pending();
+  }
+
+  private static CiStatus pending() {
     return of(new CiStatus.Check(CHECK_NAME, CiStatus.State.PENDING, null, "queued"));
   }
 
@@ -145,10 +164,13 @@ public final class LocalCi implements AutoCloseable {
         || BareRepositories.readFile(repo, ObjectId.fromString(sha), file.get(), 0).isPresent();
   }
 
-  /** The repository path of the command when it is a plain file, not a shell command line. */
+  /**
+   * The repository path of the command when it is a path to a file ({@code ./ci.sh}, {@code
+   * scripts/ci}), not a shell command line ({@code make test}, or a bare {@code make}).
+   */
   private Optional<String> commandFile() {
     String command = settings.command().trim();
-    if (!FILE_COMMAND.matcher(command).matches() || command.contains("..")) {
+    if (!FILE_COMMAND.matcher(command).matches() || !command.contains("/") || command.contains("..")) {
       return Optional.empty();
     }
     return Optional.of(command.startsWith("./") ? command.substring(2) : command);
