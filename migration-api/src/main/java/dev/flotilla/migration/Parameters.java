@@ -137,7 +137,10 @@ public final class Parameters {
     for (ParameterSpec spec : specs.values()) {
       Object value = values.get(spec.name());
       if (value == null) {
-        problems.check(!spec.required(), spec.name(), "is required (" + spec.description() + ")");
+        problems.check(
+            !spec.required(),
+            spec.name(),
+            spec.description().isBlank() ? "is required" : "is required (" + spec.description() + ")");
       } else if (coerce(spec.type(), value).isEmpty()) {
         problems.problem(
             spec.name(), "must be " + typeName(spec.type()) + ", got " + describe(value));

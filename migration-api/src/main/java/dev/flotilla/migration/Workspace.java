@@ -34,7 +34,9 @@ public interface Workspace {
 
   /**
    * Writes text, creating parent folders. An existing file keeps its encoding and byte-order mark;
-   * a new file is UTF-8. Writing the same content again does not touch the file.
+   * a new file is UTF-8. Writing the same content again does not touch the file. Content an existing
+   * file's encoding cannot hold (a {@code €} in an ISO-8859-1 file) is refused with a {@link
+   * WorkspaceException} rather than written as {@code ?}.
    */
   void write(String path, String content) throws IOException;
 

@@ -372,8 +372,9 @@ public final class Runner {
                 + "); Flotilla leaves the branch alone");
       } else {
         RevCommit theirs = parseRemoteBranchHead();
-        if (theirs.getTree().equals(commit.getTree())) {
-          // Our own earlier push with the same content (possibly a result lost in a crash): adopt it.
+        if (theirs.getTree().equals(commit.getTree()) && isOnBase(theirs)) {
+          // Our own earlier push with the same content on the same base (possibly a result lost in a
+          // crash): adopt it. On an older base it must be replaced, or its conflict would never end.
           log.info("{} already holds this change at {}; not pushing", request.branch(), theirs.name());
           return pushed(theirs, outcome);
         }
@@ -399,6 +400,10 @@ public final class Runner {
         throw new StepFailure(
             phase, "cannot read " + request.branch() + " at " + abbreviate(remoteBranchHead.name()) + ": " + messages(e));
       }
+    }
+
+    private boolean isOnBase(RevCommit head) {
+      return head.getParentCount() == 1 && head.getParent(0).getId().equals(base.getId());
     }
 
     private boolean isOurs(RevCommit head) {

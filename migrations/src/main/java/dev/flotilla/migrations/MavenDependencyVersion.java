@@ -33,7 +33,9 @@ public final class MavenDependencyVersion implements Migration {
   static final String ID = "maven-dependency-version";
 
   private static final Pattern COORDINATE = Pattern.compile("[A-Za-z0-9_.\\-]+");
+  private static final Pattern WHITESPACE = Pattern.compile("\\s");
   private static final Pattern WHOLE_PROPERTY = Pattern.compile("\\$\\{([^}]+)}");
+  private static final int MAX_NOTES = 5;
   private static final List<String> BUILT_IN_PREFIXES = List.of("project.", "pom.", "env.", "settings.");
 
   @Override
@@ -60,7 +62,7 @@ public final class MavenDependencyVersion implements Migration {
         version (managed elsewhere) are not touched.
         - Only the version text changes: comments, formatting and line endings stay as they were.
 
-        The summary below lists anything that was deliberately left as it was.
+        The run's summary lists anything that was deliberately left as it was.
         """;
   }
 
@@ -88,7 +90,8 @@ public final class MavenDependencyVersion implements Migration {
     if (version.isBlank()) {
       problems.problem("version", "must not be blank");
     } else {
-      problems.check(!version.matches(".*\\s.*"), "version", "must not contain whitespace, got '" + version + "'");
+      problems.check(
+          !WHITESPACE.matcher(version).find(), "version", "must not contain whitespace, got '" + version + "'");
       problems.check(
           !version.contains("${"), "version", "must be a literal version, not a property reference: '" + version + "'");
       problems.check(
@@ -183,7 +186,7 @@ public final class MavenDependencyVersion implements Migration {
     }
 
     Outcome outcome(int written) {
-      String noted = notes.isEmpty() ? "" : String.join("; ", notes);
+      String noted = summarise(notes);
       if (written > 0) {
         String summary =
             "set " + target.coordinates() + " to " + target.version() + " in " + written
@@ -199,6 +202,13 @@ public final class MavenDependencyVersion implements Migration {
             target.coordinates() + " is declared only without a version; its version is managed outside the repository");
       }
       return new Outcome(Outcome.Kind.UNCHANGED, noted);
+    }
+
+    /** The notes on one line, the first few in full, so a large repository cannot flood the summary. */
+    private static String summarise(Set<String> notes) {
+      List<String> shown = notes.stream().limit(MAX_NOTES).toList();
+      String joined = String.join("; ", shown);
+      return notes.size() > MAX_NOTES ? joined + "; and " + (notes.size() - MAX_NOTES) + " more" : joined;
     }
 
     private void planVersion(PomFile pom, XmlElement version) {

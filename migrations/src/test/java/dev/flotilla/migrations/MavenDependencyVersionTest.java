@@ -616,6 +616,42 @@ class MavenDependencyVersionTest {
   }
 
   @Test
+  void updatesEveryDefinitionOfThePropertyInTheOwningPomIncludingProfiles() {
+    String pom =
+        """
+        <project>
+          <properties><databind.version>2.15.0</databind.version></properties>
+          <dependencies>
+            <dependency><groupId>com.fasterxml.jackson.core</groupId><artifactId>jackson-databind</artifactId><version>${databind.version}</version></dependency>
+          </dependencies>
+          <profiles>
+            <profile><id>legacy</id><properties><databind.version>2.12.7</databind.version></properties></profile>
+          </profiles>
+        </project>
+        """;
+
+    rewrite(
+        migration,
+        jackson("2.18.2"),
+        file("pom.xml", pom, pom.replace("2.15.0", "2.18.2").replace("2.12.7", "2.18.2")));
+  }
+
+  @Test
+  void listsOnlyTheFirstFewNotes() {
+    SourceSpec[] poms = new SourceSpec[7];
+    for (int i = 0; i < poms.length; i++) {
+      poms[i] =
+          file(
+              "m" + i + "/pom.xml",
+              "<project><dependencies><dependency><groupId>g</groupId><artifactId>a</artifactId><version>9</version></dependency></dependencies></project>");
+    }
+
+    Outcome outcome = rewrite(migration, params("groupId", "g", "artifactId", "a", "version", "1"), poms);
+
+    assertThat(outcome.message()).contains("kept g:a at 9 in m4/pom.xml").doesNotContain("m5/").endsWith("; and 2 more");
+  }
+
+  @Test
   void reportsEveryParameterProblemAtOnce() {
     Validation validation =
         params("groupId", "com acme", "artifactId", "", "version", "${v} 1").check(migration);

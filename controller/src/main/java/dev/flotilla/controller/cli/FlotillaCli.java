@@ -18,6 +18,8 @@ import picocli.CommandLine.IExitCodeExceptionMapper;
       "open pull requests, merge them when CI is green, and watch the fleet on one dashboard."
     },
     subcommands = {
+      DemoCommand.class,
+      ControllerCommand.class,
       StatusCommand.class,
       CampaignCommand.class,
       PreviewCommand.class,

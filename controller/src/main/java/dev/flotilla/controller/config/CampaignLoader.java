@@ -49,17 +49,23 @@ public final class CampaignLoader {
       } catch (ConfigException e) {
         errors.add(e);
       } catch (IOException e) {
-        errors.add(new ConfigException(file.toString(), 0, "cannot be read (" + e + "); check its permissions"));
+        errors.add(
+            new ConfigException(
+                file.toString(), 0, "cannot be read (" + e + "); check its permissions"));
       }
     }
-    log.info("Loaded {} campaigns from {} ({} files with errors)", campaigns.size(), dir, errors.size());
+    log.info(
+        "Loaded {} campaigns from {} ({} files with errors)", campaigns.size(), dir, errors.size());
     return new Result(campaigns, errors);
   }
 
   private static List<Path> campaignFiles(Path dir) {
     if (!Files.isDirectory(dir)) {
       throw new ConfigException(
-          dir.toString(), 0, "is not a folder; create it or point FLOTILLA_CAMPAIGNS_DIR at the folder of campaign files");
+          dir.toString(),
+          0,
+          "is not a folder; create it or point FLOTILLA_CAMPAIGNS_DIR at the folder of campaign"
+              + " files");
     }
     List<Path> files = new ArrayList<>();
     try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, "*.{yaml,yml}")) {
@@ -70,14 +76,16 @@ public final class CampaignLoader {
         }
       }
     } catch (IOException e) {
-      throw new ConfigException(dir.toString(), 0, "cannot be listed (" + e + "); check its permissions");
+      throw new ConfigException(
+          dir.toString(), 0, "cannot be listed (" + e + "); check its permissions");
     }
     files.sort(null);
     return files;
   }
 
   /** A name is the campaign's key everywhere, so two files may not both define it. */
-  private static void checkUniqueNames(Path file, List<CampaignSpec> loaded, Map<String, Path> definedIn) {
+  private static void checkUniqueNames(
+      Path file, List<CampaignSpec> loaded, Map<String, Path> definedIn) {
     List<ConfigException.Problem> problems = new ArrayList<>();
     for (CampaignSpec campaign : loaded) {
       Path other = definedIn.get(campaign.name());

@@ -37,19 +37,31 @@ public final class CampaignParser {
   public static final int MAX_BYTES = 1024 * 1024;
   public static final String API_VERSION = "flotilla.dev/v1";
   public static final String KIND = "Campaign";
-  /** The name becomes the branch {@code flotilla/<name>} and a label, so it must be safe for both. */
+
+  /**
+   * The name becomes the branch {@code flotilla/<name>} and a label, so it must be safe for both.
+   */
   public static final int MAX_NAME_LENGTH = 50;
 
   static final List<String> KEYS = List.of("apiVersion", "kind", "metadata", "spec");
   static final List<String> METADATA_KEYS = List.of("name");
   static final List<String> SPEC_KEYS =
       List.of(
-          "migration", "parameters", "schedule", "automerge", "allowNoChecks", "rollout", "limits", "rebaseAfter");
+          "migration",
+          "parameters",
+          "schedule",
+          "automerge",
+          "allowNoChecks",
+          "rollout",
+          "limits",
+          "rebaseAfter");
   static final List<String> ROLLOUT_KEYS = List.of("waves", "haltOnFailureRate", "waveGracePeriod");
-  static final List<String> LIMITS_KEYS = List.of("concurrentRuns", "pullRequestsPerHour", "openPullRequests");
+  static final List<String> LIMITS_KEYS =
+      List.of("concurrentRuns", "pullRequestsPerHour", "openPullRequests");
 
   private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]*[a-z0-9])?");
   private static final Pattern WAVE = Pattern.compile("(\\d{1,9})(%?)");
+
   /** Parameters are a handful of values; aliases must not expand them into millions. */
   private static final int MAX_PARAMETER_VALUES = 10_000;
 
@@ -76,7 +88,9 @@ public final class CampaignParser {
     List<CampaignSpec> campaigns = parseAll(text, file, migrations);
     if (campaigns.size() != 1) {
       throw new ConfigException(
-          file, 0, "holds " + campaigns.size() + " campaigns; give exactly one 'kind: Campaign' document");
+          file,
+          0,
+          "holds " + campaigns.size() + " campaigns; give exactly one 'kind: Campaign' document");
     }
     return campaigns.get(0);
   }
@@ -96,7 +110,8 @@ public final class CampaignParser {
       reader.problem(
           root,
           "the document",
-          " must be a mapping with apiVersion, kind, metadata and spec, got " + YamlReader.describe(root));
+          " must be a mapping with apiVersion, kind, metadata and spec, got "
+              + YamlReader.describe(root));
       return Optional.empty();
     }
     int before = reader.problems().size();
@@ -105,8 +120,10 @@ public final class CampaignParser {
     if (!checkKind(mapping, top)) {
       return Optional.empty();
     }
-    Optional<String> name = required(mapping, top, "metadata", "{name: jackson-2-18}").flatMap(this::name);
-    Optional<MappingNode> spec = required(mapping, top, "spec", "{migration: ..., parameters: {...}}");
+    Optional<String> name =
+        required(mapping, top, "metadata", "{name: jackson-2-18}").flatMap(this::name);
+    Optional<MappingNode> spec =
+        required(mapping, top, "spec", "{migration: ..., parameters: {...}}");
     if (spec.isEmpty()) {
       return Optional.empty();
     }
@@ -117,7 +134,9 @@ public final class CampaignParser {
   private void checkApiVersion(MappingNode root, Map<String, YamlReader.Entry> top) {
     YamlReader.Entry entry = top.get("apiVersion");
     if (entry == null) {
-      reader.problem(root, "'apiVersion'", " is missing; add 'apiVersion: " + API_VERSION + "'");
+      if (!YamlReader.hasMisspelt(root, "apiVersion")) {
+        reader.problem(root, "'apiVersion'", " is missing; add 'apiVersion: " + API_VERSION + "'");
+      }
       return;
     }
     reader
@@ -135,7 +154,9 @@ public final class CampaignParser {
   private boolean checkKind(MappingNode root, Map<String, YamlReader.Entry> top) {
     YamlReader.Entry entry = top.get("kind");
     if (entry == null) {
-      reader.problem(root, "'kind'", " is missing; add 'kind: " + KIND + "'");
+      if (!YamlReader.hasMisspelt(root, "kind")) {
+        reader.problem(root, "'kind'", " is missing; add 'kind: " + KIND + "'");
+      }
       return false;
     }
     Optional<String> kind = reader.string("kind", entry.value());
@@ -143,7 +164,11 @@ public final class CampaignParser {
       reader.problem(
           entry.value(),
           "'kind'",
-          " must be " + KIND + ", got " + YamlReader.describe(entry.value()) + "; this folder holds campaigns only");
+          " must be "
+              + KIND
+              + ", got "
+              + YamlReader.describe(entry.value())
+              + "; this folder holds campaigns only");
       return false;
     }
     return kind.isPresent();
@@ -152,8 +177,14 @@ public final class CampaignParser {
   private Optional<MappingNode> required(
       MappingNode parent, Map<String, YamlReader.Entry> entries, String key, String example) {
     YamlReader.Entry entry = entries.get(key);
+    if (entry == null && YamlReader.hasMisspelt(parent, key)) {
+      return Optional.empty();
+    }
     if (entry == null || YamlReader.isNull(entry.value())) {
-      reader.problem(entry == null ? parent : entry.key(), "'" + key + "'", " is missing; add " + key + ": " + example);
+      reader.problem(
+          entry == null ? parent : entry.key(),
+          "'" + key + "'",
+          " is missing; add " + key + ": " + example);
       return Optional.empty();
     }
     return reader.mapping(key, entry.value(), example);
@@ -162,13 +193,22 @@ public final class CampaignParser {
   private Optional<String> name(MappingNode metadata) {
     Map<String, YamlReader.Entry> entries = reader.entries(metadata, " in metadata", METADATA_KEYS);
     YamlReader.Entry entry = entries.get("name");
+    if (entry == null && !YamlReader.hasMisspelt(metadata, "name")) {
+      reader.problem(
+          metadata,
+          "'metadata.name'",
+          " is missing; add name: jackson-2-18 (lowercase letters, digits, '-')");
+      return Optional.empty();
+    }
     if (entry == null) {
-      reader.problem(metadata, "'metadata.name'", " is missing; add name: jackson-2-18 (lowercase letters, digits, '-')");
       return Optional.empty();
     }
     Optional<String> name = reader.string("metadata.name", entry.value());
     if (name.isEmpty()) {
-      reader.problem(entry.key(), "'metadata.name'", " is empty; give the campaign a name such as jackson-2-18");
+      reader.problem(
+          entry.key(),
+          "'metadata.name'",
+          " is empty; give the campaign a name such as jackson-2-18");
       return Optional.empty();
     }
     String text = name.get();
@@ -176,7 +216,8 @@ public final class CampaignParser {
       reader.problem(
           entry.value(),
           "name '" + YamlReader.shorten(text) + "'",
-          " must be lowercase letters, digits and '-', start and end with a letter or digit, and be at most "
+          " must be lowercase letters, digits and '-', start and end with a letter or digit, and be"
+              + " at most "
               + MAX_NAME_LENGTH
               + " characters, because it becomes the branch flotilla/<name> and a label"
               + suggestedName(text));
@@ -187,7 +228,9 @@ public final class CampaignParser {
       reader.problem(
           entry.value(),
           "name '" + text + "'",
-          " is already used by the campaign at line " + firstLine + "; give each campaign its own name");
+          " is already used by the campaign at line "
+              + firstLine
+              + "; give each campaign its own name");
       return Optional.empty();
     }
     return Optional.of(text);
@@ -196,7 +239,10 @@ public final class CampaignParser {
   private static String suggestedName(String text) {
     String cleaned =
         text.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
-    cleaned = cleaned.length() > MAX_NAME_LENGTH ? cleaned.substring(0, MAX_NAME_LENGTH).replaceAll("-+$", "") : cleaned;
+    cleaned =
+        cleaned.length() > MAX_NAME_LENGTH
+            ? cleaned.substring(0, MAX_NAME_LENGTH).replaceAll("-+$", "")
+            : cleaned;
     return cleaned.isEmpty() ? "" : "; for example '" + cleaned + "'";
   }
 
@@ -206,18 +252,28 @@ public final class CampaignParser {
     Map<String, Object> parameters = parameters(entries.get("parameters"));
     migration.ifPresent(m -> checkParameters(m, parameters, entries, spec));
     String schedule = value(entries, "schedule").flatMap(v -> schedule(v)).orElse(null);
-    boolean automerge = value(entries, "automerge").flatMap(v -> reader.bool("automerge", v)).orElse(false);
+    boolean automerge =
+        value(entries, "automerge").flatMap(v -> reader.bool("automerge", v)).orElse(false);
     boolean allowNoChecks =
         value(entries, "allowNoChecks").flatMap(v -> reader.bool("allowNoChecks", v)).orElse(false);
     CampaignSpec.Rollout rollout = value(entries, "rollout").flatMap(this::rollout).orElse(null);
     CampaignSpec.Limits limits = value(entries, "limits").flatMap(this::limits).orElse(null);
-    Duration rebaseAfter = value(entries, "rebaseAfter").flatMap(v -> duration("rebaseAfter", v, false)).orElse(null);
+    Duration rebaseAfter =
+        value(entries, "rebaseAfter").flatMap(v -> duration("rebaseAfter", v, false)).orElse(null);
     if (name == null || migration.isEmpty()) {
       return Optional.empty();
     }
     return Optional.of(
         new CampaignSpec(
-            name, migration.get().id(), parameters, schedule, automerge, allowNoChecks, rollout, limits, rebaseAfter));
+            name,
+            migration.get().id(),
+            parameters,
+            schedule,
+            automerge,
+            allowNoChecks,
+            rollout,
+            limits,
+            rebaseAfter));
   }
 
   private static Optional<Node> value(Map<String, YamlReader.Entry> entries, String key) {
@@ -225,9 +281,11 @@ public final class CampaignParser {
   }
 
   private Optional<Migration> migration(MappingNode spec, YamlReader.Entry entry) {
-    Optional<String> id = entry == null ? Optional.empty() : reader.string("migration", entry.value());
+    Optional<String> id =
+        entry == null ? Optional.empty() : reader.string("migration", entry.value());
     if (id.isEmpty()) {
-      if (entry == null || YamlReader.isNull(entry.value())) {
+      boolean misspelt = entry == null && YamlReader.hasMisspelt(spec, "migration");
+      if (!misspelt && (entry == null || YamlReader.isNull(entry.value()))) {
         reader.problem(
             entry == null ? spec : entry.key(),
             "'spec.migration'",
@@ -249,7 +307,9 @@ public final class CampaignParser {
   }
 
   private String known() {
-    return migrations.ids().isEmpty() ? "(none on the classpath)" : String.join(", ", migrations.ids());
+    return migrations.ids().isEmpty()
+        ? "(none on the classpath)"
+        : String.join(", ", migrations.ids());
   }
 
   private Map<String, Object> parameters(YamlReader.Entry entry) {
@@ -258,7 +318,8 @@ public final class CampaignParser {
       return parameters;
     }
     Optional<MappingNode> mapping =
-        reader.mapping("parameters", entry.value(), "{groupId: com.fasterxml.jackson.core, version: 2.18.2}");
+        reader.mapping(
+            "parameters", entry.value(), "{groupId: com.fasterxml.jackson.core, version: 2.18.2}");
     if (mapping.isEmpty()) {
       return parameters;
     }
@@ -266,23 +327,32 @@ public final class CampaignParser {
     Set<String> names = new HashSet<>();
     for (NodeTuple tuple : mapping.get().getValue()) {
       if (!(tuple.getKeyNode() instanceof ScalarNode key) || YamlReader.isNull(key)) {
-        reader.problem(tuple.getKeyNode(), "a parameter name", " must be a plain name such as 'version'");
+        reader.problem(
+            tuple.getKeyNode(), "a parameter name", " must be a plain name such as 'version'");
         continue;
       }
       if (!names.add(key.getValue())) {
-        reader.problem(key, "parameter '" + key.getValue() + "'", " is given a second time; keep one");
+        reader.problem(
+            key, "parameter '" + key.getValue() + "'", " is given a second time; keep one");
         continue;
       }
       if (YamlReader.isNull(tuple.getValueNode())) {
-        reader.problem(key, "parameter '" + key.getValue() + "'", " has no value; give one or remove the line");
+        reader.problem(
+            key,
+            "parameter '" + key.getValue() + "'",
+            " has no value; give one or remove the line");
         continue;
       }
-      toValue(tuple.getValueNode(), budget).ifPresentOrElse(
-          v -> parameters.put(key.getValue(), v),
-          () -> reader.problem(
-              key,
-              "parameter '" + key.getValue() + "'",
-              " holds more than " + MAX_PARAMETER_VALUES + " values or an empty item; simplify it"));
+      toValue(tuple.getValueNode(), budget)
+          .ifPresentOrElse(
+              v -> parameters.put(key.getValue(), v),
+              () ->
+                  reader.problem(
+                      key,
+                      "parameter '" + key.getValue() + "'",
+                      " holds more than "
+                          + MAX_PARAMETER_VALUES
+                          + " values or an empty item; simplify it"));
     }
     return parameters;
   }
@@ -297,7 +367,8 @@ public final class CampaignParser {
     }
     if (node instanceof ScalarNode scalar) {
       String text = scalar.getValue();
-      if (scalar.getTag().equals(Tag.BOOL) && (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false"))) {
+      if (scalar.getTag().equals(Tag.BOOL)
+          && (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false"))) {
         return Optional.of(Boolean.parseBoolean(text.toLowerCase(Locale.ROOT)));
       }
       if (scalar.getTag().equals(Tag.INT)) {
@@ -335,7 +406,10 @@ public final class CampaignParser {
   }
 
   private void checkParameters(
-      Migration migration, Map<String, Object> parameters, Map<String, YamlReader.Entry> spec, MappingNode specNode) {
+      Migration migration,
+      Map<String, Object> parameters,
+      Map<String, YamlReader.Entry> spec,
+      MappingNode specNode) {
     Validation validation;
     try {
       validation = Parameters.of(parameters).check(migration);
@@ -343,7 +417,8 @@ public final class CampaignParser {
       validation = Validation.of("parameters", e.getMessage());
     }
     Map<String, Node> keyNodes = parameterKeys(spec.get("parameters"));
-    Node fallback = spec.containsKey("parameters") ? spec.get("parameters").key() : spec.get("migration").key();
+    Node fallback =
+        spec.containsKey("parameters") ? spec.get("parameters").key() : spec.get("migration").key();
     for (Validation.Problem problem : validation.problems()) {
       Node at = keyNodes.getOrDefault(problem.parameter(), fallback == null ? specNode : fallback);
       reader.problem(at, "parameter '" + problem.parameter() + "'", ": " + problem.message());
@@ -386,17 +461,23 @@ public final class CampaignParser {
   }
 
   private Optional<CampaignSpec.Rollout> rollout(Node value) {
-    Optional<MappingNode> mapping = reader.mapping("rollout", value, "{waves: [\"5\", \"25%\", \"100%\"]}");
+    Optional<MappingNode> mapping =
+        reader.mapping("rollout", value, "{waves: [\"5\", \"25%\", \"100%\"]}");
     if (mapping.isEmpty()) {
       return Optional.empty();
     }
-    Map<String, YamlReader.Entry> entries = reader.entries(mapping.get(), " in rollout", ROLLOUT_KEYS);
+    Map<String, YamlReader.Entry> entries =
+        reader.entries(mapping.get(), " in rollout", ROLLOUT_KEYS);
     List<String> waves = value(entries, "waves").flatMap(this::waves).orElse(null);
     double halt =
         value(entries, "haltOnFailureRate")
-            .flatMap(v -> reader.number("haltOnFailureRate", v).filter(rate -> rateInRange(v, rate)))
+            .flatMap(
+                v -> reader.number("haltOnFailureRate", v).filter(rate -> rateInRange(v, rate)))
             .orElse(CampaignSpec.Rollout.DEFAULT.haltOnFailureRate());
-    Duration grace = value(entries, "waveGracePeriod").flatMap(v -> duration("waveGracePeriod", v, true)).orElse(null);
+    Duration grace =
+        value(entries, "waveGracePeriod")
+            .flatMap(v -> duration("waveGracePeriod", v, true))
+            .orElse(null);
     return Optional.of(new CampaignSpec.Rollout(waves, halt, grace));
   }
 
@@ -405,7 +486,8 @@ public final class CampaignParser {
       reader.problem(
           value,
           "'haltOnFailureRate'",
-          " must be between 0 and 1 (0.2 halts when more than 20% of a wave fails), got " + YamlReader.describe(value));
+          " must be between 0 and 1 (0.2 halts when more than 20% of a wave fails), got "
+              + YamlReader.describe(value));
       return false;
     }
     return true;
@@ -424,7 +506,9 @@ public final class CampaignParser {
       Matcher m = WAVE.matcher(text);
       if (!m.matches()) {
         reader.problem(
-            item, "wave '" + YamlReader.shorten(text) + "'", " must be a count such as \"5\" or a share such as \"25%\"");
+            item,
+            "wave '" + YamlReader.shorten(text) + "'",
+            " must be a count such as \"5\" or a share such as \"25%\"");
         continue;
       }
       long n = Long.parseLong(m.group(1));
@@ -437,7 +521,8 @@ public final class CampaignParser {
         reader.problem(
             item,
             "wave '" + text + "'",
-            " is smaller than the wave before it; waves are cumulative, so list them in increasing order");
+            " is smaller than the wave before it; waves are cumulative, so list them in increasing"
+                + " order");
       } else {
         waves.add(text);
         if (percent) {
@@ -451,11 +536,13 @@ public final class CampaignParser {
   }
 
   private Optional<CampaignSpec.Limits> limits(Node value) {
-    Optional<MappingNode> mapping = reader.mapping("limits", value, "{concurrentRuns: 10, openPullRequests: 100}");
+    Optional<MappingNode> mapping =
+        reader.mapping("limits", value, "{concurrentRuns: 10, openPullRequests: 100}");
     if (mapping.isEmpty()) {
       return Optional.empty();
     }
-    Map<String, YamlReader.Entry> entries = reader.entries(mapping.get(), " in limits", LIMITS_KEYS);
+    Map<String, YamlReader.Entry> entries =
+        reader.entries(mapping.get(), " in limits", LIMITS_KEYS);
     CampaignSpec.Limits defaults = CampaignSpec.Limits.DEFAULT;
     return Optional.of(
         new CampaignSpec.Limits(
@@ -471,7 +558,10 @@ public final class CampaignParser {
       reader.problem(
           node.get(),
           "'" + key + "'",
-          " must be a whole number from 1 to " + Integer.MAX_VALUE + ", got " + YamlReader.describe(node.get()));
+          " must be a whole number from 1 to "
+              + Integer.MAX_VALUE
+              + ", got "
+              + YamlReader.describe(node.get()));
       return defaultValue;
     }
     return value.map(Long::intValue).orElse(defaultValue);
@@ -485,13 +575,18 @@ public final class CampaignParser {
               try {
                 Duration duration = Durations.parse(text);
                 if (duration.isNegative() || (!zeroAllowed && duration.isZero())) {
-                  reader.problem(value, "'" + key + "'", " must be more than 0, got " + YamlReader.describe(value));
+                  reader.problem(
+                      value,
+                      "'" + key + "'",
+                      " must be more than 0, got " + YamlReader.describe(value));
                   return Optional.empty();
                 }
                 return Optional.of(duration);
               } catch (IllegalArgumentException e) {
                 reader.problem(
-                    value, "'" + key + "'", " must be " + Durations.FORMAT + ", got " + YamlReader.describe(value));
+                    value,
+                    "'" + key + "'",
+                    " must be " + Durations.FORMAT + ", got " + YamlReader.describe(value));
                 return Optional.empty();
               }
             });

@@ -20,6 +20,8 @@ public class ConfigException extends FlotillaException {
     }
   }
 
+  private static final int MAX_SHOWN = 20;
+
   private final String file;
   private final int line;
   private final List<Problem> problems;
@@ -63,10 +65,16 @@ public class ConfigException extends FlotillaException {
       Problem only = problems.get(0);
       return file + (only.line() > 0 ? ":" + only.line() : "") + ": " + only.message();
     }
-    return file
-        + ": "
-        + problems.size()
-        + " problems:\n"
-        + problems.stream().map(p -> "  - " + p.message()).collect(Collectors.joining("\n"));
+    // A generated or garbled file can hold thousands of problems; the first ones are enough to act.
+    String shown =
+        problems.stream()
+            .limit(MAX_SHOWN)
+            .map(p -> "  - " + p.message())
+            .collect(Collectors.joining("\n"));
+    String more =
+        problems.size() > MAX_SHOWN
+            ? "\n  - ... and " + (problems.size() - MAX_SHOWN) + " more problems"
+            : "";
+    return file + ": " + problems.size() + " problems:\n" + shown + more;
   }
 }

@@ -7,13 +7,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Durations as people write them in settings and campaign files: {@code 30s}, {@code 10m},
- * {@code 2h}, {@code 3d}, combined as {@code 1h30m}, or ISO-8601 such as {@code PT10M}.
+ * Durations as people write them in settings and campaign files: {@code 30s}, {@code 10m}, {@code
+ * 2h}, {@code 3d}, combined as {@code 1h30m}, or ISO-8601 such as {@code PT10M}.
  */
 public final class Durations {
 
   /** What to write, for error messages. */
-  public static final String FORMAT = "a duration such as 30s, 10m, 2h, 3d, 1h30m or ISO-8601 PT10M";
+  public static final String FORMAT =
+      "a duration such as 30s, 10m, 2h, 3d, 1h30m or ISO-8601 PT10M";
 
   private static final Pattern SHORT = Pattern.compile("(?:\\d+(?:ms|s|m|h|d))+");
   private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h|d)");

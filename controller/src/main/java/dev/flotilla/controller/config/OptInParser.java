@@ -30,12 +30,21 @@ public final class OptInParser {
   public static final int MAX_BYTES = 64 * 1024;
 
   static final List<String> KEYS =
-      List.of("enabled", "automerge", "mergeMethod", "mergeWindow", "exclude", "reviewers", "labels", "wave");
+      List.of(
+          "enabled",
+          "automerge",
+          "mergeMethod",
+          "mergeWindow",
+          "exclude",
+          "reviewers",
+          "labels",
+          "wave");
   static final List<String> WINDOW_KEYS = List.of("timezone", "days", "hours");
 
   private static final OptIn NOT_OPTED_IN =
       new OptIn(false, false, null, null, List.of(), List.of(), List.of(), null);
-  private static final Pattern HOURS = Pattern.compile("(\\d{1,2}):(\\d{2})\\s*-\\s*(\\d{1,2}):(\\d{2})");
+  private static final Pattern HOURS =
+      Pattern.compile("(\\d{1,2}):(\\d{2})\\s*-\\s*(\\d{1,2}):(\\d{2})");
   private static final Pattern DAY_RANGE = Pattern.compile("([A-Za-z]+)\\s*-\\s*([A-Za-z]+)");
 
   private OptInParser() {}
@@ -81,25 +90,39 @@ public final class OptInParser {
           YamlFiles.line(root),
           "'enabled' is missing; add 'enabled: true' to opt in, or 'enabled: false' to stay out");
     }
-    boolean automerge = value(entries, "automerge").flatMap(v -> reader.bool("automerge", v)).orElse(false);
+    boolean automerge =
+        value(entries, "automerge").flatMap(v -> reader.bool("automerge", v)).orElse(false);
     MergeMethod mergeMethod =
-        value(entries, "mergeMethod").flatMap(v -> oneOf(reader, "mergeMethod", v, MergeMethod.class)).orElse(null);
+        value(entries, "mergeMethod")
+            .flatMap(v -> oneOf(reader, "mergeMethod", v, MergeMethod.class))
+            .orElse(null);
     MergeWindow window = value(entries, "mergeWindow").flatMap(v -> window(reader, v)).orElse(null);
     List<String> exclude =
-        value(entries, "exclude").flatMap(v -> reader.strings("exclude", v, "[dockerfile-base-image]")).orElse(null);
+        value(entries, "exclude")
+            .flatMap(v -> reader.strings("exclude", v, "[dockerfile-base-image]"))
+            .orElse(null);
     List<String> reviewers =
-        value(entries, "reviewers").flatMap(v -> reader.strings("reviewers", v, "[payments-team]")).orElse(null);
+        value(entries, "reviewers")
+            .flatMap(v -> reader.strings("reviewers", v, "[payments-team]"))
+            .orElse(null);
     List<String> labels =
-        value(entries, "labels").flatMap(v -> reader.strings("labels", v, "[dependencies]")).orElse(null);
-    OptIn.Wave wave = value(entries, "wave").flatMap(v -> oneOf(reader, "wave", v, OptIn.Wave.class)).orElse(null);
-    return new OptIn(enabled.orElse(false), automerge, mergeMethod, window, exclude, reviewers, labels, wave);
+        value(entries, "labels")
+            .flatMap(v -> reader.strings("labels", v, "[dependencies]"))
+            .orElse(null);
+    OptIn.Wave wave =
+        value(entries, "wave")
+            .flatMap(v -> oneOf(reader, "wave", v, OptIn.Wave.class))
+            .orElse(null);
+    return new OptIn(
+        enabled.orElse(false), automerge, mergeMethod, window, exclude, reviewers, labels, wave);
   }
 
   private static Optional<Node> value(Map<String, YamlReader.Entry> entries, String key) {
     return Optional.ofNullable(entries.get(key)).map(YamlReader.Entry::value);
   }
 
-  private static <E extends Enum<E>> Optional<E> oneOf(YamlReader reader, String key, Node value, Class<E> type) {
+  private static <E extends Enum<E>> Optional<E> oneOf(
+      YamlReader reader, String key, Node value, Class<E> type) {
     List<String> allowed =
         EnumSet.allOf(type).stream().map(e -> e.name().toLowerCase(Locale.ROOT)).toList();
     return reader
@@ -112,7 +135,10 @@ public final class OptInParser {
               reader.problem(
                   value,
                   "'" + key + "'",
-                  " must be one of " + String.join(", ", allowed) + ", got " + YamlReader.describe(value)
+                  " must be one of "
+                      + String.join(", ", allowed)
+                      + ", got "
+                      + YamlReader.describe(value)
                       + Suggestions.didYouMean(text, allowed));
               return Optional.empty();
             });
@@ -120,21 +146,28 @@ public final class OptInParser {
 
   private static Optional<MergeWindow> window(YamlReader reader, Node value) {
     Optional<MappingNode> mapping =
-        reader.mapping("mergeWindow", value, "{timezone: Europe/Copenhagen, days: [MON, TUE], hours: \"09:00-15:00\"}");
+        reader.mapping(
+            "mergeWindow",
+            value,
+            "{timezone: Europe/Copenhagen, days: [MON, TUE], hours: \"09:00-15:00\"}");
     if (mapping.isEmpty()) {
       return Optional.empty();
     }
-    Map<String, YamlReader.Entry> entries = reader.entries(mapping.get(), " in mergeWindow", WINDOW_KEYS);
+    Map<String, YamlReader.Entry> entries =
+        reader.entries(mapping.get(), " in mergeWindow", WINDOW_KEYS);
     if (mapping.get().getValue().isEmpty()) {
       reader.problem(
           value,
           "'mergeWindow'",
-          " is empty; give timezone, days and hours, or remove mergeWindow to allow merging at any time");
+          " is empty; give timezone, days and hours, or remove mergeWindow to allow merging at any"
+              + " time");
       return Optional.empty();
     }
     int before = reader.problems().size();
-    ZoneId zone = value(entries, "timezone").flatMap(v -> timezone(reader, v)).orElse(ZoneOffset.UTC);
-    Set<DayOfWeek> days = value(entries, "days").flatMap(v -> days(reader, v)).orElse(EnumSet.allOf(DayOfWeek.class));
+    ZoneId zone =
+        value(entries, "timezone").flatMap(v -> timezone(reader, v)).orElse(ZoneOffset.UTC);
+    Set<DayOfWeek> days =
+        value(entries, "days").flatMap(v -> days(reader, v)).orElse(EnumSet.allOf(DayOfWeek.class));
     Hours hours = value(entries, "hours").flatMap(v -> hours(reader, v)).orElse(Hours.WHOLE_DAY);
     if (reader.problems().size() > before) {
       return Optional.empty();
@@ -154,8 +187,10 @@ public final class OptInParser {
                     value,
                     "timezone '" + YamlReader.shorten(text) + "'",
                     " is not a known time zone"
-                        + Suggestions.didYouMean(text, ZoneId.getAvailableZoneIds())
-                        + "; use an IANA name such as Europe/Copenhagen, America/New_York or UTC");
+                        + Suggestions.closest(text, ZoneId.getAvailableZoneIds())
+                            .map(zone -> "; did you mean '" + zone + "'? Use")
+                            .orElse("; use")
+                        + " an IANA name such as Europe/Copenhagen, America/New_York or UTC");
                 return Optional.empty();
               }
             });
@@ -227,11 +262,14 @@ public final class OptInParser {
       return Optional.empty();
     }
     Matcher m = HOURS.matcher(text.get().trim());
-    if (!m.matches() || !validTime(m.group(1), m.group(2), false) || !validTime(m.group(3), m.group(4), true)) {
+    if (!m.matches()
+        || !validTime(m.group(1), m.group(2), false)
+        || !validTime(m.group(3), m.group(4), true)) {
       reader.problem(
           value,
           "hours '" + YamlReader.shorten(text.get()) + "'",
-          " must be HH:MM-HH:MM in 24-hour time, such as \"09:00-15:00\" (or \"22:00-06:00\" across midnight)");
+          " must be HH:MM-HH:MM in 24-hour time, such as \"09:00-15:00\" (or \"22:00-06:00\" across"
+              + " midnight)");
       return Optional.empty();
     }
     LocalTime from = LocalTime.of(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
@@ -244,7 +282,8 @@ public final class OptInParser {
       reader.problem(
           value,
           "hours '" + text.get() + "'",
-          " is an empty window (it starts when it ends); give a range such as \"09:00-15:00\", or \"00:00-24:00\" for the whole day");
+          " is an empty window (it starts when it ends); give a range such as \"09:00-15:00\", or"
+              + " \"00:00-24:00\" for the whole day");
       return Optional.empty();
     }
     return Optional.of(new Hours(from, to));

@@ -11,10 +11,10 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
- * One setting of the controller: its environment variable, what it means, its default as it would be
- * written in the environment, and a parser. A parser throws {@link IllegalArgumentException} with a
- * message that says what to write and never repeats the value, so secrets stay out of errors; the
- * caller adds the value for settings that are not secret.
+ * One setting of the controller: its environment variable, what it means, its default as it would
+ * be written in the environment, and a parser. A parser throws {@link IllegalArgumentException}
+ * with a message that says what to write and never repeats the value, so secrets stay out of
+ * errors; the caller adds the value for settings that are not secret.
  *
  * @param defaultValue the default as text, parsed like a given value; may refer to another setting
  *     as {@code ${FLOTILLA_DATA_DIR}}; null when the setting is unset by default
@@ -22,9 +22,11 @@ import java.util.regex.Pattern;
 public record Setting<T>(
     String env, String meaning, String defaultValue, boolean secret, Function<String, T> parser) {
 
-  private static final Pattern QUANTITY = Pattern.compile("[0-9]+(\\.[0-9]+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?");
+  private static final Pattern QUANTITY =
+      Pattern.compile("[0-9]+(\\.[0-9]+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?");
 
-  static <T> Setting<T> of(String env, String defaultValue, Function<String, T> parser, String meaning) {
+  static <T> Setting<T> of(
+      String env, String defaultValue, Function<String, T> parser, String meaning) {
     return new Setting<>(env, meaning, defaultValue, false, parser);
   }
 
@@ -67,7 +69,8 @@ public record Setting<T>(
   static int port(String value) {
     int parsed = integer(value, "a port number from 0 to 65535 (0 picks a free port)");
     if (parsed < 0 || parsed > 65535) {
-      throw new IllegalArgumentException("must be a port number from 0 to 65535 (0 picks a free port)");
+      throw new IllegalArgumentException(
+          "must be a port number from 0 to 65535 (0 picks a free port)");
     }
     return parsed;
   }
@@ -103,7 +106,9 @@ public record Setting<T>(
           "must be one of "
               + String.join(
                   ", ",
-                  Arrays.stream(type.getEnumConstants()).map(e -> e.name().toLowerCase(Locale.ROOT)).toList()));
+                  Arrays.stream(type.getEnumConstants())
+                      .map(e -> e.name().toLowerCase(Locale.ROOT))
+                      .toList()));
     };
   }
 
@@ -117,17 +122,23 @@ public record Setting<T>(
     } catch (URISyntaxException e) {
       // the parser's message repeats the value; ours says what to write
     }
-    throw new IllegalArgumentException("must be an http or https URL such as https://flotilla.example.com");
+    throw new IllegalArgumentException(
+        "must be an http or https URL such as https://flotilla.example.com");
   }
 
   static List<String> list(String value) {
-    return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).distinct().toList();
+    return Arrays.stream(value.split(","))
+        .map(String::trim)
+        .filter(s -> !s.isEmpty())
+        .distinct()
+        .toList();
   }
 
   /** A Kubernetes resource quantity such as 500m, 2, 512Mi or 1Gi. */
   static String quantity(String value) {
     if (!QUANTITY.matcher(value).matches()) {
-      throw new IllegalArgumentException("must be a Kubernetes quantity such as 500m, 2, 512Mi or 1Gi");
+      throw new IllegalArgumentException(
+          "must be a Kubernetes quantity such as 500m, 2, 512Mi or 1Gi");
     }
     return value;
   }

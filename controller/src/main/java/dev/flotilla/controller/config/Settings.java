@@ -39,94 +39,209 @@ public final class Settings {
   }
 
   public static final Setting<Path> DATA_DIR =
-      Setting.of("FLOTILLA_DATA_DIR", "~/.flotilla", Setting::path,
+      Setting.of(
+          "FLOTILLA_DATA_DIR",
+          "~/.flotilla",
+          Setting::path,
           "Folder for the embedded database, the local forge and run work folders");
   public static final Setting<String> DB_URL =
-      Setting.of("FLOTILLA_DB_URL", null, Setting::text,
-          "JDBC URL of PostgreSQL, such as jdbc:postgresql://db:5432/flotilla; unset runs an embedded PostgreSQL in the data folder");
+      Setting.of(
+          "FLOTILLA_DB_URL",
+          null,
+          Setting::text,
+          "JDBC URL of PostgreSQL, such as jdbc:postgresql://db:5432/flotilla; unset runs an"
+              + " embedded PostgreSQL in the data folder");
   public static final Setting<String> DB_USER =
       Setting.of("FLOTILLA_DB_USER", null, Setting::text, "Database user (with FLOTILLA_DB_URL)");
   public static final Setting<Secret> DB_PASSWORD =
       Setting.secret("FLOTILLA_DB_PASSWORD", "Database password (with FLOTILLA_DB_URL)");
   public static final Setting<ForgeKind> FORGE =
-      Setting.of("FLOTILLA_FORGE", "local", Setting.oneOf(ForgeKind.class),
+      Setting.of(
+          "FLOTILLA_FORGE",
+          "local",
+          Setting.oneOf(ForgeKind.class),
           "Where repositories live: local (bare Git repositories in a folder) or github");
   public static final Setting<Path> LOCAL_FORGE_DIR =
-      Setting.of("FLOTILLA_LOCAL_FORGE_DIR", "${FLOTILLA_DATA_DIR}/forge", Setting::path,
+      Setting.of(
+          "FLOTILLA_LOCAL_FORGE_DIR",
+          "${FLOTILLA_DATA_DIR}/forge",
+          Setting::path,
           "Folder of bare Git repositories for the local forge");
   public static final Setting<String> CI_COMMAND =
-      Setting.of("FLOTILLA_CI_COMMAND", "./ci.sh", Setting::text,
+      Setting.of(
+          "FLOTILLA_CI_COMMAND",
+          "./ci.sh",
+          Setting::text,
           "Command the local forge runs in a checkout of a pull request's head as its CI check");
   public static final Setting<Duration> CI_TIMEOUT =
-      Setting.of("FLOTILLA_CI_TIMEOUT", "10m", Setting::duration, "How long the local forge's CI command may run");
+      Setting.of(
+          "FLOTILLA_CI_TIMEOUT",
+          "10m",
+          Setting::duration,
+          "How long the local forge's CI command may run");
   public static final Setting<Path> CAMPAIGNS_DIR =
-      Setting.of("FLOTILLA_CAMPAIGNS_DIR", "${FLOTILLA_DATA_DIR}/campaigns", Setting::path,
+      Setting.of(
+          "FLOTILLA_CAMPAIGNS_DIR",
+          "${FLOTILLA_DATA_DIR}/campaigns",
+          Setting::path,
           "Folder of campaign files (*.yaml, *.yml) loaded at start");
   public static final Setting<Duration> DISCOVERY_INTERVAL =
-      Setting.of("FLOTILLA_DISCOVERY_INTERVAL", "10m", Setting::duration,
+      Setting.of(
+          "FLOTILLA_DISCOVERY_INTERVAL",
+          "10m",
+          Setting::duration,
           "How often the forge is scanned for repositories and their .flotilla.yaml");
   public static final Setting<Duration> POLL_INTERVAL =
-      Setting.of("FLOTILLA_POLL_INTERVAL", "30s", Setting::duration,
+      Setting.of(
+          "FLOTILLA_POLL_INTERVAL",
+          "30s",
+          Setting::duration,
           "How often open pull requests are polled for CI and merge state");
   public static final Setting<ExecutorKind> EXECUTOR =
-      Setting.of("FLOTILLA_EXECUTOR", "local", Setting.oneOf(ExecutorKind.class),
+      Setting.of(
+          "FLOTILLA_EXECUTOR",
+          "local",
+          Setting.oneOf(ExecutorKind.class),
           "Where runs happen: local (a thread pool) or kubernetes (one Job each)");
   public static final Setting<Integer> LOCAL_CONCURRENCY =
-      Setting.of("FLOTILLA_LOCAL_CONCURRENCY", String.valueOf(Runtime.getRuntime().availableProcessors()),
-          Setting::positiveInt, "Runs at once with the local executor (default: the number of CPU cores)");
+      Setting.of(
+          "FLOTILLA_LOCAL_CONCURRENCY",
+          String.valueOf(Runtime.getRuntime().availableProcessors()),
+          Setting::positiveInt,
+          "Runs at once with the local executor (default: the number of CPU cores)");
   public static final Setting<Integer> GLOBAL_CONCURRENT_RUNS =
-      Setting.of("FLOTILLA_GLOBAL_CONCURRENT_RUNS", "50", Setting::positiveInt,
+      Setting.of(
+          "FLOTILLA_GLOBAL_CONCURRENT_RUNS",
+          "50",
+          Setting::positiveInt,
           "Runs at once across all campaigns, on top of each campaign's own limit");
   public static final Setting<Integer> MAX_OPEN_PRS_PER_REPO =
-      Setting.of("FLOTILLA_MAX_OPEN_PRS_PER_REPO", "3", Setting::positiveInt,
+      Setting.of(
+          "FLOTILLA_MAX_OPEN_PRS_PER_REPO",
+          "3",
+          Setting::positiveInt,
           "Open Flotilla pull requests one repository may have at once");
   public static final Setting<Integer> DASHBOARD_PORT =
-      Setting.of("FLOTILLA_DASHBOARD_PORT", "8080", Setting::port, "Port of the dashboard, API and /metrics");
+      Setting.of(
+          "FLOTILLA_DASHBOARD_PORT",
+          "8080",
+          Setting::port,
+          "Port of the dashboard, API and /metrics");
   public static final Setting<String> DASHBOARD_BIND =
-      Setting.of("FLOTILLA_DASHBOARD_BIND", "127.0.0.1", Setting::text,
+      Setting.of(
+          "FLOTILLA_DASHBOARD_BIND",
+          "127.0.0.1",
+          Setting::text,
           "Address the dashboard listens on; 0.0.0.0 in a container");
   public static final Setting<Secret> DASHBOARD_TOKEN =
-      Setting.secret("FLOTILLA_DASHBOARD_TOKEN",
-          "Bearer token required for the dashboard's write actions (retry, pause); unset makes it read-only");
+      Setting.secret(
+          "FLOTILLA_DASHBOARD_TOKEN",
+          "Bearer token required for the dashboard's write actions (retry, pause); unset makes it"
+              + " read-only");
   public static final Setting<URI> DASHBOARD_URL =
-      Setting.of("FLOTILLA_DASHBOARD_URL", "http://localhost:${FLOTILLA_DASHBOARD_PORT}", Setting::httpUrl,
+      Setting.of(
+          "FLOTILLA_DASHBOARD_URL",
+          "http://localhost:${FLOTILLA_DASHBOARD_PORT}",
+          Setting::httpUrl,
           "Public URL of the dashboard, linked from pull request bodies");
   public static final Setting<URI> GITHUB_URL =
-      Setting.of("FLOTILLA_GITHUB_URL", "https://api.github.com", Setting::httpUrl,
+      Setting.of(
+          "FLOTILLA_GITHUB_URL",
+          "https://api.github.com",
+          Setting::httpUrl,
           "GitHub API URL; https://HOST/api/v3 for GitHub Enterprise");
   public static final Setting<Secret> GITHUB_TOKEN =
       Setting.secret("FLOTILLA_GITHUB_TOKEN", "GitHub token (or use a GitHub App)");
   public static final Setting<Long> GITHUB_APP_ID =
-      Setting.of("FLOTILLA_GITHUB_APP_ID", null, Setting::positiveLong, "GitHub App id (with FLOTILLA_GITHUB_APP_KEY_FILE)");
+      Setting.of(
+          "FLOTILLA_GITHUB_APP_ID",
+          null,
+          Setting::positiveLong,
+          "GitHub App id (with FLOTILLA_GITHUB_APP_KEY_FILE)");
   public static final Setting<Path> GITHUB_APP_KEY_FILE =
-      Setting.of("FLOTILLA_GITHUB_APP_KEY_FILE", null, Setting::path, "PEM private key file of the GitHub App");
+      Setting.of(
+          "FLOTILLA_GITHUB_APP_KEY_FILE",
+          null,
+          Setting::path,
+          "PEM private key file of the GitHub App");
   public static final Setting<List<String>> GITHUB_ORGS =
-      Setting.of("FLOTILLA_GITHUB_ORGS", "", Setting::list,
-          "Comma-separated organisations to scan; empty scans every repository the token or App can see");
+      Setting.of(
+          "FLOTILLA_GITHUB_ORGS",
+          "",
+          Setting::list,
+          "Comma-separated organisations to scan; empty scans every repository the token or App can"
+              + " see");
   public static final Setting<Boolean> GITHUB_INCLUDE_FORKS =
-      Setting.of("FLOTILLA_GITHUB_INCLUDE_FORKS", "false", Setting::bool, "Whether forks are discovered too");
+      Setting.of(
+          "FLOTILLA_GITHUB_INCLUDE_FORKS",
+          "false",
+          Setting::bool,
+          "Whether forks are discovered too");
   public static final Setting<Secret> GITHUB_WEBHOOK_SECRET =
-      Setting.secret("FLOTILLA_GITHUB_WEBHOOK_SECRET", "Secret that GitHub signs webhook deliveries with");
+      Setting.secret(
+          "FLOTILLA_GITHUB_WEBHOOK_SECRET", "Secret that GitHub signs webhook deliveries with");
   public static final Setting<String> K8S_NAMESPACE =
-      Setting.of("FLOTILLA_K8S_NAMESPACE", "flotilla", Setting::text, "Namespace the run Jobs are created in");
+      Setting.of(
+          "FLOTILLA_K8S_NAMESPACE",
+          "flotilla",
+          Setting::text,
+          "Namespace the run Jobs are created in");
   public static final Setting<String> RUNNER_IMAGE =
-      Setting.of("FLOTILLA_RUNNER_IMAGE", null, Setting::text,
+      Setting.of(
+          "FLOTILLA_RUNNER_IMAGE",
+          null,
+          Setting::text,
           "Container image of the runner (required with the kubernetes executor)");
   public static final Setting<String> RUNNER_CPU =
-      Setting.of("FLOTILLA_RUNNER_CPU", "500m", Setting::quantity, "CPU request and limit of a run's pod");
+      Setting.of(
+          "FLOTILLA_RUNNER_CPU", "500m", Setting::quantity, "CPU request and limit of a run's pod");
   public static final Setting<String> RUNNER_MEMORY =
-      Setting.of("FLOTILLA_RUNNER_MEMORY", "512Mi", Setting::quantity, "Memory request and limit of a run's pod");
+      Setting.of(
+          "FLOTILLA_RUNNER_MEMORY",
+          "512Mi",
+          Setting::quantity,
+          "Memory request and limit of a run's pod");
   public static final Setting<Duration> RUNNER_DEADLINE =
-      Setting.of("FLOTILLA_RUNNER_DEADLINE", "30m", Setting::duration,
+      Setting.of(
+          "FLOTILLA_RUNNER_DEADLINE",
+          "30m",
+          Setting::duration,
           "Longest a run may take before its Job is stopped and the changeset fails");
 
   /** Every setting, in the order of the documentation. */
   public static final List<Setting<?>> ALL =
-      List.of(DATA_DIR, DB_URL, DB_USER, DB_PASSWORD, FORGE, LOCAL_FORGE_DIR, CI_COMMAND, CI_TIMEOUT,
-          CAMPAIGNS_DIR, DISCOVERY_INTERVAL, POLL_INTERVAL, EXECUTOR, LOCAL_CONCURRENCY, GLOBAL_CONCURRENT_RUNS,
-          MAX_OPEN_PRS_PER_REPO, DASHBOARD_PORT, DASHBOARD_BIND, DASHBOARD_TOKEN, DASHBOARD_URL, GITHUB_URL,
-          GITHUB_TOKEN, GITHUB_APP_ID, GITHUB_APP_KEY_FILE, GITHUB_ORGS, GITHUB_INCLUDE_FORKS,
-          GITHUB_WEBHOOK_SECRET, K8S_NAMESPACE, RUNNER_IMAGE, RUNNER_CPU, RUNNER_MEMORY, RUNNER_DEADLINE);
+      List.of(
+          DATA_DIR,
+          DB_URL,
+          DB_USER,
+          DB_PASSWORD,
+          FORGE,
+          LOCAL_FORGE_DIR,
+          CI_COMMAND,
+          CI_TIMEOUT,
+          CAMPAIGNS_DIR,
+          DISCOVERY_INTERVAL,
+          POLL_INTERVAL,
+          EXECUTOR,
+          LOCAL_CONCURRENCY,
+          GLOBAL_CONCURRENT_RUNS,
+          MAX_OPEN_PRS_PER_REPO,
+          DASHBOARD_PORT,
+          DASHBOARD_BIND,
+          DASHBOARD_TOKEN,
+          DASHBOARD_URL,
+          GITHUB_URL,
+          GITHUB_TOKEN,
+          GITHUB_APP_ID,
+          GITHUB_APP_KEY_FILE,
+          GITHUB_ORGS,
+          GITHUB_INCLUDE_FORKS,
+          GITHUB_WEBHOOK_SECRET,
+          K8S_NAMESPACE,
+          RUNNER_IMAGE,
+          RUNNER_CPU,
+          RUNNER_MEMORY,
+          RUNNER_DEADLINE);
 
   private static final String SOURCE = "environment";
 
@@ -162,13 +277,13 @@ public final class Settings {
       try {
         values.put(setting, setting.parse(text));
       } catch (IllegalArgumentException e) {
-        problems.add(new ConfigException.Problem(0, badValue(setting, text, isGiven, e.getMessage())));
+        problems.add(
+            new ConfigException.Problem(0, badValue(setting, text, isGiven, e.getMessage())));
       }
     }
     Settings settings = new Settings(values, given);
-    if (problems.isEmpty()) {
-      problems.addAll(settings.combinationProblems());
-    }
+    // A value that failed to parse reads as unset here, so these checks stay meaningful.
+    problems.addAll(settings.combinationProblems());
     if (!problems.isEmpty()) {
       throw new ConfigException(SOURCE, problems);
     }
@@ -184,7 +299,10 @@ public final class Settings {
     while (reference.find()) {
       Setting<?> other = byName(reference.group(1));
       String value = env.get(other.env());
-      String text = value == null || value.isBlank() ? resolveDefault(other.defaultValue(), env) : value.trim();
+      String text =
+          value == null || value.isBlank()
+              ? resolveDefault(other.defaultValue(), env)
+              : value.trim();
       reference.appendReplacement(resolved, Matcher.quoteReplacement(text == null ? "" : text));
     }
     reference.appendTail(resolved);
@@ -208,20 +326,32 @@ public final class Settings {
   private List<ConfigException.Problem> combinationProblems() {
     List<ConfigException.Problem> problems = new ArrayList<>();
     if (forge() == ForgeKind.GITHUB && githubToken().isEmpty() && githubAppId().isEmpty()) {
-      problems.add(new ConfigException.Problem(0,
-          "FLOTILLA_FORGE=github needs credentials: set FLOTILLA_GITHUB_TOKEN, or FLOTILLA_GITHUB_APP_ID and FLOTILLA_GITHUB_APP_KEY_FILE"));
+      problems.add(
+          new ConfigException.Problem(
+              0,
+              "FLOTILLA_FORGE=github needs credentials: set FLOTILLA_GITHUB_TOKEN, or"
+                  + " FLOTILLA_GITHUB_APP_ID and FLOTILLA_GITHUB_APP_KEY_FILE"));
     }
     if (githubAppId().isPresent() != githubAppKeyFile().isPresent()) {
-      problems.add(new ConfigException.Problem(0,
-          "FLOTILLA_GITHUB_APP_ID and FLOTILLA_GITHUB_APP_KEY_FILE go together; set both or neither"));
+      problems.add(
+          new ConfigException.Problem(
+              0,
+              "FLOTILLA_GITHUB_APP_ID and FLOTILLA_GITHUB_APP_KEY_FILE go together; set both or"
+                  + " neither"));
     }
     if (executor() == ExecutorKind.KUBERNETES && runnerImage().isEmpty()) {
-      problems.add(new ConfigException.Problem(0,
-          "FLOTILLA_EXECUTOR=kubernetes needs FLOTILLA_RUNNER_IMAGE, the runner's container image"));
+      problems.add(
+          new ConfigException.Problem(
+              0,
+              "FLOTILLA_EXECUTOR=kubernetes needs FLOTILLA_RUNNER_IMAGE, the runner's container"
+                  + " image"));
     }
     if (dbUrl().isPresent() && !dbUrl().get().startsWith("jdbc:postgresql:")) {
-      problems.add(new ConfigException.Problem(0,
-          "FLOTILLA_DB_URL must start with jdbc:postgresql:, or be unset for the embedded database"));
+      problems.add(
+          new ConfigException.Problem(
+              0,
+              "FLOTILLA_DB_URL must start with jdbc:postgresql:, or be unset for the embedded"
+                  + " database"));
     }
     return problems;
   }
@@ -409,9 +539,13 @@ public final class Settings {
     return String.valueOf(value);
   }
 
-  /** Hides passwords that people put into URLs, such as a JDBC URL's {@code password=} or {@code user:pass@}. */
+  /**
+   * Hides passwords that people put into URLs, such as a JDBC URL's {@code password=} or {@code
+   * user:pass@}.
+   */
   static String scrub(String text) {
-    return text.replaceAll("(?i)(password=)[^&;]*", "$1<hidden>").replaceAll("(//[^/:@]+:)[^@/]+@", "$1<hidden>@");
+    return text.replaceAll("(?i)(password=)[^&;]*", "$1<hidden>")
+        .replaceAll("(//[^/:@]+:)[^@/]+@", "$1<hidden>@");
   }
 
   @Override

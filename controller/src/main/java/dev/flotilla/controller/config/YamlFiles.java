@@ -16,9 +16,9 @@ import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.Node;
 
 /**
- * Turns the bytes of a file people write into SnakeYAML node trees, refusing what is too big, binary,
- * not UTF-8, too deeply nested or alias-heavy before it can cost memory or time. Nodes keep their
- * marks, so every later error can name its line.
+ * Turns the bytes of a file people write into SnakeYAML node trees, refusing what is too big,
+ * binary, not UTF-8, too deeply nested or alias-heavy before it can cost memory or time. Nodes keep
+ * their marks, so every later error can name its line.
  */
 final class YamlFiles {
 
@@ -48,16 +48,14 @@ final class YamlFiles {
           file,
           lineAt(bytes, offset),
           String.format(
-              "is not UTF-8 text (byte 0x%02X at line %d cannot be decoded); save the file as UTF-8",
+              "is not UTF-8 text (byte 0x%02X at line %d cannot be decoded); save the file as"
+                  + " UTF-8",
               bytes[offset] & 0xff, lineAt(bytes, offset)));
     }
   }
 
   /** The same size and binary checks for text that is already decoded. */
   static String check(String text, String file, int maxBytes) {
-    if (text.length() > maxBytes) {
-      checkSize(text.length(), file, maxBytes);
-    }
     checkSize(text.getBytes(StandardCharsets.UTF_8).length, file, maxBytes);
     int nul = text.indexOf('\0');
     if (nul >= 0) {
@@ -89,7 +87,8 @@ final class YamlFiles {
     List<Node> documents = new ArrayList<>();
     try {
       for (Node node : new Yaml(options(maxBytes)).composeAll(new StringReader(text))) {
-        if (node != null) {
+        // A document separator with nothing after it is an empty document, not a mistake.
+        if (!YamlReader.isNull(node)) {
           documents.add(node);
         }
       }
@@ -122,7 +121,8 @@ final class YamlFiles {
       Mark mark = marked.getProblemMark();
       int line = mark.getLine() + 1;
       String problem = marked.getProblem() == null ? message : marked.getProblem();
-      if (problem.contains("expected a single document")) {
+      String context = marked.getContext() == null ? "" : marked.getContext();
+      if (context.contains("expected a single document")) {
         return new ConfigException(
             file,
             line,
@@ -143,8 +143,8 @@ final class YamlFiles {
   }
 
   private static String hint(String problem) {
-    if (problem.contains("\\t") || problem.contains("\t")) {
-      return "; indent with spaces, YAML does not allow tabs";
+    if (problem.contains("(TAB)")) {
+      return "; indent with spaces";
     }
     if (problem.contains("duplicate anchor") || problem.contains("undefined alias")) {
       return "; define each anchor (&name) once, before its aliases (*name)";
@@ -199,7 +199,12 @@ final class YamlFiles {
     int i = 0;
     while (i < bytes.length) {
       int b = bytes[i] & 0xff;
-      int length = b < 0x80 ? 1 : b >= 0xc2 && b < 0xe0 ? 2 : b >= 0xe0 && b < 0xf0 ? 3 : b >= 0xf0 && b < 0xf5 ? 4 : 0;
+      int length =
+          b < 0x80
+              ? 1
+              : b >= 0xc2 && b < 0xe0
+                  ? 2
+                  : b >= 0xe0 && b < 0xf0 ? 3 : b >= 0xf0 && b < 0xf5 ? 4 : 0;
       if (length == 0 || i + length > bytes.length) {
         return i;
       }

@@ -55,8 +55,8 @@ final class YamlReader {
   }
 
   /**
-   * The entries of a mapping by key, after checking that each key is a plain name, known, and
-   * given once. {@code where} says where the mapping is, such as " in mergeWindow", or "".
+   * The entries of a mapping by key, after checking that each key is a plain name, known, and given
+   * once. {@code where} says where the mapping is, such as " in mergeWindow", or "".
    */
   Map<String, Entry> entries(MappingNode mapping, String where, Collection<String> allowed) {
     Map<String, Entry> entries = new LinkedHashMap<>();
@@ -96,6 +96,21 @@ final class YamlReader {
     return entries;
   }
 
+  /**
+   * Whether {@code mapping} has a key that is a misspelling of {@code key}: then the unknown key is
+   * already reported with a suggestion, and "key is missing" would only repeat it.
+   */
+  static boolean hasMisspelt(MappingNode mapping, String key) {
+    for (NodeTuple tuple : mapping.getValue()) {
+      if (tuple.getKeyNode() instanceof ScalarNode scalar
+          && !scalar.getValue().equals(key)
+          && Suggestions.closest(scalar.getValue(), List.of(key)).isPresent()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   static boolean isNull(Node node) {
     return node == null || node instanceof ScalarNode scalar && scalar.getTag().equals(Tag.NULL);
   }
@@ -107,7 +122,10 @@ final class YamlReader {
     if (value instanceof MappingNode mapping) {
       return Optional.of(mapping);
     }
-    problem(value, "'" + name + "'", " must be a mapping such as " + example + ", got " + describe(value));
+    problem(
+        value,
+        "'" + name + "'",
+        " must be a mapping such as " + example + ", got " + describe(value));
     return Optional.empty();
   }
 
@@ -122,7 +140,8 @@ final class YamlReader {
         return Optional.of(TRUE.contains(text));
       }
       if (known) {
-        problem(value, "'" + name + "'", " must be true or false without quotes, got \"" + text + "\"");
+        problem(
+            value, "'" + name + "'", " must be true or false without quotes, got \"" + text + "\"");
         return Optional.empty();
       }
     }
@@ -180,7 +199,10 @@ final class YamlReader {
       return Optional.empty();
     }
     if (!(value instanceof SequenceNode sequence)) {
-      problem(value, "'" + name + "'", " must be a list such as " + example + ", got " + describe(value));
+      problem(
+          value,
+          "'" + name + "'",
+          " must be a list such as " + example + ", got " + describe(value));
       return Optional.empty();
     }
     List<ScalarNode> items = new ArrayList<>();
@@ -188,7 +210,10 @@ final class YamlReader {
       if (item instanceof ScalarNode scalar && !isNull(scalar) && !scalar.getValue().isBlank()) {
         items.add(scalar);
       } else {
-        problem(item, "an item of '" + name + "'", " must be a single non-empty value, got " + describe(item));
+        problem(
+            item,
+            "an item of '" + name + "'",
+            " must be a single non-empty value, got " + describe(item));
       }
     }
     return Optional.of(items);

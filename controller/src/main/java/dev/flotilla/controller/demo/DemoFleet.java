@@ -139,6 +139,15 @@ public record DemoFleet(Path root, List<DemoRepository> repositories) {
     return new DemoFleet(root, repositories);
   }
 
+  /** The fleet {@link #create} wrote under {@code root} with this size, read back without writing. */
+  public static DemoFleet existing(Path root, int size) {
+    List<DemoRepository> repositories = new ArrayList<>();
+    for (int i = 0; i < size; i++) {
+      repositories.add(describe(i));
+    }
+    return new DemoFleet(root, repositories);
+  }
+
   /** The repository at position {@code index} of a fleet. */
   static DemoRepository describe(int index) {
     int slot = index % PATTERN_SIZE;

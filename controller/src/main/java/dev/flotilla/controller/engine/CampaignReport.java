@@ -62,9 +62,11 @@ public record CampaignReport(
             invalid[0] += n;
           }
         });
-    long awaiting = sum(states, ChangesetState.PR_OPEN, ChangesetState.CI_PENDING, ChangesetState.MERGEABLE);
-    long inProgress = sum(states, ChangesetState.PENDING, ChangesetState.RUNNING, ChangesetState.PUSHED);
-    long other = sum(states, ChangesetState.CLOSED, ChangesetState.MODIFIED, ChangesetState.CONFLICT, ChangesetState.HALTED);
+    // Green and waiting for a person (review, or the merge window); checks still running are progress.
+    long awaiting = sum(states, ChangesetState.MERGEABLE);
+    long inProgress = sum(states, ChangesetState.PENDING, ChangesetState.RUNNING, ChangesetState.PUSHED,
+        ChangesetState.PR_OPEN, ChangesetState.CI_PENDING, ChangesetState.CONFLICT);
+    long other = sum(states, ChangesetState.CLOSED, ChangesetState.MODIFIED, ChangesetState.HALTED);
     return new CampaignReport(
         campaign.name(),
         campaign.spec().migration(),

@@ -230,7 +230,9 @@ public final class LocalCi implements AutoCloseable {
         .setNoCheckout(true)
         .call()) {
       // Checking out the sha itself leaves HEAD detached, as CI systems do.
-      git.checkout().setName(sha).call();
+      // A hard reset writes the commit's tree into the empty work tree; a checkout would call the
+      // files missing from it a conflict.
+      git.reset().setMode(org.eclipse.jgit.api.ResetCommand.ResetType.HARD).setRef(sha).call();
     } catch (GitAPIException e) {
       throw new LocalForgeException("could not check out " + sha + ": " + e.getMessage(), e);
     }
