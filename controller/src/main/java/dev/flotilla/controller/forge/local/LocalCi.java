@@ -229,7 +229,6 @@ public final class LocalCi implements AutoCloseable {
         .setDirectory(work.toFile())
         .setNoCheckout(true)
         .call()) {
-      // Checking out the sha itself leaves HEAD detached, as CI systems do.
       // A hard reset writes the commit's tree into the empty work tree; a checkout would call the
       // files missing from it a conflict.
       git.reset().setMode(org.eclipse.jgit.api.ResetCommand.ResetType.HARD).setRef(sha).call();
