@@ -37,6 +37,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class DashboardServer implements FleetEventSink, AutoCloseable {
 
+  private final java.util.Map<String, com.sun.net.httpserver.HttpHandler> mounted = new java.util.LinkedHashMap<>();
+
   private static final Logger LOG = LoggerFactory.getLogger(DashboardServer.class);
 
   @FunctionalInterface
@@ -101,6 +103,19 @@ public final class DashboardServer implements FleetEventSink, AutoCloseable {
         });
   }
 
+  /**
+   * Serves {@code handler} at {@code path} on the same port, outside the dashboard's routing and
+   * token check (for health probes and signed webhooks, which bring their own). Call before {@link
+   * #start()}.
+   */
+  public synchronized DashboardServer mount(String path, com.sun.net.httpserver.HttpHandler handler) {
+    if (server != null) {
+      throw new IllegalStateException("mount " + path + " before starting the dashboard");
+    }
+    mounted.put(path, handler);
+    return this;
+  }
+
   /** Starts listening and returns the base URL, e.g. {@code http://127.0.0.1:43125/}. */
   public synchronized URI start() {
     if (server != null) {
@@ -121,6 +136,7 @@ public final class DashboardServer implements FleetEventSink, AutoCloseable {
     });
     server.setExecutor(executor);
     server.createContext("/", this::handle);
+    mounted.forEach(server::createContext);
     server.start();
     LOG.info("dashboard listening at {} with {}", url(), config);
     return url();

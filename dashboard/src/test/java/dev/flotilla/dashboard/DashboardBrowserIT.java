@@ -111,11 +111,11 @@ class DashboardBrowserIT {
 
     page.click("pause");
     assertThat(page.awaitBanner()).startsWith("Paused campaign jackson-2-18");
-    await().atMost(DashboardPage.WAIT).until(() -> page.campaignStatus().equals("PAUSED"));
+    await().atMost(DashboardPage.WAIT).ignoreException(org.openqa.selenium.StaleElementReferenceException.class).until(() -> page.campaignStatus().equals("PAUSED"));
     assertThat(fleet.campaign("jackson-2-18").orElseThrow().status()).isEqualTo(CampaignStatus.PAUSED);
 
     page.click("resume");
-    await().atMost(DashboardPage.WAIT).until(() -> page.campaignStatus().equals("ACTIVE"));
+    await().atMost(DashboardPage.WAIT).ignoreException(org.openqa.selenium.StaleElementReferenceException.class).until(() -> page.campaignStatus().equals("ACTIVE"));
     assertThat(fleet.actions()).containsExactly("pause jackson-2-18 by alice", "resume jackson-2-18 by alice");
   }
 
@@ -128,7 +128,7 @@ class DashboardBrowserIT {
     chrome.driver().findElement(By.cssSelector("#changesets button[data-retry]")).click();
 
     assertThat(page.awaitBanner()).isEqualTo("Retrying acme/ledger in campaign jackson-2-18");
-    await().atMost(DashboardPage.WAIT).until(() -> page.rows().isEmpty());
+    await().atMost(DashboardPage.WAIT).ignoreException(org.openqa.selenium.StaleElementReferenceException.class).until(() -> page.rows().isEmpty());
     assertThat(fleet.actions()).singleElement().asString().startsWith("retry ").endsWith(" by bob");
   }
 
@@ -162,7 +162,7 @@ class DashboardBrowserIT {
     fleet.move("java-21", ChangesetState.PENDING, ChangesetState.MERGED, 2);
     server.publish(FleetEvent.changeset("java-21", "acme/billing"));
 
-    await().atMost(DashboardPage.WAIT).until(() -> page.overviewNumber("java-21", "merged") == 2);
+    await().atMost(DashboardPage.WAIT).ignoreException(org.openqa.selenium.StaleElementReferenceException.class).until(() -> page.overviewNumber("java-21", "merged") == 2);
     assertThat(page.barSegment("java-21", "MERGED")).isEqualTo(2);
     assertThat(((JavascriptExecutor) chrome.driver())
         .executeScript("return window.__notReloaded === true")).isEqualTo(true);
@@ -177,7 +177,7 @@ class DashboardBrowserIT {
     fleet.move("jackson-2-18", ChangesetState.MERGED, ChangesetState.FAILED, 1);
     server.publish(FleetEvent.changeset("jackson-2-18", "acme/billing"));
 
-    await().atMost(DashboardPage.WAIT).until(() -> page.rows().size() == 2);
+    await().atMost(DashboardPage.WAIT).ignoreException(org.openqa.selenium.StaleElementReferenceException.class).until(() -> page.rows().size() == 2);
   }
 
   @Test

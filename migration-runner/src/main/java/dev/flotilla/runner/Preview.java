@@ -8,6 +8,7 @@ import dev.flotilla.migration.Outcome;
 import dev.flotilla.migration.Parameters;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import org.eclipse.jgit.util.FileUtils;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -232,24 +233,7 @@ public final class Preview {
       return;
     }
     try {
-      Files.walkFileTree(
-          dir,
-          new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-              Files.delete(file);
-              return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path folder, IOException e) throws IOException {
-              if (e != null) {
-                throw e;
-              }
-              Files.delete(folder);
-              return FileVisitResult.CONTINUE;
-            }
-          });
+      FileUtils.delete(dir.toFile(), FileUtils.RECURSIVE | FileUtils.SKIP_MISSING);
     } catch (IOException e) {
       // Throwing here would hide the preview's own result or failure; a stray temp folder does not.
       log.warn("cannot delete the preview copy {}: {}", dir, e.toString());

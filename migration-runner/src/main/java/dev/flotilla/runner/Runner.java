@@ -403,7 +403,13 @@ public final class Runner {
     }
 
     private boolean isOnBase(RevCommit head) {
-      return head.getParentCount() == 1 && head.getParent(0).getId().equals(base.getId());
+      // Parsed from the raw object: in a shallow clone the walker reports the head as parentless.
+      try {
+        RevCommit raw = RevCommit.parse(git.getRepository().open(head).getCachedBytes());
+        return raw.getParentCount() == 1 && raw.getParent(0).getId().equals(base.getId());
+      } catch (IOException e) {
+        throw new StepFailure(phase, "cannot read " + request.branch() + " at " + abbreviate(head.name()) + ": " + messages(e));
+      }
     }
 
     private boolean isOurs(RevCommit head) {

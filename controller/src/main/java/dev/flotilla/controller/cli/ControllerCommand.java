@@ -1,6 +1,5 @@
 package dev.flotilla.controller.cli;
 
-import dev.flotilla.controller.config.Settings;
 import dev.flotilla.controller.runtime.FlotillaServer;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -21,14 +20,14 @@ final class ControllerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    Settings settings = store.settings();
     CountDownLatch stopped = new CountDownLatch(1);
-    FlotillaServer server = FlotillaServer.start(settings);
+    FlotillaServer server = FlotillaServer.start(store.overlay(System.getenv()));
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();
       stopped.countDown();
     }, "flotilla-shutdown"));
-    System.out.println("flotilla controller running (" + server.database().description() + "); Ctrl-C stops it");
+    System.out.println("flotilla controller running (" + server.database().description() + "), dashboard at "
+        + server.dashboardUrl().map(Object::toString).orElse("(none)") + "; Ctrl-C stops it");
     stopped.await();
     return 0;
   }

@@ -1,6 +1,5 @@
 package dev.flotilla.controller.cli;
 
-import dev.flotilla.controller.config.Settings;
 import dev.flotilla.controller.demo.DemoFleet;
 import dev.flotilla.controller.engine.CampaignReport;
 import dev.flotilla.controller.runtime.FlotillaServer;
@@ -84,9 +83,8 @@ final class DemoCommand implements Callable<Integer> {
     }
     out.flush();
 
-    Settings settings = Settings.from(demoEnvironment(home));
     Duration limit = dev.flotilla.controller.config.Durations.parse(timeout);
-    FlotillaServer server = FlotillaServer.start(settings);
+    FlotillaServer server = FlotillaServer.start(demoEnvironment(home));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();

@@ -49,6 +49,7 @@ public final class FlotillaCli implements Runnable {
   /** The configured command line, for {@link #main} and tests. */
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new FlotillaCli());
+    cli.addSubcommand("k8s", K8sCommand.create());
     cli.setExitCodeExceptionMapper(EXIT_CODES);
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       commandLine.getErr().println("flotilla: " + e.getMessage());

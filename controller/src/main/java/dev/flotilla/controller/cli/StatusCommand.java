@@ -72,7 +72,8 @@ final class StatusCommand implements Callable<Integer> {
       }
     }
     if (invalidRepos > 0) {
-      out.printf("%d repositories have an invalid .flotilla.yaml; see the dashboard's \"Needs attention\" view.%n", invalidRepos);
+      out.printf("%d %s an invalid .flotilla.yaml; see the dashboard's \"Needs attention\" view.%n",
+          invalidRepos, invalidRepos == 1 ? "repository has" : "repositories have");
     }
   }
 }

@@ -45,10 +45,11 @@ public final class Dispatcher {
       List<Changeset> claimed =
           fleet.changesets().claimPending(campaign.name(), campaign.currentWave(), allowed, "dispatcher", fleet.clock().instant());
       for (Changeset changeset : claimed) {
-        submit(campaign, changeset);
+        if (submit(campaign, changeset)) {
+          started++;
+        }
+        free--;
       }
-      free -= claimed.size();
-      started += claimed.size();
     }
     return started;
   }
@@ -61,6 +62,7 @@ public final class Dispatcher {
     List<Changeset> running = fleet.changesets().inStates(EnumSet.of(ChangesetState.RUNNING));
     for (Changeset changeset : running) {
       fleet.campaigns().byName(changeset.campaign()).ifPresent(c -> submit(c, changeset));
+      // a refused resubmission went back to PENDING and is dispatched again in the next round
     }
     if (!running.isEmpty()) {
       LOG.info("resubmitted {} runs that were in flight when the controller stopped", running.size());
@@ -77,9 +79,21 @@ public final class Dispatcher {
     return (int) Math.max(0, Math.min(byRuns, byOpenPrs));
   }
 
-  private void submit(Campaign campaign, Changeset changeset) {
+  /** Hands one claimed changeset to the executor; a refusal (at capacity, API down) puts it back. */
+  private boolean submit(Campaign campaign, Changeset changeset) {
     Repository repo = fleet.repositories().byId(changeset.repositoryId()).orElseThrow();
-    executor.submit(changeset.runId(), requestFor(campaign, changeset, repo));
+    try {
+      executor.submit(changeset.runId(), requestFor(campaign, changeset, repo));
+      return true;
+    } catch (RuntimeException e) {
+      LOG.warn("could not start run {} on {}: {}", changeset.runId(), repo.fullName(), e.getMessage());
+      fleet.changesets().transition(
+          changeset.id(), java.util.EnumSet.of(ChangesetState.RUNNING), ChangesetState.PENDING,
+          dev.flotilla.controller.store.ChangesetStore.Changes.of("attempts", changeset.attempts() - 1),
+          "dispatcher", "the executor did not take the run (" + e.getMessage() + "); it will be tried again",
+          fleet.clock().instant());
+      return false;
+    }
   }
 
   /** The run request for one changeset's current attempt. */

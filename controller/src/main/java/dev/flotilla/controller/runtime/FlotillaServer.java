@@ -1,5 +1,6 @@
 package dev.flotilla.controller.runtime;
 
+import com.sun.net.httpserver.HttpHandler;
 import dev.flotilla.FlotillaException;
 import dev.flotilla.controller.config.CampaignLoader;
 import dev.flotilla.controller.config.CampaignSpec;
@@ -7,51 +8,76 @@ import dev.flotilla.controller.config.ConfigException;
 import dev.flotilla.controller.config.Secret;
 import dev.flotilla.controller.config.Settings;
 import dev.flotilla.controller.engine.Controller;
-import dev.flotilla.controller.engine.EngineObserver;
 import dev.flotilla.controller.engine.EngineSettings;
 import dev.flotilla.controller.engine.Fleet;
 import dev.flotilla.controller.exec.Executor;
 import dev.flotilla.controller.exec.LocalExecutor;
+import dev.flotilla.controller.exec.k8s.CredentialSource;
+import dev.flotilla.controller.exec.k8s.KubernetesExecutor;
+import dev.flotilla.controller.exec.k8s.KubernetesExecutorConfig;
+import dev.flotilla.controller.exec.k8s.KubernetesHealth;
 import dev.flotilla.controller.forge.Forge;
+import dev.flotilla.controller.forge.RepositoryRef;
+import dev.flotilla.controller.forge.github.ApiCallCounter;
+import dev.flotilla.controller.forge.github.GitHubConfig;
+import dev.flotilla.controller.forge.github.GitHubForge;
+import dev.flotilla.controller.forge.github.GitHubWebhookHandler;
 import dev.flotilla.controller.forge.local.LocalCi;
 import dev.flotilla.controller.forge.local.LocalForge;
+import dev.flotilla.controller.model.Changeset;
 import dev.flotilla.controller.schedule.Schedules;
 import dev.flotilla.controller.store.Database;
 import dev.flotilla.controller.store.Jdbc;
+import dev.flotilla.controller.view.DashboardWiring;
+import dev.flotilla.controller.view.EngineMetrics;
 import dev.flotilla.migration.Migrations;
 import dev.flotilla.runner.CredentialResolver;
 import dev.flotilla.runner.RunRequest;
 import dev.flotilla.runner.Runner;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A running controller: the store, the forge, the executor, the engine, its schedules and the
- * dashboard, assembled from {@link Settings} and stopped in the reverse order.
+ * dashboard (with health probes and webhooks on the same port), assembled from {@code FLOTILLA_*}
+ * settings and stopped in the reverse order.
  */
 public final class FlotillaServer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(FlotillaServer.class);
 
   private final List<AutoCloseable> resources = new ArrayList<>();
+  private final Map<String, String> env;
   private final Settings settings;
   private Database database;
   private Controller controller;
-  private Schedules schedules;
-  private java.net.URI dashboardUrl;
+  private EngineMetrics metrics;
+  private Forge forge;
+  private KubernetesClient kubernetes;
+  private URI dashboardUrl;
 
-  private FlotillaServer(Settings settings) {
-    this.settings = settings;
+  private FlotillaServer(Map<String, String> env) {
+    this.env = Map.copyOf(env);
+    this.settings = Settings.from(env);
   }
 
-  /** Starts everything the settings describe; on failure, stops what had started. */
-  public static FlotillaServer start(Settings settings) {
-    FlotillaServer server = new FlotillaServer(settings);
+  /** Starts everything the settings in {@code env} describe; on failure, stops what had started. */
+  public static FlotillaServer start(Map<String, String> env) {
+    FlotillaServer server = new FlotillaServer(env);
     try {
       server.startParts();
       return server;
@@ -62,11 +88,18 @@ public final class FlotillaServer implements AutoCloseable {
   }
 
   private void startParts() {
-    database = keep(Stores.open(settings));
+    database = keep(Database.open(
+        settings.dbUrl().orElse(null),
+        settings.dbUser().orElse(null),
+        settings.dbPassword().map(Secret::reveal).orElse(null),
+        settings.dataDir(),
+        16,
+        true));
     LOG.info("store: {}", database.description());
     Jdbc jdbc = new Jdbc(database.dataSource());
     Migrations migrations = Migrations.load();
-    Forge forge = forge(jdbc);
+    metrics = DashboardWiring.metrics(jdbc);
+    forge = forge(jdbc);
     Executor executor = keep(executor(migrations));
     EngineSettings engine = new EngineSettings(
         settings.dashboardUrl().toString(),
@@ -74,11 +107,14 @@ public final class FlotillaServer implements AutoCloseable {
         settings.maxOpenPrsPerRepo(),
         settings.pollInterval(),
         RunRequest.Author.DEFAULT);
-    controller = new Controller(Fleet.create(jdbc, forge, migrations, Clock.systemUTC(), engine), executor, EngineObserver.NONE);
+    controller = new Controller(Fleet.create(jdbc, forge, migrations, Clock.systemUTC(), engine), executor, metrics);
     loadCampaignFolder(migrations);
     controller.start();
-    schedules = keep(new Schedules(database.dataSource(), controller, "flotilla"));
+    var dashboard = keep(DashboardWiring.start(controller, metrics, DashboardWiring.config(settings, env), endpoints(jdbc)));
+    dashboardUrl = dashboard.url();
+    Schedules schedules = keep(new Schedules(database.dataSource(), controller, "flotilla"));
     schedules.start(settings.pollInterval(), settings.discoveryInterval());
+    LOG.info("controller running: forge {}, executor {}, dashboard {}", forge.name(), settings.executor(), dashboardUrl);
   }
 
   private Forge forge(Jdbc jdbc) {
@@ -92,18 +128,99 @@ public final class FlotillaServer implements AutoCloseable {
         LocalCi ci = keep(new LocalCi(jdbc.dataSource(), new LocalCi.Settings(settings.ciCommand(), settings.ciTimeout(), 2)));
         yield new LocalForge(root, jdbc.dataSource(), ci, settings.dashboardUrl().toString());
       }
-      case GITHUB -> throw new FlotillaException("FLOTILLA_FORGE=github is not available in this build");
+      case GITHUB -> GitHubForge.create(GitHubConfig.from(settings), new ApiCallCounter() {
+        @Override
+        public void onCall(String endpoint, int status) {
+          metrics.metrics().recordForgeApiCall("github", endpoint);
+        }
+
+        @Override
+        public void onRateLimit(String resource, int remaining, int limit) {
+          if ("core".equals(resource)) {
+            metrics.metrics().recordRateLimitRemaining("github", remaining);
+          }
+        }
+      });
     };
   }
 
   private Executor executor(Migrations migrations) {
     return switch (settings.executor()) {
-      case LOCAL -> {
-        Runner runner = new Runner(migrations, CredentialResolver.fromEnvironment());
-        yield new LocalExecutor(runner::run, settings.dataDir().resolve("work"), settings.localConcurrency());
+      case LOCAL -> new LocalExecutor(
+          (request, dir) -> new Runner(migrations, CredentialResolver.withEnvironment(runEnvironment(request))).run(request, dir),
+          settings.dataDir().resolve("work"),
+          settings.localConcurrency());
+      case KUBERNETES -> {
+        kubernetes = keep(new KubernetesClientBuilder().build());
+        CredentialSource credentials = request -> runToken(request);
+        yield new KubernetesExecutor(kubernetes, KubernetesExecutorConfig.fromSettings(env), credentials);
       }
-      case KUBERNETES -> throw new FlotillaException("FLOTILLA_EXECUTOR=kubernetes is not available in this build");
     };
+  }
+
+  /**
+   * The environment an in-process run sees: the controller's own, plus the run's git token where the
+   * forge mints one (a GitHub App's token scoped to that repository).
+   */
+  private Map<String, String> runEnvironment(RunRequest request) {
+    Map<String, String> runEnv = new HashMap<>(System.getenv());
+    runToken(request).ifPresent(token -> runEnv.put(GitHubForge.RUN_TOKEN_ENV, token));
+    return runEnv;
+  }
+
+  private Optional<String> runToken(RunRequest request) {
+    if (!(forge instanceof GitHubForge github)) {
+      return Optional.empty();
+    }
+    String[] ownerAndName = request.repository().split("/", 2);
+    RepositoryRef ref = new RepositoryRef(ownerAndName[0], ownerAndName[1], request.defaultBranch(), request.cloneUrl(), null);
+    return github.mintRunToken(ref).or(() -> settings.githubToken().map(Secret::reveal));
+  }
+
+  /** Health probes, and the GitHub webhook endpoint when the forge is GitHub. */
+  private Map<String, HttpHandler> endpoints(Jdbc jdbc) {
+    Map<String, Supplier<HealthHandler.Check>> readiness = new LinkedHashMap<>();
+    readiness.put("store", () -> new HealthHandler.Check(jdbc.count("SELECT 1") == 1, database.description()));
+    if (kubernetes != null) {
+      KubernetesHealth k8s = new KubernetesHealth(kubernetes, KubernetesExecutorConfig.fromSettings(env).namespace(), Duration.ofSeconds(3));
+      readiness.put("kubernetes", () -> {
+        var status = k8s.check();
+        return new HealthHandler.Check(status.up(), status.detail());
+      });
+    }
+    HealthHandler health = new HealthHandler(readiness);
+    Map<String, HttpHandler> endpoints = new LinkedHashMap<>();
+    endpoints.put("/healthz", health);
+    endpoints.put("/readyz", health);
+    if (forge instanceof GitHubForge) {
+      endpoints.put(GitHubWebhookHandler.PATH, new GitHubWebhookHandler(settings.githubWebhookSecret().orElse(null), event -> {
+        for (Changeset changeset : changesetsFor(jdbc, event.repository(), event.branch(), event.headSha())) {
+          controller.changesetReconciler().reconcile(changeset.id());
+        }
+      }));
+    }
+    return endpoints;
+  }
+
+  /** The changesets a webhook is about: by the campaign branch, or else by the head commit. */
+  private List<Changeset> changesetsFor(Jdbc jdbc, String repository, String branch, String headSha) {
+    List<Changeset> found = new ArrayList<>();
+    if (repository == null) {
+      return found;
+    }
+    String[] ownerAndName = repository.split("/", 2);
+    var repo = controller.fleet().repositories().byName(ownerAndName[0], ownerAndName.length > 1 ? ownerAndName[1] : "");
+    if (repo.isEmpty()) {
+      return found;
+    }
+    if (branch != null && branch.startsWith(RunRequest.branchFor(""))) {
+      controller.fleet().changesets().find(branch.substring(RunRequest.branchFor("").length()), repo.get().id()).ifPresent(found::add);
+    } else if (headSha != null) {
+      controller.fleet().changesets().forRepository(repo.get().id()).stream()
+          .filter(c -> headSha.equals(c.lastPushedSha()))
+          .forEach(found::add);
+    }
+    return found;
   }
 
   /** Applies every campaign file in the campaigns folder; a bad file is reported and skipped. */
@@ -130,13 +247,13 @@ public final class FlotillaServer implements AutoCloseable {
     return database;
   }
 
-  /** Where the dashboard listens, when it runs. */
-  public java.util.Optional<java.net.URI> dashboardUrl() {
-    return java.util.Optional.ofNullable(dashboardUrl);
-  }
-
   public Settings settings() {
     return settings;
+  }
+
+  /** Where the dashboard listens. */
+  public Optional<URI> dashboardUrl() {
+    return Optional.ofNullable(dashboardUrl);
   }
 
   private <T extends AutoCloseable> T keep(T resource) {
@@ -154,20 +271,5 @@ public final class FlotillaServer implements AutoCloseable {
       }
     }
     resources.clear();
-  }
-
-  /** Opens the store the settings name; closing stops an embedded PostgreSQL this process owns. */
-  static final class Stores {
-    private Stores() {}
-
-    static Database open(Settings settings) {
-      return Database.open(
-          settings.dbUrl().orElse(null),
-          settings.dbUser().orElse(null),
-          settings.dbPassword().map(Secret::reveal).orElse(null),
-          settings.dataDir(),
-          16,
-          true);
-    }
   }
 }

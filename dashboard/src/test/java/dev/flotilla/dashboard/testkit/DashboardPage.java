@@ -109,10 +109,19 @@ public final class DashboardPage {
   }
 
   /** Rows in the table as {@code repository=STATE}. */
+  /** The table's rows as {@code repo=STATE}; read again when a live update replaces them mid-read. */
   public List<String> rows() {
-    return driver.findElements(By.cssSelector("#changesets tbody tr[data-repo]")).stream()
-        .map(tr -> tr.getAttribute("data-repo") + "=" + tr.getAttribute("data-state"))
-        .toList();
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return driver.findElements(By.cssSelector("#changesets tbody tr[data-repo]")).stream()
+            .map(tr -> tr.getAttribute("data-repo") + "=" + tr.getAttribute("data-state"))
+            .toList();
+      } catch (org.openqa.selenium.StaleElementReferenceException e) {
+        if (attempt == 5) {
+          throw e;
+        }
+      }
+    }
   }
 
   public DashboardPage nextPage() {

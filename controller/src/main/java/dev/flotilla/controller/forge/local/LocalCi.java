@@ -3,12 +3,10 @@ package dev.flotilla.controller.forge.local;
 import dev.flotilla.controller.forge.CiStatus;
 import dev.flotilla.controller.store.Jdbc;
 import java.io.IOException;
+import org.eclipse.jgit.util.FileUtils;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -251,12 +249,12 @@ public final class LocalCi implements AutoCloseable {
     } else {
       command.addAll(List.of("sh", "-c", settings.command()));
     }
-    Process process = new ProcessBuilder(command)
+    ProcessBuilder builder = new ProcessBuilder(command)
         .directory(work.toFile())
         .redirectErrorStream(true)
         .redirectOutput(log.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(nullDevice()))
-        .start();
+        .redirectInput(ProcessBuilder.Redirect.from(nullDevice()));
+    Process process = startRetryingBusyText(builder);
     boolean finished;
     try {
       finished = process.waitFor(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -275,6 +273,29 @@ public final class LocalCi implements AutoCloseable {
     return exit == 0
         ? new Outcome(CiStatus.State.SUCCESS, tail)
         : new Outcome(CiStatus.State.FAILURE, "exited with " + exit + (tail.isEmpty() ? "" : "\n" + tail));
+  }
+
+  /**
+   * Starts the script just written by the checkout. While another thread of this JVM forks, the
+   * child briefly holds the file open for writing and exec fails with ETXTBSY ("Text file busy");
+   * that passes within milliseconds, so it is retried a few times.
+   */
+  private static Process startRetryingBusyText(ProcessBuilder builder) throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return builder.start();
+      } catch (IOException e) {
+        if (attempt == 10 || e.getMessage() == null || !e.getMessage().contains("error=26")) {
+          throw e;
+        }
+        try {
+          Thread.sleep(20L * attempt);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
   }
 
   private static java.io.File nullDevice() {
@@ -336,19 +357,7 @@ public final class LocalCi implements AutoCloseable {
 
   private static void deleteRecursively(Path dir) {
     try {
-      Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-        @Override
-        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-          Files.delete(file);
-          return FileVisitResult.CONTINUE;
-        }
-
-        @Override
-        public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-          Files.delete(d);
-          return FileVisitResult.CONTINUE;
-        }
-      });
+      FileUtils.delete(dir.toFile(), FileUtils.RECURSIVE | FileUtils.SKIP_MISSING);
     } catch (IOException e) {
       LOG.warn("could not delete the CI checkout {}: {}; delete it by hand", dir, e.getMessage());
     }

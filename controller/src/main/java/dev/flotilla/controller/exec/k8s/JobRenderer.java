@@ -1,0 +1,289 @@
+package dev.flotilla.controller.exec.k8s;
+
+import dev.flotilla.runner.RunJson;
+import dev.flotilla.runner.RunRequest;
+import dev.flotilla.runner.RunRequest.Credential;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Turns a run into the Kubernetes objects that carry it out: a Job with a hardened pod, a ConfigMap
+ * holding the request, and a Secret holding the git token. Pure: the executor creates what this
+ * returns, and {@code flotilla k8s render-job} prints it.
+ */
+public final class JobRenderer {
+
+  public static final String MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
+  public static final String MANAGED_BY = "flotilla";
+  public static final String NAME_LABEL = "app.kubernetes.io/name";
+  public static final String RUNNER_NAME = "flotilla-runner";
+  public static final String CAMPAIGN_LABEL = "flotilla.dev/campaign";
+  public static final String CHANGESET_LABEL = "flotilla.dev/changeset";
+  public static final String RUN_ID_ANNOTATION = "flotilla.dev/run-id";
+  public static final String REPOSITORY_ANNOTATION = "flotilla.dev/repository";
+  public static final String CAMPAIGN_ANNOTATION = "flotilla.dev/campaign";
+
+  public static final String CONTAINER = "runner";
+  public static final String REQUEST_FILE = "/etc/flotilla/request.json";
+  public static final String TOKEN_FILE = "/var/run/flotilla/git/token";
+  public static final String TERMINATION_LOG = "/dev/termination-log";
+  public static final String WORK_DIR = "/work/repo";
+  public static final long RUNNER_UID = 10001L;
+
+  static final String REQUEST_KEY = "request.json";
+  static final String TOKEN_KEY = "token";
+  static final String REDACTED = "<redacted>";
+
+  private final KubernetesExecutorConfig config;
+
+  public JobRenderer(KubernetesExecutorConfig config) {
+    this.config = config;
+  }
+
+  /** The objects of one run; {@code credential} is present when the run needs a git token. */
+  public record RunObjects(Job job, ConfigMap request, Optional<Secret> credential) {
+
+    /** The objects in the order to create them: the Job first, so the others can name it owner. */
+    public List<HasMetadata> all() {
+      List<HasMetadata> all = new ArrayList<>(List.of(job, request));
+      credential.ifPresent(secret -> all.add(1, secret));
+      return all;
+    }
+  }
+
+  /**
+   * The objects for {@code runId}. The request the pod reads points its credential at the mounted
+   * Secret file; the token itself is only in the Secret.
+   */
+  public RunObjects render(String runId, RunRequest request, Optional<String> token) {
+    String name = JobNames.jobName(request.campaign(), request.repository(), runId);
+    Map<String, String> labels = labels(request);
+    Map<String, String> annotations = annotations(runId, request);
+    RunRequest mounted = token.isPresent() ? withMountedCredential(request) : request;
+    ConfigMap requestMap =
+        new ConfigMapBuilder()
+            .withMetadata(meta(name, labels, annotations))
+            .withImmutable(true)
+            .addToData(REQUEST_KEY, RunJson.writeRequest(mounted))
+            .build();
+    Optional<Secret> secret =
+        token.map(
+            value ->
+                new SecretBuilder()
+                    .withMetadata(meta(name, labels, annotations))
+                    .withType("Opaque")
+                    .withImmutable(true)
+                    .addToStringData(TOKEN_KEY, value)
+                    .build());
+    return new RunObjects(job(name, labels, annotations, token.isPresent()), requestMap, secret);
+  }
+
+  /** {@code object} owned by {@code job}, so Kubernetes deletes it with the Job. */
+  public static <T extends HasMetadata> T ownedBy(T object, Job job) {
+    object
+        .getMetadata()
+        .setOwnerReferences(
+            List.of(
+                new OwnerReferenceBuilder()
+                    .withApiVersion("batch/v1")
+                    .withKind("Job")
+                    .withName(job.getMetadata().getName())
+                    .withUid(job.getMetadata().getUid())
+                    .withController(true)
+                    .withBlockOwnerDeletion(false)
+                    .build()));
+    return object;
+  }
+
+  /** A copy of {@code secret} with every value replaced by {@code <redacted>}, for printing. */
+  public static Secret redacted(Secret secret) {
+    Map<String, String> redacted = new LinkedHashMap<>();
+    if (secret.getStringData() != null) {
+      secret.getStringData().keySet().forEach(key -> redacted.put(key, REDACTED));
+    }
+    if (secret.getData() != null) {
+      secret.getData().keySet().forEach(key -> redacted.put(key, REDACTED));
+    }
+    return new SecretBuilder(secret).withData(null).withStringData(redacted).build();
+  }
+
+  private Map<String, String> labels(RunRequest request) {
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put(MANAGED_BY_LABEL, MANAGED_BY);
+    labels.put(NAME_LABEL, RUNNER_NAME);
+    labels.put(CAMPAIGN_LABEL, JobNames.labelValue(request.campaign()));
+    labels.put(CHANGESET_LABEL, JobNames.labelValue(request.campaign() + "." + request.repository()));
+    return labels;
+  }
+
+  private static Map<String, String> annotations(String runId, RunRequest request) {
+    Map<String, String> annotations = new LinkedHashMap<>();
+    annotations.put(RUN_ID_ANNOTATION, runId);
+    annotations.put(CAMPAIGN_ANNOTATION, request.campaign());
+    annotations.put(REPOSITORY_ANNOTATION, request.repository());
+    return annotations;
+  }
+
+  private ObjectMeta meta(String name, Map<String, String> labels, Map<String, String> annotations) {
+    return new ObjectMetaBuilder()
+        .withName(name)
+        .withNamespace(config.namespace())
+        .withLabels(labels)
+        .withAnnotations(annotations)
+        .build();
+  }
+
+  private static RunRequest withMountedCredential(RunRequest request) {
+    return new RunRequest(
+        request.campaign(),
+        request.repository(),
+        request.migration(),
+        request.parameters(),
+        request.cloneUrl(),
+        request.defaultBranch(),
+        request.branch(),
+        request.author(),
+        Credential.file(TOKEN_FILE, request.credential().username()),
+        request.lastPushedSha());
+  }
+
+  private Job job(String name, Map<String, String> labels, Map<String, String> annotations, boolean withToken) {
+    return new JobBuilder()
+        .withMetadata(meta(name, labels, annotations))
+        .withNewSpec()
+        .withBackoffLimit(config.backoffLimit())
+        .withActiveDeadlineSeconds(config.deadline().toSeconds())
+        .withTtlSecondsAfterFinished((int) config.ttlAfterFinished().toSeconds())
+        .withNewTemplate()
+        .withNewMetadata()
+        .withLabels(labels)
+        .withAnnotations(annotations)
+        .endMetadata()
+        .withNewSpec()
+        .withRestartPolicy("Never")
+        .withServiceAccountName(config.serviceAccountName())
+        // The runner talks to git only; a Kubernetes API token would be a credential it never needs.
+        .withAutomountServiceAccountToken(false)
+        .withEnableServiceLinks(false)
+        .withSecurityContext(
+            new PodSecurityContextBuilder()
+                .withRunAsNonRoot(true)
+                .withRunAsUser(RUNNER_UID)
+                .withRunAsGroup(RUNNER_UID)
+                .withFsGroup(RUNNER_UID)
+                .withNewSeccompProfile()
+                .withType("RuntimeDefault")
+                .endSeccompProfile()
+                .build())
+        .withContainers(container(name, withToken))
+        .withVolumes(volumes(name, withToken))
+        .endSpec()
+        .endTemplate()
+        .endSpec()
+        .build();
+  }
+
+  private Container container(String name, boolean withToken) {
+    List<VolumeMount> mounts = new ArrayList<>();
+    mounts.add(mount("work", "/work", false));
+    mounts.add(mount("tmp", "/tmp", false));
+    mounts.add(mount("request", "/etc/flotilla", true));
+    if (withToken) {
+      mounts.add(mount("git-credential", "/var/run/flotilla/git", true));
+    }
+    return new ContainerBuilder()
+        .withName(CONTAINER)
+        .withImage(config.runnerImage())
+        .withImagePullPolicy(config.imagePullPolicy())
+        .withArgs("run", "--request", REQUEST_FILE, "--result", TERMINATION_LOG, "--work-dir", WORK_DIR)
+        // The root filesystem is read-only: git and the JVM look for a home and a temp dir.
+        .addNewEnv()
+        .withName("HOME")
+        .withValue("/tmp")
+        .endEnv()
+        .withNewResources()
+        .addToRequests("cpu", new Quantity(config.cpuRequest()))
+        .addToRequests("memory", new Quantity(config.memoryRequest()))
+        .addToLimits("cpu", new Quantity(config.cpuLimit()))
+        .addToLimits("memory", new Quantity(config.memoryLimit()))
+        .endResources()
+        .withSecurityContext(
+            new SecurityContextBuilder()
+                .withRunAsNonRoot(true)
+                .withRunAsUser(RUNNER_UID)
+                .withRunAsGroup(RUNNER_UID)
+                .withReadOnlyRootFilesystem(true)
+                .withAllowPrivilegeEscalation(false)
+                .withPrivileged(false)
+                .withNewCapabilities()
+                .withDrop("ALL")
+                .endCapabilities()
+                .withNewSeccompProfile()
+                .withType("RuntimeDefault")
+                .endSeccompProfile()
+                .build())
+        .withTerminationMessagePath(TERMINATION_LOG)
+        .withTerminationMessagePolicy("File")
+        .withVolumeMounts(mounts)
+        .build();
+  }
+
+  private static VolumeMount mount(String volume, String path, boolean readOnly) {
+    return new VolumeMountBuilder().withName(volume).withMountPath(path).withReadOnly(readOnly).build();
+  }
+
+  private static List<Volume> volumes(String name, boolean withToken) {
+    List<Volume> volumes = new ArrayList<>();
+    volumes.add(new VolumeBuilder().withName("work").withNewEmptyDir().endEmptyDir().build());
+    volumes.add(new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build());
+    volumes.add(
+        new VolumeBuilder()
+            .withName("request")
+            .withNewConfigMap()
+            .withName(name)
+            .addNewItem()
+            .withKey(REQUEST_KEY)
+            .withPath(REQUEST_KEY)
+            .endItem()
+            .endConfigMap()
+            .build());
+    if (withToken) {
+      volumes.add(
+          new VolumeBuilder()
+              .withName("git-credential")
+              .withNewSecret()
+              .withSecretName(name)
+              .addNewItem()
+              .withKey(TOKEN_KEY)
+              .withPath(TOKEN_KEY)
+              .endItem()
+              // Owner and group read only; the pod's fsGroup makes the group the runner's.
+              .withDefaultMode(0440)
+              .endSecret()
+              .build());
+    }
+    return volumes;
+  }
+}

@@ -1,0 +1,66 @@
+package dev.flotilla.controller.forge.github;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.flotilla.controller.forge.CiStatus;
+import dev.flotilla.controller.forge.CiStatus.Check;
+import dev.flotilla.controller.forge.CiStatus.State;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Combines a commit's check runs and commit statuses into one verdict. Every reported check must
+ * pass, and every check branch protection requires must have reported: a failure anywhere fails, a
+ * required check that has not reported yet keeps it pending.
+ */
+final class CiCombiner {
+
+  private static final Set<String> PASSING = Set.of("success", "neutral", "skipped");
+
+  private CiCombiner() {}
+
+  static CiStatus combine(List<Check> reported, List<String> required) {
+    List<Check> checks = new ArrayList<>(reported);
+    for (String name : required) {
+      if (reported.stream().noneMatch(c -> c.name().equals(name))) {
+        checks.add(new Check(name, State.PENDING, null, "required by branch protection; not reported yet"));
+      }
+    }
+    if (checks.isEmpty()) {
+      return CiStatus.none();
+    }
+    if (checks.stream().anyMatch(c -> c.state() == State.FAILURE)) {
+      return new CiStatus(State.FAILURE, checks);
+    }
+    if (checks.stream().anyMatch(c -> c.state() == State.PENDING)) {
+      return new CiStatus(State.PENDING, checks);
+    }
+    return new CiStatus(State.SUCCESS, checks);
+  }
+
+  /** A check run from {@code GET /repos/{owner}/{repo}/commits/{ref}/check-runs}. */
+  static Check fromCheckRun(JsonNode run) {
+    State state;
+    if (!"completed".equals(run.path("status").asText())) {
+      state = State.PENDING;
+    } else {
+      String conclusion = run.path("conclusion").asText("");
+      // "stale" means GitHub gave up waiting on the check, which is neither a pass nor a verdict.
+      state = PASSING.contains(conclusion) ? State.SUCCESS : "stale".equals(conclusion) ? State.PENDING : State.FAILURE;
+    }
+    String summary = run.path("output").path("title").asText(run.path("conclusion").asText(run.path("status").asText()));
+    return new Check(run.path("name").asText(), state, run.path("html_url").asText(null), summary);
+  }
+
+  /** A status from the {@code statuses} of {@code GET /repos/{owner}/{repo}/commits/{ref}/status}. */
+  static Check fromStatus(JsonNode status) {
+    State state =
+        switch (status.path("state").asText()) {
+          case "success" -> State.SUCCESS;
+          case "failure", "error" -> State.FAILURE;
+          default -> State.PENDING;
+        };
+    return new Check(
+        status.path("context").asText(), state, status.path("target_url").asText(null), status.path("description").asText(""));
+  }
+}

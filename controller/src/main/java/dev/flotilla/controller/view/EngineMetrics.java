@@ -1,0 +1,84 @@
+package dev.flotilla.controller.view;
+
+import dev.flotilla.controller.engine.ChangesetReconciler.PullRequestEvent;
+import dev.flotilla.controller.engine.EngineObserver;
+import dev.flotilla.controller.engine.ResultRecorder.RunOutcome;
+import dev.flotilla.controller.store.Jdbc;
+import dev.flotilla.dashboard.FleetMetrics;
+import dev.flotilla.runner.RunResult;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * Records what the engine reports into the dashboard's Prometheus metrics. The engine says how many
+ * runs started and that a pull request was opened or merged, not for which campaign; the campaign is
+ * read from the changeset history written in the same step, counting each history row once.
+ */
+public final class EngineMetrics implements EngineObserver {
+
+  private final FleetMetrics metrics;
+  private final Jdbc jdbc;
+  private final Mark runs;
+  private final Mark opened;
+  private final Mark merged;
+
+  public EngineMetrics(FleetMetrics metrics, Jdbc jdbc) {
+    this.metrics = metrics;
+    this.jdbc = jdbc;
+    // Counting starts now: history from before this process started was counted by its predecessor.
+    long start = jdbc.count("SELECT coalesce(max(id), 0) FROM changeset_event");
+    this.runs = new Mark("RUNNING", start);
+    this.opened = new Mark("PR_OPEN", start);
+    this.merged = new Mark("MERGED", start);
+  }
+
+  public FleetMetrics metrics() {
+    return metrics;
+  }
+
+  @Override
+  public void runsStarted(int count) {
+    runs.countSince(metrics::recordRunStarted);
+  }
+
+  @Override
+  public void runFinished(RunOutcome outcome) {
+    if (outcome.duration() != null) {
+      metrics.recordRunDuration(outcome.campaign(), outcome.duration());
+    }
+    if (outcome.status() == RunResult.Status.FAILED) {
+      metrics.recordRunFailed(outcome.campaign());
+    }
+  }
+
+  @Override
+  public void pullRequest(PullRequestEvent event) {
+    switch (event) {
+      case OPENED -> opened.countSince(metrics::recordPullRequestOpened);
+      case MERGED -> merged.countSince(metrics::recordPullRequestMerged);
+    }
+  }
+
+  /** How far the history of transitions into one state has been counted. */
+  private final class Mark {
+    private final String state;
+    private final AtomicLong lastId;
+
+    Mark(String state, long start) {
+      this.state = state;
+      this.lastId = new AtomicLong(start);
+    }
+
+    synchronized void countSince(Consumer<String> record) {
+      jdbc.query(
+              "SELECT id, campaign FROM changeset_event WHERE id > ? AND to_state = ? AND from_state IS DISTINCT FROM ?"
+                  + " ORDER BY id",
+              rs -> {
+                lastId.accumulateAndGet(rs.getLong(1), Math::max);
+                return rs.getString(2);
+              },
+              lastId.get(), state, state)
+          .forEach(record);
+    }
+  }
+}

@@ -1,0 +1,146 @@
+package dev.flotilla.controller.forge.github;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static dev.flotilla.controller.forge.github.GitHubFixtures.json;
+import static dev.flotilla.controller.forge.github.GitHubFixtures.repo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import dev.flotilla.controller.forge.RepositoryRef;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntFunction;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class GitHubDiscoveryIT {
+
+  private static final GraphQlFleet GRAPHQL = new GraphQlFleet(GitHubDiscoveryIT::holding);
+
+  @RegisterExtension
+  static WireMockExtension github =
+      WireMockExtension.newInstance().options(wireMockConfig().dynamicPort().extensions(GRAPHQL)).build();
+
+  private static final String PAGE_1 = "/orgs/acme/repos?per_page=100&type=all";
+  private static final String PUSHED = "2026-01-04T08:00:00Z";
+
+  private final GitHubFixtures.RecordingCounter counter = new GitHubFixtures.RecordingCounter();
+  private GitHubForge forge;
+
+  @BeforeEach
+  void setUp() {
+    GRAPHQL.answer(GitHubDiscoveryIT::holding);
+    forge = GitHubFixtures.forge(github.baseUrl(), new GitHubFixtures.RecordingSleeper(), counter);
+    stubFleet(i -> PUSHED, "\"v1\"");
+  }
+
+  private void stubFleet(IntFunction<String> pushedAt, String etagPrefix) {
+    github.resetMappings();
+    github.stubFor(post(urlEqualTo("/graphql")).willReturn(aResponse().withTransformers(GraphQlFleet.NAME)));
+    stubPages(pushedAt, etagPrefix);
+  }
+
+  /** Every third service opts in; svc-1 requires a build check. */
+  private static GraphQlFleet.Holding holding(String fullName) {
+    int n = Integer.parseInt(fullName.substring(fullName.lastIndexOf('-') + 1));
+    return new GraphQlFleet.Holding(n % 3 == 0 ? "enabled: true\n" : null, n == 1 ? List.of("build") : List.of());
+  }
+
+  /** 260 repositories on three pages; the last page holds an archived one, a fork and an empty one. */
+  private void stubPages(IntFunction<String> pushedAt, String etagPrefix) {
+    for (int page = 1; page <= 3; page++) {
+      List<String> repos = new ArrayList<>();
+      int first = (page - 1) * 100;
+      int last = page == 3 ? 260 : first + 100;
+      for (int i = first; i < last; i++) {
+        repos.add(repo("acme", "svc-" + i, i == 257, i == 258, i == 259 ? 0 : 120, pushedAt.apply(i)));
+      }
+      String url = page == 1 ? PAGE_1 : PAGE_1 + "&page=" + page;
+      String etag = "W/" + etagPrefix.replace("\"", "") + "-" + page;
+      var answer = json(200, "[" + String.join(",", repos) + "]").withHeader("ETag", etag);
+      if (page < 3) {
+        String next = github.baseUrl() + PAGE_1 + "&page=" + (page + 1);
+        answer = answer.withHeader("Link", "<" + next + ">; rel=\"next\", <" + github.baseUrl() + PAGE_1 + "&page=3>; rel=\"last\"");
+      }
+      github.stubFor(get(urlEqualTo(url)).willReturn(answer));
+      github.stubFor(get(urlEqualTo(url)).withHeader("If-None-Match", equalTo(etag)).atPriority(1)
+          .willReturn(aResponse().withStatus(304)
+              .withHeader("ETag", etag)
+              .withHeader("X-RateLimit-Limit", "5000")
+              .withHeader("X-RateLimit-Remaining", "4890")
+              .withHeader("X-RateLimit-Reset", String.valueOf(GitHubFixtures.NOW.plusSeconds(1800).getEpochSecond()))));
+    }
+  }
+
+  private Map<RepositoryRef, String> scan() {
+    return forge.readOptInFiles(forge.listRepositories());
+  }
+
+  @Test
+  void listsEveryPageAndLeavesOutArchivedForksAndEmptyRepositories() {
+    List<RepositoryRef> repos = forge.listRepositories();
+
+    assertThat(repos).hasSize(257);
+    assertThat(repos).extracting(RepositoryRef::name).doesNotContain("svc-257", "svc-258", "svc-259");
+    assertThat(repos.get(0)).isEqualTo(new RepositoryRef(
+        "acme", "svc-0", "main", "https://github.com/acme/svc-0.git", "https://github.com/acme/svc-0"));
+    assertThat(counter.of("GET /orgs/{org}/repos")).isEqualTo(3);
+  }
+
+  @Test
+  void readsOptInFilesAHundredRepositoriesAQuery() {
+    Map<RepositoryRef, String> files = scan();
+
+    assertThat(files).hasSize(86);
+    assertThat(files.keySet()).extracting(RepositoryRef::name).contains("svc-0", "svc-3", "svc-255").doesNotContain("svc-1");
+    github.verify(3, postRequestedFor(urlEqualTo("/graphql")));
+    assertThat(counter.total.get()).isEqualTo(6);
+  }
+
+  @Test
+  void aRescanOfAnUnchangedFleetCostsOnlyTheFreeConditionalListing() {
+    Map<RepositoryRef, String> first = scan();
+    int before = counter.total.get();
+
+    Map<RepositoryRef, String> again = scan();
+
+    assertThat(again).isEqualTo(first);
+    assertThat(counter.total.get() - before).isEqualTo(3);
+    github.verify(3, postRequestedFor(urlEqualTo("/graphql")));
+    assertThat((counter.total.get() - before) / 257.0).isLessThanOrEqualTo(0.05);
+  }
+
+  @Test
+  void aRescanRereadsOnlyTheRepositoriesPushedTo() {
+    scan();
+    stubFleet(i -> i == 4 ? "2026-01-05T09:00:00Z" : PUSHED, "\"v2\"");
+    GRAPHQL.answer(name -> name.equals("acme/svc-4") ? new GraphQlFleet.Holding("enabled: false\n", List.of()) : holding(name));
+
+    Map<RepositoryRef, String> files = scan();
+
+    github.verify(4, postRequestedFor(urlEqualTo("/graphql")));
+    assertThat(files.entrySet()).filteredOn(e -> e.getKey().name().equals("svc-4"))
+        .extracting(Map.Entry::getValue).containsExactly("enabled: false\n");
+    assertThat(files).hasSize(87);
+  }
+
+  @Test
+  void onGitHubEnterpriseQueriesGraphqlBesideTheRestRoot() {
+    github.stubFor(get(urlEqualTo("/api/v3" + PAGE_1)).willReturn(json(200, "[" + repo("acme", "svc-3", false, false, 10, PUSHED) + "]")));
+    github.stubFor(post(urlEqualTo("/api/graphql")).willReturn(aResponse().withTransformers(GraphQlFleet.NAME)));
+    GitHubForge enterprise =
+        GitHubForge.create(GitHubFixtures.tokenConfig(github.baseUrl() + "/api/v3", List.of("acme")), ApiCallCounter.NONE,
+            new EtagCache(), GitHubFixtures.clock(), new GitHubFixtures.RecordingSleeper(), java.time.Duration.ofSeconds(10));
+
+    assertThat(enterprise.readOptInFiles(enterprise.listRepositories())).containsValue("enabled: true\n");
+    github.verify(1, postRequestedFor(urlEqualTo("/api/graphql")));
+  }
+}
