@@ -144,8 +144,9 @@ class DemoFleetIT {
     DemoFleet fleet = DemoFleet.create(root, 200);
     Duration took = Duration.ofNanos(System.nanoTime() - started);
 
-    // A few seconds on a quiet laptop; the bound leaves room for a busy shared build machine.
-    assertThat(took).isLessThan(Duration.ofSeconds(30));
+    // A few seconds on a quiet laptop; the bound leaves room for a busy shared build machine, and
+    // still catches a writer that clones or shells out per repository.
+    assertThat(took).isLessThan(Duration.ofSeconds(60));
     assertThat(fleet.repositories()).extracting(DemoRepository::fullName).doesNotHaveDuplicates().hasSize(200);
     try (Stream<Path> owners = Files.list(root)) {
       long bare = owners.flatMap(DemoFleetIT::list).filter(p -> p.toString().endsWith(".git")).count();

@@ -58,7 +58,7 @@ final class BareRepositories {
       for (Path ownerDir : owners.filter(Files::isDirectory).sorted().toList()) {
         try (Stream<Path> repos = Files.list(ownerDir)) {
           for (Path dir : repos.filter(p -> p.getFileName().toString().endsWith(".git")).sorted().toList()) {
-            describe(ownerDir.getFileName().toString(), dir).ifPresent(refs::add);
+            describeOrSkip(ownerDir.getFileName().toString(), dir).ifPresent(refs::add);
           }
         }
       }
@@ -67,6 +67,16 @@ final class BareRepositories {
     }
     refs.sort(Comparator.comparing(RepositoryRef::fullName));
     return refs;
+  }
+
+  /** A folder that is not a Git repository is left out with a warning; it must not stop discovery. */
+  private Optional<RepositoryRef> describeOrSkip(String owner, Path dir) {
+    try {
+      return describe(owner, dir);
+    } catch (IOException e) {
+      LOG.warn("skipping {}: not a readable bare Git repository ({}); remove the folder or repair it", dir, e.getMessage());
+      return Optional.empty();
+    }
   }
 
   private Optional<RepositoryRef> describe(String owner, Path dir) throws IOException {

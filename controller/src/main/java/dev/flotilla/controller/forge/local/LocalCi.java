@@ -3,7 +3,6 @@ package dev.flotilla.controller.forge.local;
 import dev.flotilla.controller.forge.CiStatus;
 import dev.flotilla.controller.store.Jdbc;
 import java.io.IOException;
-import org.eclipse.jgit.util.FileUtils;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +24,7 @@ import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.util.FileUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -111,18 +111,37 @@ public final class LocalCi implements AutoCloseable {
   CiStatus status(String repository, Path bareRepository, Repository repo, String sha) throws IOException {
     String key = repository + "@" + sha;
     Optional<CiStatus.Check> recorded = recorded(repository, sha);
-    if (recorded.isPresent()
-        && (recorded.get().state() != CiStatus.State.PENDING || running.contains(key))) {
+    if (recorded.isPresent() && recorded.get().state() != CiStatus.State.PENDING) {
       return of(recorded.get());
+    }
+    if (running.contains(key)) {
+      return pending();
     }
     if (!hasCommandFile(repo, sha)) {
       return CiStatus.none();
     }
-    if (running.add(key)) {
-      record(repository, sha, CiStatus.State.PENDING, "queued");
-      LOG.info("CI for {} at {}: {}", repository, abbreviate(sha), recorded.isPresent() ? "re-running a check left pending" : "starting");
-      pool.execute(() -> runAndRecord(repository, bareRepository, sha, key));
+    if (!running.add(key)) {
+      return pending();
     }
+    // Holding the key now; a run that finished since the first read has already recorded its result.
+    Optional<CiStatus.Check> again = recorded(repository, sha);
+    if (again.isPresent() && again.get().state() != CiStatus.State.PENDING) {
+      running.remove(key);
+      return of(again.get());
+    }
+    record(repository, sha, CiStatus.State.PENDING, "queued");
+    LOG.info("CI for {} at {}: {}", repository, abbreviate(sha),
+        again.isPresent() ? "running again a check left pending by a stopped controller" : "starting");
+    try {
+      pool.execute(() -> runAndRecord(repository, bareRepository, sha, key));
+    } catch (RuntimeException e) {
+      running.remove(key);
+      throw new LocalForgeException("could not start CI for " + repository + " at " + sha + ": " + e.getMessage(), e);
+    }
+    return pending();
+  }
+
+  private static CiStatus pending() {
     return of(new CiStatus.Check(CHECK_NAME, CiStatus.State.PENDING, null, "queued"));
   }
 
@@ -143,10 +162,13 @@ public final class LocalCi implements AutoCloseable {
         || BareRepositories.readFile(repo, ObjectId.fromString(sha), file.get(), 0).isPresent();
   }
 
-  /** The repository path of the command when it is a plain file, not a shell command line. */
+  /**
+   * The repository path of the command when it is a path to a file ({@code ./ci.sh}, {@code
+   * scripts/ci}), not a shell command line ({@code make test}, or a bare {@code make}).
+   */
   private Optional<String> commandFile() {
     String command = settings.command().trim();
-    if (!FILE_COMMAND.matcher(command).matches() || command.contains("..")) {
+    if (!FILE_COMMAND.matcher(command).matches() || !command.contains("/") || command.contains("..")) {
       return Optional.empty();
     }
     return Optional.of(command.startsWith("./") ? command.substring(2) : command);
@@ -205,7 +227,6 @@ public final class LocalCi implements AutoCloseable {
         .setDirectory(work.toFile())
         .setNoCheckout(true)
         .call()) {
-      // Checking out the sha itself leaves HEAD detached, as CI systems do.
       // A hard reset writes the commit's tree into the empty work tree; a checkout would call the
       // files missing from it a conflict.
       git.reset().setMode(org.eclipse.jgit.api.ResetCommand.ResetType.HARD).setRef(sha).call();

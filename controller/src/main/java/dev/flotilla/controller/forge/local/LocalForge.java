@@ -43,6 +43,7 @@ public final class LocalForge implements Forge {
   private final BareRepositories repositories;
   private final PullRequestRows pullRequests;
   private final LocalCi ci;
+  private final Clock clock;
 
   /**
    * @param root the folder holding {@code <owner>/<name>.git} bare repositories
@@ -58,6 +59,7 @@ public final class LocalForge implements Forge {
     this.repositories = new BareRepositories(root, displayUrlBase);
     this.pullRequests = new PullRequestRows(new Jdbc(dataSource), clock);
     this.ci = ci;
+    this.clock = clock;
   }
 
   @Override
@@ -215,13 +217,13 @@ public final class LocalForge implements Forge {
       return Optional.of(new MergeResult.HeadMoved(head.get().name()));
     }
     LocalMerge.Written written =
-        LocalMerge.write(repo, method, baseHead, head.get(), number, row.title(), row.body());
+        LocalMerge.write(repo, method, baseHead, head.get(), number, row.title(), row.body(), clock.instant());
     if (written instanceof LocalMerge.Written.Conflicts conflicts) {
       return Optional.of(new MergeResult.NotMergeable(
           "conflicts with " + row.base() + " in " + String.join(", ", conflicts.paths())));
     }
     ObjectId merged = ((LocalMerge.Written.Commit) written).id();
-    if (!LocalMerge.advance(repo, row.base(), baseHead, merged, number)) {
+    if (!LocalMerge.advance(repo, row.base(), baseHead, merged, number, clock.instant())) {
       return Optional.empty();
     }
     pullRequests.markMerged(name, number, merged.name());

@@ -80,17 +80,24 @@ final class LocalMerge {
 
   /** Writes the merge objects for {@code method}; nothing is visible until the base ref moves. */
   static Written write(
-      Repository repo, MergeMethod method, ObjectId baseHead, ObjectId head, int number, String title, String body)
+      Repository repo,
+      MergeMethod method,
+      ObjectId baseHead,
+      ObjectId head,
+      int number,
+      String title,
+      String body,
+      Instant now)
       throws IOException {
     return switch (method) {
-      case SQUASH -> squash(repo, baseHead, head, number, title, body);
-      case MERGE -> mergeCommit(repo, baseHead, head, number, title);
-      case REBASE -> rebase(repo, baseHead, head, number);
+      case SQUASH -> squash(repo, baseHead, head, number, title, body, now);
+      case MERGE -> mergeCommit(repo, baseHead, head, number, title, now);
+      case REBASE -> rebase(repo, baseHead, head, number, now);
     };
   }
 
   private static Written squash(
-      Repository repo, ObjectId baseHead, ObjectId head, int number, String title, String body)
+      Repository repo, ObjectId baseHead, ObjectId head, int number, String title, String body, Instant now)
       throws IOException {
     ResolveMerger merger = (ResolveMerger) MergeStrategy.RECURSIVE.newMerger(repo, true);
     if (!merger.merge(baseHead, head)) {
@@ -102,22 +109,23 @@ final class LocalMerge {
     }
     String message = title + " (#" + number + ")\n\n" + summary(body) + TRAILER + ": " + number + "\n";
     return new Written.Commit(
-        commit(repo, merger.getResultTreeId(), new PersonIdent(author, now()), message, baseHead));
+        commit(repo, merger.getResultTreeId(), new PersonIdent(author, now), now, message, baseHead));
   }
 
-  private static Written mergeCommit(Repository repo, ObjectId baseHead, ObjectId head, int number, String title)
-      throws IOException {
+  private static Written mergeCommit(
+      Repository repo, ObjectId baseHead, ObjectId head, int number, String title, Instant now) throws IOException {
     ResolveMerger merger = (ResolveMerger) MergeStrategy.RECURSIVE.newMerger(repo, true);
     if (!merger.merge(baseHead, head)) {
       return new Written.Conflicts(conflicts(merger));
     }
     String message = "Merge pull request #" + number + "\n\n" + title + "\n\n" + TRAILER + ": " + number + "\n";
     return new Written.Commit(
-        commit(repo, merger.getResultTreeId(), new PersonIdent(COMMITTER, now()), message, baseHead, head));
+        commit(repo, merger.getResultTreeId(), new PersonIdent(COMMITTER, now), now, message, baseHead, head));
   }
 
   /** Replays the pull request's own commits, oldest first, onto the base; merge commits are skipped. */
-  private static Written rebase(Repository repo, ObjectId baseHead, ObjectId head, int number) throws IOException {
+  private static Written rebase(Repository repo, ObjectId baseHead, ObjectId head, int number, Instant now)
+      throws IOException {
     List<RevCommit> commits = new ArrayList<>();
     try (RevWalk walk = new RevWalk(repo)) {
       walk.sort(RevSort.TOPO);
@@ -142,18 +150,18 @@ final class LocalMerge {
       if (i == commits.size() - 1) {
         message = withTrailer(message, number);
       }
-      tip = commit(repo, merger.getResultTreeId(), commit.getAuthorIdent(), message, tip);
+      tip = commit(repo, merger.getResultTreeId(), commit.getAuthorIdent(), now, message, tip);
     }
     return new Written.Commit(tip);
   }
 
   /** Moves the base from {@code expected} to {@code next}; false if someone else moved it first. */
-  static boolean advance(Repository repo, String base, ObjectId expected, ObjectId next, int number)
+  static boolean advance(Repository repo, String base, ObjectId expected, ObjectId next, int number, Instant now)
       throws IOException {
     RefUpdate update = repo.updateRef(Constants.R_HEADS + base);
     update.setExpectedOldObjectId(expected);
     update.setNewObjectId(next);
-    update.setRefLogIdent(new PersonIdent(COMMITTER, now()));
+    update.setRefLogIdent(new PersonIdent(COMMITTER, now));
     update.setRefLogMessage("merge pull request #" + number, false);
     RefUpdate.Result result = update.update();
     return switch (result) {
@@ -164,13 +172,15 @@ final class LocalMerge {
     };
   }
 
-  private static ObjectId commit(Repository repo, ObjectId tree, PersonIdent author, String message, ObjectId... parents)
+  /** Committed at {@code now} by the forge: the same clock that stamps pull requests, see {@link #findMerged}. */
+  private static ObjectId commit(
+      Repository repo, ObjectId tree, PersonIdent author, Instant now, String message, ObjectId... parents)
       throws IOException {
     CommitBuilder builder = new CommitBuilder();
     builder.setTreeId(tree);
     builder.setParentIds(parents);
     builder.setAuthor(author);
-    builder.setCommitter(new PersonIdent(COMMITTER, now()));
+    builder.setCommitter(new PersonIdent(COMMITTER, now));
     builder.setMessage(message);
     try (ObjectInserter inserter = repo.newObjectInserter()) {
       ObjectId id = inserter.insert(builder);
@@ -200,9 +210,5 @@ final class LocalMerge {
     return merger.getUnmergedPaths().isEmpty()
         ? List.of(String.valueOf(merger.getFailingPaths()))
         : List.copyOf(merger.getUnmergedPaths());
-  }
-
-  private static Instant now() {
-    return Instant.now();
   }
 }

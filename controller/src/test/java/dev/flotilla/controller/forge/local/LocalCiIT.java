@@ -144,6 +144,18 @@ class LocalCiIT {
   }
 
   @Test
+  void aCommandWithoutASlashIsAShellCommandNotAFile() throws Exception {
+    useCi(new LocalCi.Settings("true", Duration.ofSeconds(20), 1));
+    bareRepo(root, "acme", "plain", "main", Map.of("pom.xml", "<project/>"));
+    RepositoryRef ref = forge.listRepositories().get(0);
+    String sha = Fixtures.head(root.resolve("acme/plain.git"), "main");
+
+    forge.ciStatus(ref, sha);
+
+    assertThat(awaitDone(ref, sha).state()).isEqualTo(CiStatus.State.SUCCESS);
+  }
+
+  @Test
   void aCheckIsRunOnceNoMatterHowOftenItIsAskedFor() throws Exception {
     Path runs = scratch.resolve("runs");
     RepositoryRef ref = repo("counted", "#!/bin/sh\necho run >> %s\n".formatted(runs));

@@ -76,6 +76,7 @@ class LocalForgeIT {
     bareRepo(root, "payments", "ledger", "trunk", Map.of("a.txt", "a"));
     bareRepo(root, "acme", "api", "master", Map.of("a.txt", "a"));
     bareRepo(root, "acme", "empty", "main", Map.of());
+    java.nio.file.Files.createDirectories(root.resolve("acme/broken.git"));
 
     List<RepositoryRef> repos = forge.listRepositories();
 

@@ -212,7 +212,7 @@ class LocalMergeIT {
       var stale = repo.resolve(baseBefore);
       var next = repo.resolve(head(svc, "unrelated"));
 
-      assertThat(LocalMerge.advance(repo, "main", stale, next, 1)).isFalse();
+      assertThat(LocalMerge.advance(repo, "main", stale, next, 1, java.time.Instant.now())).isFalse();
     }
     assertThat(head(svc, "main")).isEqualTo(moved);
   }
