@@ -73,6 +73,22 @@ public final class Database implements AutoCloseable {
     return new Database(dataSource, embedded, description);
   }
 
+  /**
+   * Connects to the embedded PostgreSQL another process is running on {@code dataDir}, never
+   * starting one; empty when none runs. For tools that must not compete with a controller.
+   */
+  public static java.util.Optional<Database> attachEmbedded(Path dataDir, int poolSize) {
+    return EmbeddedPostgresServer.attach(dataDir, false).map(server -> {
+      HikariConfig config = new HikariConfig();
+      config.setJdbcUrl(server.jdbcUrl());
+      config.setUsername("postgres");
+      config.setPassword("");
+      config.setMaximumPoolSize(poolSize);
+      config.setPoolName("flotilla-attached");
+      return new Database(new HikariDataSource(config), server, "embedded PostgreSQL at port " + server.port());
+    });
+  }
+
   public DataSource dataSource() {
     return dataSource;
   }

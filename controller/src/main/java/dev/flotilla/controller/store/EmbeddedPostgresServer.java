@@ -41,22 +41,42 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
    * stops an adopted PostgreSQL too.
    */
   public static EmbeddedPostgresServer startOrAttach(Path dataDir, boolean own) {
+    return attach(dataDir, own).orElseGet(() -> start(dataDir));
+  }
+
+  /**
+   * The PostgreSQL already serving {@code dataDir}, if its postmaster is alive. One that is alive but
+   * not yet (or not at the moment) accepting connections is waited for rather than started twice.
+   */
+  public static Optional<EmbeddedPostgresServer> attach(Path dataDir, boolean own) {
     Path pidFile = dataDir.resolve("postgres").resolve("postmaster.pid");
-    if (Files.isRegularFile(pidFile)) {
-      try {
-        List<String> lines = Files.readAllLines(pidFile);
-        long pid = Long.parseLong(lines.get(0).trim());
-        int port = Integer.parseInt(lines.get(3).trim());
-        Optional<ProcessHandle> process = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
-        if (process.isPresent() && accepts(port)) {
-          LOG.info("using the embedded PostgreSQL already running on port {} (pid {})", port, pid);
-          return new EmbeddedPostgresServer(null, port, own ? process.get() : null);
-        }
-      } catch (IOException | RuntimeException e) {
-        LOG.debug("{} is stale ({}); starting PostgreSQL", pidFile, e.getMessage());
-      }
+    if (!Files.isRegularFile(pidFile)) {
+      return Optional.empty();
     }
-    return start(dataDir);
+    try {
+      List<String> lines = Files.readAllLines(pidFile);
+      long pid = Long.parseLong(lines.get(0).trim());
+      int port = Integer.parseInt(lines.get(3).trim());
+      Optional<ProcessHandle> process = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
+      if (process.isEmpty()) {
+        return Optional.empty();
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!accepts(port)) {
+        if (!process.get().isAlive() || System.nanoTime() > deadline) {
+          return Optional.empty();
+        }
+        Thread.sleep(100);
+      }
+      LOG.info("using the embedded PostgreSQL already running on port {} (pid {})", port, pid);
+      return Optional.of(new EmbeddedPostgresServer(null, port, own ? process.get() : null));
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("{} is stale ({}); starting PostgreSQL", pidFile, e.getMessage());
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    }
   }
 
   private static boolean accepts(int port) {

@@ -29,6 +29,7 @@ class CrashRecoveryIT {
 
   @TempDir Path tmp;
   Process controller;
+  Path log;
 
   @AfterEach
   void stopController() throws Exception {
@@ -66,13 +67,20 @@ class CrashRecoveryIT {
         "FLOTILLA_DASHBOARD_PORT", "0",
         "FLOTILLA_LOCAL_CONCURRENCY", "2");
 
-    controller = launch(data, env, tmp.resolve("run-1.log"));
+    log = tmp.resolve("run-1.log");
+    controller = launch(data, env, log);
     killWhen(data, merged -> merged >= 2);
-    controller = launch(data, env, tmp.resolve("run-2.log"));
+    log = tmp.resolve("run-2.log");
+    controller = launch(data, env, log);
     killWhen(data, merged -> merged >= 10);
-    controller = launch(data, env, tmp.resolve("run-3.log"));
+    log = tmp.resolve("run-3.log");
+    controller = launch(data, env, log);
 
-    try (Database db = Database.open(null, null, null, data, 2, false)) {
+    await().atMost(Duration.ofMinutes(1)).until(() -> Database.attachEmbedded(data, 1).map(d -> {
+      d.close();
+      return true;
+    }).orElse(false));
+    try (Database db = Database.attachEmbedded(data, 2).orElseThrow()) {
       Jdbc jdbc = new Jdbc(db.dataSource());
       await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1)).until(
           () -> jdbc.count("SELECT count(*) FROM changeset WHERE state = 'MERGED'") == REPOS);
@@ -90,19 +98,26 @@ class CrashRecoveryIT {
   private void killWhen(Path data, java.util.function.LongPredicate mark) throws Exception {
     await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200)).until(() -> {
       if (!controller.isAlive()) {
-        throw new AssertionError("the controller exited early with " + controller.exitValue());
+        throw new AssertionError("the controller exited early with " + controller.exitValue() + "; the end of its log:\n"
+            + tail(log));
       }
-      if (!Files.exists(data.resolve("postgres").resolve("postmaster.pid"))) {
+      var db = Database.attachEmbedded(data, 1);
+      if (db.isEmpty()) {
         return false;
       }
-      try (Database db = Database.open(null, null, null, data, 1, false)) {
-        return mark.test(new Jdbc(db.dataSource()).count("SELECT count(*) FROM changeset WHERE state = 'MERGED'"));
+      try (Database attached = db.get()) {
+        return mark.test(new Jdbc(attached.dataSource()).count("SELECT count(*) FROM changeset WHERE state = 'MERGED'"));
       } catch (RuntimeException e) {
         return false;
       }
     });
     controller.destroyForcibly();
     controller.waitFor();
+  }
+
+  private static String tail(Path file) throws java.io.IOException {
+    List<String> lines = Files.readAllLines(file);
+    return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
   }
 
   private static long mergeCommits(Path bare) throws Exception {
