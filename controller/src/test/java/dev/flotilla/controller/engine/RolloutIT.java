@@ -61,7 +61,7 @@ class RolloutIT {
     repos = new TestForgeRepos(forgeRoot);
     db = Database.open(null, null, null, tmp.resolve("data"), 8);
     jdbc = new Jdbc(db.dataSource());
-    ci = new LocalCi(db.dataSource(), new LocalCi.Settings("./ci.sh", Duration.ofSeconds(60), 2));
+    ci = new LocalCi(db.dataSource(), new LocalCi.Settings("sh ci.sh", Duration.ofSeconds(60), 2));
     forge = new LocalForge(forgeRoot, db.dataSource(), ci, "http://localhost:8080");
     controller = newController();
   }

@@ -59,7 +59,9 @@ class RolloutSimulationIT {
     buildFleet(forgeRoot);
     db = Database.open(null, null, null, tmp.resolve("data"), 12);
     Jdbc jdbc = new Jdbc(db.dataSource());
-    ci = new LocalCi(db.dataSource(), new LocalCi.Settings("./ci.sh", Duration.ofSeconds(60), 4));
+    // Through a shell rather than exec'ing ci.sh itself: a script just written can be "busy" for
+    // exec while another thread forks.
+    ci = new LocalCi(db.dataSource(), new LocalCi.Settings("sh ci.sh", Duration.ofSeconds(60), 4));
     LocalForge forge = new LocalForge(forgeRoot, db.dataSource(), ci, "http://localhost:8080");
     Migrations migrations = Migrations.load();
     LocalExecutor executor = new LocalExecutor(new Runner(migrations, CredentialResolver.fromEnvironment())::run, tmp.resolve("work"), 4);
