@@ -2,6 +2,13 @@ package dev.flotilla.controller.cli;
 
 import dev.flotilla.controller.config.CampaignParser;
 import dev.flotilla.controller.config.CampaignSpec;
+import dev.flotilla.controller.config.Settings;
+import dev.flotilla.controller.engine.Cancellation;
+import dev.flotilla.controller.engine.EngineSettings;
+import dev.flotilla.controller.engine.Fleet;
+import dev.flotilla.controller.forge.Forge;
+import dev.flotilla.controller.forge.local.LocalCi;
+import dev.flotilla.controller.forge.local.LocalForge;
 import dev.flotilla.controller.model.CampaignStatus;
 import dev.flotilla.controller.store.CampaignStore;
 import dev.flotilla.controller.store.Database;
@@ -10,6 +17,7 @@ import dev.flotilla.migration.Migrations;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -124,16 +132,50 @@ final class CampaignCommand {
     }
   }
 
-  /** {@code flotilla campaign cancel NAME}. */
+  /** {@code flotilla campaign cancel NAME [--close-pull-requests]}. */
   @Command(name = "cancel", mixinStandardHelpOptions = true,
-      description = "Stop a campaign for good: no new runs. Open pull requests stay open unless the controller is asked to close them from the dashboard API.")
-  static final class Cancel extends StatusChange {
-    CampaignStatus target() {
-      return CampaignStatus.CANCELLED;
+      description = "Stop a campaign for good: no new runs. With --close-pull-requests, also close its open pull requests with a comment.")
+  static final class Cancel implements Callable<Integer> {
+    @Mixin StoreOptions store;
+
+    @Parameters(index = "0", paramLabel = "NAME", description = "The campaign's name.")
+    String name;
+
+    @Option(names = "--close-pull-requests", description = "Close the campaign's open pull requests on the forge, with a comment.")
+    boolean closePullRequests;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      Settings settings = store.settings();
+      try (Database db = Stores.open(settings, false, 2)) {
+        Jdbc jdbc = new Jdbc(db.dataSource());
+        var campaign = new CampaignStore(jdbc).byName(name).orElseThrow(() -> new CliException(
+            "no campaign named '" + name + "'; list them with: flotilla status"));
+        String actor = System.getProperty("user.name", "cli");
+        try (LocalCi ci = new LocalCi(jdbc.dataSource(), new LocalCi.Settings(settings.ciCommand(), settings.ciTimeout(), 1))) {
+          Fleet fleet = Fleet.create(jdbc, forge(settings, jdbc, ci), Migrations.load(), Clock.systemUTC(), EngineSettings.defaults());
+          Cancellation.Result result = new Cancellation(fleet).cancel(name, closePullRequests, actor);
+          if (!result.cancelled() && campaign.status() == CampaignStatus.CANCELLED && !closePullRequests) {
+            throw new CliException("campaign " + name + " is already CANCELLED");
+          }
+          spec.commandLine().getOut().printf("campaign %s is now CANCELLED: %d pending changesets skipped, %d pull requests closed%n",
+              name, result.skipped(), result.closed());
+          if (result.notClosed() > 0) {
+            spec.commandLine().getOut().printf(
+                "%d pull requests could not be closed; their reasons are in: flotilla status %s%n", result.notClosed(), name);
+          }
+        }
+        return 0;
+      }
     }
 
-    CampaignStatus[] from() {
-      return new CampaignStatus[] {CampaignStatus.ACTIVE, CampaignStatus.PAUSED, CampaignStatus.HALTED, CampaignStatus.COMPLETED};
+    private static Forge forge(Settings settings, Jdbc jdbc, LocalCi ci) {
+      return switch (settings.forge()) {
+        case LOCAL -> new LocalForge(settings.localForgeDir(), jdbc.dataSource(), ci, settings.dashboardUrl().toString());
+        case GITHUB -> throw new CliException("FLOTILLA_FORGE=github is not available in this build");
+      };
     }
   }
 }

@@ -80,41 +80,75 @@ public final class CampaignReconciler {
 
   /**
    * Starts the next wave, halts the campaign, or marks it completed, depending on how the current
-   * wave went.
+   * wave went. A wave's failure rate counts only its own changesets. A wave that halted the campaign
+   * is evaluated again once a person resumes it: with a threshold raised by {@code campaign apply}
+   * it passes on its own; otherwise the resume itself accepts the wave, and the next one starts.
    */
   void advanceWave(Campaign campaign) {
     Instant now = fleet.clock().instant();
     var rollout = campaign.spec().rollout();
+    int current = campaign.currentWave();
     int lastWave = rollout.waves().size() - 1;
     List<Changeset> all = fleet.changesets().forCampaign(campaign.name());
-    List<Changeset> wave = all.stream().filter(c -> c.wave() <= campaign.currentWave()).toList();
-    boolean finished = wave.stream().allMatch(c -> finished(c, rollout.waveGracePeriod(), now));
+    boolean finished = all.stream().filter(c -> c.wave() <= current).allMatch(c -> finished(c, rollout.waveGracePeriod(), now));
     if (!finished) {
       return;
     }
+    List<Changeset> wave = all.stream().filter(c -> c.wave() == current).toList();
     long counted = wave.stream().filter(c -> !NOT_COUNTED.contains(c.state())).count();
     long failed = wave.stream().filter(c -> FAILURES.contains(c.state())).count();
     double rate = counted == 0 ? 0 : (double) failed / counted;
-    if (campaign.currentWave() < lastWave) {
+    if (current < lastWave) {
       if (rate > rollout.haltOnFailureRate()) {
-        String reason = String.format(
-            "wave %d of %d failed on %d of %d repositories (%.0f%% > haltOnFailureRate %.0f%%); fix the migration or raise the threshold, then run: flotilla campaign resume %s",
-            campaign.currentWave() + 1, lastWave + 1, failed, counted, rate * 100, rollout.haltOnFailureRate() * 100, campaign.name());
-        if (fleet.campaigns().setStatus(campaign.name(), CampaignStatus.HALTED, reason, now, CampaignStatus.ACTIVE)) {
-          LOG.warn("campaign {} halted: {}", campaign.name(), reason);
-          fleet.campaigns().audit("controller", "halt", campaign.name(), reason, now);
+        if (!haltedBefore(campaign.name(), current)) {
+          halt(campaign, failed, counted, rate, now);
+          return;
         }
-        return;
+        accept(campaign, failed, counted, now);
       }
-      fleet.campaigns().setCurrentWave(campaign.name(), campaign.currentWave() + 1, now);
+      fleet.campaigns().setCurrentWave(campaign.name(), current + 1, now);
       LOG.info("campaign {}: wave {} finished ({} of {} failed); starting wave {}",
-          campaign.name(), campaign.currentWave() + 1, failed, counted, campaign.currentWave() + 2);
+          campaign.name(), current + 1, failed, counted, current + 2);
       return;
     }
     boolean allTerminal = all.stream().allMatch(c -> c.state().isTerminal());
     if (allTerminal && !all.isEmpty() && campaign.spec().schedule() == null) {
       fleet.campaigns().setStatus(campaign.name(), CampaignStatus.COMPLETED, "every changeset is done", now, CampaignStatus.ACTIVE);
     }
+  }
+
+  private void halt(Campaign campaign, long failed, long counted, double rate, Instant now) {
+    var rollout = campaign.spec().rollout();
+    int current = campaign.currentWave();
+    String reason = String.format(
+        "wave %d of %d failed on %d of %d repositories (%.0f%% > haltOnFailureRate %.0f%%); fix the migration and retry,"
+            + " or raise haltOnFailureRate and apply the campaign again, then run: flotilla campaign resume %s"
+            + " (a resume with the rate still too high accepts the wave and starts the next)",
+        current + 1, rollout.waves().size(), failed, counted, rate * 100, rollout.haltOnFailureRate() * 100, campaign.name());
+    if (fleet.campaigns().setStatus(campaign.name(), CampaignStatus.HALTED, reason, now, CampaignStatus.ACTIVE)) {
+      fleet.jdbc().update(
+          "INSERT INTO rollout_wave (campaign, wave, failed, counted, halted_at) VALUES (?, ?, ?, ?, ?)"
+              + " ON CONFLICT (campaign, wave) DO UPDATE SET failed = EXCLUDED.failed, counted = EXCLUDED.counted,"
+              + " halted_at = EXCLUDED.halted_at",
+          campaign.name(), current, failed, counted, now);
+      LOG.warn("campaign {} halted: {}", campaign.name(), reason);
+      fleet.campaigns().audit("controller", "halt", campaign.name(), reason, now);
+    }
+  }
+
+  /** A wave that halted the campaign once and was resumed by a person goes through as it is. */
+  private void accept(Campaign campaign, long failed, long counted, Instant now) {
+    int current = campaign.currentWave();
+    fleet.jdbc().update("UPDATE rollout_wave SET accepted_at = ? WHERE campaign = ? AND wave = ?", now, campaign.name(), current);
+    String detail = String.format("wave %d accepted on resume with %d of %d repositories failed", current + 1, failed, counted);
+    LOG.warn("campaign {}: {}", campaign.name(), detail);
+    fleet.campaigns().audit("controller", "accept wave", campaign.name(), detail, now);
+  }
+
+  private boolean haltedBefore(String campaign, int wave) {
+    return fleet.jdbc().count(
+            "SELECT count(*) FROM rollout_wave WHERE campaign = ? AND wave = ? AND halted_at IS NOT NULL", campaign, wave)
+        > 0;
   }
 
   private static boolean finished(Changeset c, java.time.Duration grace, Instant now) {

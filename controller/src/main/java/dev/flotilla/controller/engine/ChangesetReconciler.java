@@ -13,9 +13,11 @@ import dev.flotilla.controller.model.Repository;
 import dev.flotilla.controller.store.ChangesetStore.Changes;
 import dev.flotilla.runner.RunRequest;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -43,6 +45,12 @@ public final class ChangesetReconciler {
           ChangesetState.PR_OPEN, ChangesetState.CI_PENDING, ChangesetState.CI_FAILED, ChangesetState.MERGEABLE,
           ChangesetState.MODIFIED);
 
+  /** States a changeset may be re-run from: a failure, a conflict, or a pull request on a stale base. */
+  private static final Set<ChangesetState> RERUNNABLE =
+      EnumSet.of(
+          ChangesetState.CONFLICT, ChangesetState.CI_FAILED, ChangesetState.FAILED, ChangesetState.PR_OPEN,
+          ChangesetState.CI_PENDING, ChangesetState.MERGEABLE);
+
   /** What happened to a pull request, for metrics. */
   public enum PullRequestEvent {
     OPENED,
@@ -51,10 +59,23 @@ public final class ChangesetReconciler {
 
   private final Fleet fleet;
   private final Consumer<PullRequestEvent> observer;
+  private final PullRequestBudget budget;
+  private final BaseTracker bases;
 
   public ChangesetReconciler(Fleet fleet, Consumer<PullRequestEvent> observer) {
     this.fleet = fleet;
     this.observer = observer;
+    this.budget = new PullRequestBudget(fleet.jdbc());
+    this.bases = new BaseTracker(fleet);
+  }
+
+  /** Records the base a changeset's branch was just pushed onto, when its campaign rebases by age. */
+  void pushed(Changeset changeset) {
+    Campaign campaign = fleet.campaigns().byName(changeset.campaign()).orElseThrow();
+    if (campaign.spec().rebaseAfter() != null) {
+      Repository repo = fleet.repositories().byId(changeset.repositoryId()).orElseThrow();
+      bases.pushed(changeset, repo, fleet.clock().instant());
+    }
   }
 
   /** Reconciles every watched changeset whose next check is due; returns how many it looked at. */
@@ -104,10 +125,19 @@ public final class ChangesetReconciler {
 
   private void openPullRequest(Campaign campaign, Repository repo, Changeset changeset) {
     Instant now = fleet.clock().instant();
-    String waiting = pullRequestBudgetExhausted(campaign, repo, now);
+    String waiting = pullRequestSlotTaken(repo);
+    Duration wait = fleet.settings().recheckInterval();
+    if (waiting == null) {
+      Optional<Duration> untilToken = budget.take(campaign.name(), campaign.spec().limits().pullRequestsPerHour(), now);
+      if (untilToken.isPresent()) {
+        waiting = "waiting: the campaign opened its " + campaign.spec().limits().pullRequestsPerHour()
+            + " pull requests for this hour (limits.pullRequestsPerHour); next one in " + untilToken.get().toSeconds() + "s";
+        wait = untilToken.get().compareTo(wait) > 0 ? untilToken.get() : wait;
+      }
+    }
     if (waiting != null) {
       fleet.changesets().update(
-          changeset.id(), Changes.of("state_reason", waiting).set("next_check_at", Timestamp.from(later(now))), now);
+          changeset.id(), Changes.of("state_reason", waiting).set("next_check_at", Timestamp.from(now.plus(wait))), now);
       return;
     }
     PullRequest pr = fleet.forge().openPullRequest(repo.ref(), pullRequestSpec(campaign, repo, changeset));
@@ -125,17 +155,11 @@ public final class ChangesetReconciler {
     }
   }
 
-  /** Why no pull request may be opened right now, or null if one may. */
-  private String pullRequestBudgetExhausted(Campaign campaign, Repository repo, Instant now) {
-    var limits = campaign.spec().limits();
-    long openedLastHour =
-        fleet.jdbc().count(
-            "SELECT count(*) FROM changeset_event WHERE campaign = ? AND from_state = 'PUSHED' AND to_state = 'PR_OPEN' AND at > ?",
-            campaign.name(),
-            now.minusSeconds(3600));
-    if (openedLastHour >= limits.pullRequestsPerHour()) {
-      return "waiting: " + openedLastHour + " pull requests opened in the last hour (limits.pullRequestsPerHour)";
-    }
+  /**
+   * Why the repository may not get another Flotilla pull request now (the global per-repository
+   * cap), or null if it may.
+   */
+  private String pullRequestSlotTaken(Repository repo) {
     long openInRepo =
         fleet.jdbc().count(
             "SELECT count(*) FROM changeset WHERE repository_id = ? AND state = ANY(?)",
@@ -176,6 +200,11 @@ public final class ChangesetReconciler {
           changeset.id(), from, ChangesetState.CONFLICT, Changes.none(), "forge",
           "conflicts with " + pr.base(), now);
       rerun(fleet.changesets().byId(changeset.id()).orElseThrow(), "re-running on the new base of " + pr.base());
+      return;
+    }
+    Optional<String> stale = bases.stale(changeset, repo, campaign.spec().rebaseAfter(), now);
+    if (stale.isPresent()) {
+      rerun(changeset, stale.get());
       return;
     }
     CiStatus ci = fleet.forge().ciStatus(repo.ref(), pr.headSha());
@@ -264,7 +293,7 @@ public final class ChangesetReconciler {
   /** Sends the changeset back to the dispatcher to run again, keeping its pull request. */
   void rerun(Changeset changeset, String reason) {
     fleet.changesets().transition(
-        changeset.id(), EnumSet.of(ChangesetState.CONFLICT, ChangesetState.CI_FAILED, ChangesetState.FAILED),
+        changeset.id(), RERUNNABLE,
         ChangesetState.PENDING, Changes.of("next_check_at", null), "reconciler", reason, fleet.clock().instant());
   }
 

@@ -65,7 +65,7 @@ public final class Controller implements AutoCloseable {
     executor.start(new ResultRecorder(fleet, outcome -> {
       observer.runFinished(outcome);
       changed(outcome.campaign());
-    }));
+    }, changesets::pushed));
     dispatcher.resubmitRunning();
   }
 
@@ -109,9 +109,14 @@ public final class Controller implements AutoCloseable {
     Instant now = fleet.clock().instant();
     fleet.campaigns().byName(campaignName).filter(Campaign::isActive).ifPresent(campaign -> {
       for (Changeset c : fleet.changesets().forCampaign(campaignName)) {
+        // A merged pull request is history: the next change, if any, gets a fresh branch and pull
+        // request rather than touching the merged one.
+        Changes fresh = c.state() == ChangesetState.MERGED
+            ? Changes.of("pr_number", null).set("pr_url", null).set("last_pushed_sha", null)
+            : Changes.none();
         fleet.changesets().transition(
             c.id(), EnumSet.of(ChangesetState.MERGED, ChangesetState.NO_CHANGE), ChangesetState.PENDING,
-            Changes.none(), "schedule", "scheduled re-run to keep the fleet converged", now);
+            fresh, "schedule", "scheduled re-run to keep the fleet converged", now);
       }
       campaigns.reconcile(campaign);
     });
@@ -138,18 +143,7 @@ public final class Controller implements AutoCloseable {
 
   /** Stops new runs; with {@code closePullRequests}, also closes the open ones with a comment. */
   public boolean cancel(String campaign, boolean closePullRequests, String actor) {
-    boolean moved = setStatus(campaign, CampaignStatus.CANCELLED, "cancelled by " + actor, actor,
-        CampaignStatus.ACTIVE, CampaignStatus.PAUSED, CampaignStatus.HALTED, CampaignStatus.COMPLETED);
-    Instant now = fleet.clock().instant();
-    for (Changeset c : fleet.changesets().forCampaign(campaign)) {
-      if (c.state() == ChangesetState.PENDING) {
-        fleet.changesets().transition(c.id(), EnumSet.of(ChangesetState.PENDING), ChangesetState.SKIPPED, Changes.none(), actor, "campaign cancelled", now);
-      } else if (closePullRequests && c.prNumber() != null && c.state().hasOpenPullRequest()) {
-        var repo = fleet.repositories().byId(c.repositoryId()).orElseThrow();
-        fleet.forge().closePullRequest(repo.ref(), c.prNumber(), "The campaign `" + campaign + "` was cancelled by " + actor + "; closing this pull request.");
-        fleet.changesets().transition(c.id(), EnumSet.of(c.state()), ChangesetState.CLOSED, Changes.none(), actor, "campaign cancelled; pull request closed", now);
-      }
-    }
+    boolean moved = new Cancellation(fleet).cancel(campaign, closePullRequests, actor).cancelled();
     changed(campaign);
     return moved;
   }

@@ -25,13 +25,20 @@ public final class ResultRecorder implements RunListener {
 
   private final Fleet fleet;
   private final Consumer<RunOutcome> observer;
+  private final Consumer<Changeset> onPushed;
 
   /** What a recorded run did, for metrics and live views. */
   public record RunOutcome(String campaign, RunResult.Status status, java.time.Duration duration) {}
 
   public ResultRecorder(Fleet fleet, Consumer<RunOutcome> observer) {
+    this(fleet, observer, changeset -> {});
+  }
+
+  /** With {@code onPushed} told about every changeset whose branch a run just pushed. */
+  public ResultRecorder(Fleet fleet, Consumer<RunOutcome> observer, Consumer<Changeset> onPushed) {
     this.fleet = fleet;
     this.observer = observer;
+    this.onPushed = onPushed;
   }
 
   @Override
@@ -46,6 +53,9 @@ public final class ResultRecorder implements RunListener {
       Changeset changeset = found.get();
       MDC.put("campaign", changeset.campaign());
       boolean recorded = record(changeset, result);
+      if (recorded && result.status() == RunResult.Status.PUSHED) {
+        onPushed.accept(changeset);
+      }
       if (recorded) {
         LOG.info("run {} finished: {}", runId, describe(result));
         observer.accept(new RunOutcome(changeset.campaign(), result.status(), runDuration(changeset)));

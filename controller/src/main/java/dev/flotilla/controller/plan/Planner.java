@@ -42,11 +42,13 @@ public final class Planner {
     for (int position = 0; position < eligible.size(); position++) {
       Repository repo = eligible.get(position);
       Changeset current = existing.get(repo.id());
-      int wave = Waves.waveOf(position, thresholds);
+      // A repository that joins a campaign already under way starts no earlier than the current
+      // wave: an earlier wave has already been judged, and existing changesets keep their waves.
+      int wave = Math.max(Waves.waveOf(position, thresholds), existing.isEmpty() ? 0 : campaign.currentWave());
       if (current == null) {
         decisions.add(new Decision(repo.id(), null, ChangesetState.PENDING, "planned", wave));
       } else if (current.state() == ChangesetState.SKIPPED) {
-        decisions.add(new Decision(repo.id(), current.id(), ChangesetState.PENDING, "opted in again", wave));
+        decisions.add(new Decision(repo.id(), current.id(), ChangesetState.PENDING, "opted in again", Math.max(wave, current.wave())));
       }
     }
     for (Repository repo : repositories) {

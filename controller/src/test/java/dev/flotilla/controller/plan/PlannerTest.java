@@ -104,4 +104,65 @@ class PlannerTest {
     assertThat(Waves.waveOf(4, new int[] {5, 50, 200})).isZero();
     assertThat(Waves.waveOf(5, new int[] {5, 50, 200})).isEqualTo(1);
   }
+
+  static Campaign underway(List<String> waves, int currentWave) {
+    Campaign c = campaign(waves);
+    return new Campaign(c.spec(), CampaignStatus.ACTIVE, null, currentWave, Instant.EPOCH);
+  }
+
+  static Changeset inWave(long id, long repoId, ChangesetState state, int wave) {
+    return new Changeset(id, "bump", repoId, state, null, Instant.EPOCH, wave, 0, null, null, null, null, null, null);
+  }
+
+  @Test
+  void aRepositoryOptingInLaterDoesNotMoveExistingChangesetsToOtherWaves() {
+    List<Repository> repos = new ArrayList<>();
+    Map<Long, Changeset> existing = new java.util.HashMap<>();
+    for (int i = 1; i <= 10; i++) {
+      repos.add(optedIn(i, "repo-" + (char) ('b' + i), OptIn.Wave.DEFAULT));
+      existing.put((long) i, inWave(100 + i, i, ChangesetState.PENDING, i <= 2 ? 0 : 1));
+    }
+    // "repo-a" sorts first and is a canary: it would take a wave-0 slot if waves were recomputed.
+    repos.add(optedIn(99, "repo-a", OptIn.Wave.CANARY));
+    var decisions = Planner.plan(underway(List.of("2", "100%"), 0), repos, existing);
+    assertThat(decisions).singleElement().satisfies(d -> {
+      assertThat(d.repositoryId()).isEqualTo(99L);
+      assertThat(d.existingId()).isNull();
+      assertThat(d.wave()).isZero();
+    });
+  }
+
+  @Test
+  void aRepositoryJoiningAfterItsWaveWasJudgedStartsInTheCurrentWave() {
+    Map<Long, Changeset> existing = Map.of(1L, inWave(10, 1, ChangesetState.MERGED, 0), 2L, inWave(11, 2, ChangesetState.PENDING, 2));
+    var decisions = Planner.plan(underway(List.of("1", "50%", "100%"), 1),
+        List.of(optedIn(1, "a", OptIn.Wave.DEFAULT), optedIn(2, "b", OptIn.Wave.DEFAULT), optedIn(3, "c", OptIn.Wave.CANARY)),
+        existing);
+    assertThat(decisions).singleElement().satisfies(d -> {
+      assertThat(d.repositoryId()).isEqualTo(3L);
+      assertThat(d.wave()).as("a canary position would be wave 0, already judged").isEqualTo(1);
+    });
+  }
+
+  @Test
+  void aRepositoryOptingInAgainKeepsItsWaveOrJoinsTheCurrentOne() {
+    var decisions = Planner.plan(underway(List.of("1", "100%"), 1),
+        List.of(optedIn(1, "a", OptIn.Wave.CANARY)), Map.of(1L, inWave(10, 1, ChangesetState.SKIPPED, 0)));
+    assertThat(decisions).singleElement().extracting(Planner.Decision::wave).isEqualTo(1);
+  }
+
+  @Test
+  void rolloutOrderIsStableWithinAWaveClass() {
+    List<Repository> forward = List.of(
+        optedIn(1, "zeta", OptIn.Wave.DEFAULT), optedIn(2, "alpha", OptIn.Wave.DEFAULT), optedIn(3, "mid", OptIn.Wave.EARLY));
+    List<Repository> backward = new ArrayList<>(forward);
+    java.util.Collections.reverse(backward);
+    var one = Planner.plan(campaign(List.of("1", "2", "100%")), forward, Map.of());
+    var two = Planner.plan(campaign(List.of("1", "2", "100%")), backward, Map.of());
+    Map<Long, Integer> a = new java.util.HashMap<>();
+    Map<Long, Integer> b = new java.util.HashMap<>();
+    one.forEach(d -> a.put(d.repositoryId(), d.wave()));
+    two.forEach(d -> b.put(d.repositoryId(), d.wave()));
+    assertThat(a).isEqualTo(b).containsEntry(3L, 0).containsEntry(2L, 1).containsEntry(1L, 2);
+  }
 }
