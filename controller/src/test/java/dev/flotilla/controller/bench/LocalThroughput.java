@@ -140,16 +140,16 @@ public final class LocalThroughput {
     // The engine's own default: FLOTILLA_LOCAL_CONCURRENCY is the number of cores.
     int threads = Runtime.getRuntime().availableProcessors();
     Path tmp = Files.createTempDirectory("flotilla-bench-");
-    int exit;
     try {
-      exit = new LocalThroughput(size, threads, tmp).run();
+      new LocalThroughput(size, threads, tmp).run();
     } finally {
       deleteTree(tmp);
     }
-    System.exit(exit);
+    // No library thread left behind may keep the JVM alive once the figures are out.
+    System.exit(0);
   }
 
-  private int run() throws Exception {
+  private void run() throws Exception {
     heap.start();
     System.out.printf(Locale.ROOT, "local-throughput: %d repositories, %d cores, runner pool %d, poll interval %s, tick pause %dms%n",
         size, Runtime.getRuntime().availableProcessors(), threads, POLL_INTERVAL, TICK_PAUSE.toMillis());
@@ -178,7 +178,6 @@ public final class LocalThroughput {
     System.out.println();
     System.out.printf(Locale.ROOT, "local-throughput: repos=%d lifecycle_repos_per_min=%.1f peak_rss_mb=%d peak_heap_mb=%d apply_push_ratio=%.2f%n",
         size, perMinute, rssMb, heapMb, ratio);
-    return 0;
   }
 
   private static void row(String measure, double seconds, String figure, String target, String verdict) {
@@ -422,8 +421,17 @@ public final class LocalThroughput {
     }
   }
 
+  /**
+   * Only warnings of the engine. JGit's own errors are off: every clone it makes schedules a
+   * background auto-gc holding {@code .git/gc.log.lock}, which races with deleting the clone and
+   * logs a stack trace each time (the folders are under the script's temporary folder, removed
+   * after the run).
+   */
   private static void quietLogs() {
     ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("dev.flotilla")).setLevel(Level.WARN);
+    ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("org.eclipse.jgit")).setLevel(Level.OFF);
+    // The same race makes the CI's clean-up warn that it could not delete a checkout.
+    ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(LocalCi.class)).setLevel(Level.ERROR);
   }
 
   private static void deleteTree(Path dir) throws IOException {
