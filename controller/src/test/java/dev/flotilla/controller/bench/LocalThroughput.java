@@ -151,8 +151,8 @@ public final class LocalThroughput {
 
   private void run() throws Exception {
     heap.start();
-    System.out.printf(Locale.ROOT, "local-throughput: %d repositories, %d cores, runner pool %d, poll interval %s, tick pause %dms%n",
-        size, Runtime.getRuntime().availableProcessors(), threads, POLL_INTERVAL, TICK_PAUSE.toMillis());
+    System.out.printf(Locale.ROOT, "local-throughput: %d repositories, %d cores, runner pool %d, poll interval %s, tick pause %dms, load %s%n",
+        size, Runtime.getRuntime().availableProcessors(), threads, POLL_INTERVAL, TICK_PAUSE.toMillis(), loadAverage());
     List<Path> loopFleet = timed("fleet: git loop copy", () -> writeFleet(tmp.resolve("loop-forge")));
     List<Path> runnerFleet = timed("fleet: runner copy", () -> writeFleet(tmp.resolve("runner-forge")));
     timed("fleet: engine copy", () -> writeFleet(tmp.resolve("engine-forge")));
@@ -160,6 +160,8 @@ public final class LocalThroughput {
     double runnerSeconds = seconds(() -> runnerAlone(runnerFleet));
     Lifecycle lifecycle = lifecycle(tmp.resolve("engine-forge"));
     heap.stop();
+    // Other work on the machine shows in every figure; the load says how much there was.
+    System.out.printf(Locale.ROOT, "  %-40s %s%n", "load average at the end", loadAverage());
 
     double ratio = runnerSeconds / loopSeconds;
     double perMinute = size / (lifecycle.seconds() / 60);
@@ -385,6 +387,16 @@ public final class LocalThroughput {
           .findFirst()
           .orElse(-1L);
     }
+  }
+
+  /** The 1, 5 and 15 minute load averages, or "?" where the kernel does not say. */
+  static String loadAverage() throws IOException {
+    Path loadavg = Path.of("/proc/loadavg");
+    if (!Files.exists(loadavg)) {
+      return "?";
+    }
+    String[] fields = Files.readString(loadavg).trim().split("\\s+");
+    return String.join(" ", fields[0], fields[1], fields[2]);
   }
 
   /** Samples heap use often enough to see the peak between two collections. */
