@@ -147,8 +147,7 @@ final class AppAuth implements GitHubAuth {
     GitHubClient.Response response =
         client.send(
             GitHubClient.Request.post("POST /app/installations/{id}/access_tokens", path, body)
-                .auth("Bearer " + jwt())
-                .idempotent());
+                .auth("Bearer " + jwt()));
     GitHubClient.requireOk(response, "minting a token for installation " + installation);
     return new Token(response.body().path("token").asText(), Instant.parse(response.body().path("expires_at").asText()));
   }

@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
+import org.kohsuke.github.extras.HttpClientGitHubConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -93,7 +94,9 @@ public final class GitHubForge implements Forge {
             .connectTimeout(timeout)
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
-    GitHubClient client = new GitHubClient(http, config.url(), timeout, counter, clock, sleeper, new ObjectMapper());
+    MeteredConnector connector =
+        new MeteredConnector(new HttpClientGitHubConnector(http), config.url(), timeout, counter, clock, sleeper);
+    GitHubClient client = new GitHubClient(connector, config.url(), new ObjectMapper());
     GitHubAuth auth =
         config.usesApp()
             ? new AppAuth(config.appId(), AppAuth.readKey(config.appKey()), client, clock)
@@ -205,7 +208,7 @@ public final class GitHubForge implements Forge {
     query.append(" }");
     ObjectNode body = json.createObjectNode().put("query", query.toString());
     Response response =
-        client.send(Request.post("POST /graphql", graphqlUrl(), body).auth(auth.authorization(batch.get(0).owner())).idempotent());
+        client.send(Request.post("POST /graphql", graphqlUrl(), body).auth(auth.authorization(batch.get(0).owner())));
     GitHubClient.requireOk(response, "reading " + OPT_IN_FILE + " files with GraphQL");
     JsonNode data = response.body().path("data");
     if (!data.isObject()) {
@@ -359,8 +362,7 @@ public final class GitHubForge implements Forge {
     Response response =
         client.send(
             Request.post("POST /repos/{owner}/{repo}/issues/{number}/labels", repo(repository) + "/issues/" + number + "/labels", body)
-                .auth(auth.authorization(repository.owner()))
-                .idempotent());
+                .auth(auth.authorization(repository.owner())));
     GitHubClient.requireOk(response, "labelling pull request #" + number + " in " + repository.fullName());
   }
 
@@ -386,8 +388,7 @@ public final class GitHubForge implements Forge {
                     "POST /repos/{owner}/{repo}/pulls/{number}/requested_reviewers",
                     repo(repository) + "/pulls/" + number + "/requested_reviewers",
                     body)
-                .auth(auth.authorization(repository.owner()))
-                .idempotent());
+                .auth(auth.authorization(repository.owner())));
     if (response.status() == 422) {
       // A reviewer who is not a collaborator must not keep the change from being proposed.
       LOG.warn("GitHub refused reviewers {} on #{} in {}: {}; fix reviewers in {}",
