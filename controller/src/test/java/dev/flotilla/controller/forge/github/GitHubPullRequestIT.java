@@ -30,6 +30,7 @@ import static dev.flotilla.controller.forge.github.GitHubFixtures.pr;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.flotilla.controller.forge.MergeMethod;
 import dev.flotilla.controller.forge.MergeResult;
@@ -47,10 +48,17 @@ class GitHubPullRequestIT {
   static WireMockExtension github = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
 
   private static final String PULLS = "/repos/acme/payments/pulls";
-  private static final String FIND = PULLS + "?state=open&per_page=10&head=acme%3Aflotilla%2Fjackson-2-18";
   private static final PullRequestSpec SPEC =
       new PullRequestSpec(BRANCH, "main", "Bump jackson-databind to 2.18.2", "Bumps jackson.", List.of("dependencies"),
           List.of("octocat", "acme/payments-team"));
+
+  /** The lookup of the branch's open pull request; hub4j orders the query parameters its own way. */
+  private static MappingBuilder find() {
+    return get(urlPathEqualTo(PULLS))
+        .withQueryParam("head", equalTo("acme:" + BRANCH))
+        .withQueryParam("state", equalTo("open"))
+        .withQueryParam("per_page", equalTo("10"));
+  }
 
   private final GitHubFixtures.RecordingSleeper sleeper = new GitHubFixtures.RecordingSleeper();
   private final GitHubFixtures.RecordingCounter counter = new GitHubFixtures.RecordingCounter();
@@ -93,7 +101,7 @@ class GitHubPullRequestIT {
          "message": "A pull request already exists for acme:flotilla/jackson-2-18."}],
          "documentation_url": "https://docs.github.com/rest/pulls/pulls#create-a-pull-request", "status": "422"}
         """)));
-    github.stubFor(get(urlEqualTo(FIND)).willReturn(json(200, "[" + openPr(7) + "]")));
+    github.stubFor(find().willReturn(json(200, "[" + openPr(7) + "]")));
 
     PullRequest pr = forge.openPullRequest(REPO, SPEC);
 
@@ -104,7 +112,7 @@ class GitHubPullRequestIT {
   @Test
   void looksBeforeRetryingACreateThatFailedWith502AndAdoptsWhatItFinds() {
     github.stubFor(post(urlEqualTo(PULLS)).willReturn(json(502, message("Server Error"))));
-    github.stubFor(get(urlEqualTo(FIND)).willReturn(json(200, "[" + openPr(7) + "]")));
+    github.stubFor(find().willReturn(json(200, "[" + openPr(7) + "]")));
 
     PullRequest pr = forge.openPullRequest(REPO, SPEC);
 
@@ -118,20 +126,20 @@ class GitHubPullRequestIT {
         .willReturn(json(500, message("Server Error"))).willSetStateTo("second"));
     github.stubFor(post(urlEqualTo(PULLS)).inScenario("create").whenScenarioStateIs("second")
         .willReturn(json(201, openPr(7))));
-    github.stubFor(get(urlEqualTo(FIND)).willReturn(json(200, "[]")));
+    github.stubFor(find().willReturn(json(200, "[]")));
 
     PullRequest pr = forge.openPullRequest(REPO, SPEC);
 
     assertThat(pr.number()).isEqualTo(7);
     github.verify(2, postRequestedFor(urlEqualTo(PULLS)));
-    github.verify(1, getRequestedFor(urlEqualTo(FIND)));
+    github.verify(1, getRequestedFor(urlPathEqualTo(PULLS)).withQueryParam("head", equalTo("acme:" + BRANCH)));
   }
 
   @Test
   void aCreateThatTimedOutButHappenedIsAdoptedNotRepeated() {
     forge = GitHubFixtures.forge(github.baseUrl(), sleeper, counter, GitHubFixtures.TIMEOUT);
     github.stubFor(post(urlEqualTo(PULLS)).willReturn(json(201, openPr(7)).withFixedDelay(GitHubFixtures.SLOW)));
-    github.stubFor(get(urlEqualTo(FIND)).willReturn(json(200, "[" + openPr(7) + "]")));
+    github.stubFor(find().willReturn(json(200, "[" + openPr(7) + "]")));
 
     PullRequest pr = forge.openPullRequest(REPO, SPEC);
 
