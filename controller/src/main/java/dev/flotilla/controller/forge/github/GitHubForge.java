@@ -108,7 +108,7 @@ public final class GitHubForge implements Forge {
     GitHubClient client = new GitHubClient(connector, config.url(), new ObjectMapper());
     GitHubAuth auth =
         config.usesApp()
-            ? new AppAuth(config.appId(), AppAuth.readKey(config.appKey()), client, clock)
+            ? new AppAuth(config.appId(), AppAuth.readKey(config.appKey()), provider -> Hub4j.build(config.url(), connector, provider), clock)
             : new TokenAuth(config.token());
     return new GitHubForge(config, client, auth, new Hub4j(config.url(), connector, auth, client.json()), etags);
   }

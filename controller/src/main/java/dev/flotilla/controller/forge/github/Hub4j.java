@@ -47,11 +47,11 @@ final class Hub4j {
   /** The client for calls about {@code owner}'s repositories, authorised as {@link GitHubAuth} says. */
   GitHub client(String owner) {
     String key = auth.shared() ? "" : owner.toLowerCase(Locale.ROOT);
-    return clients.computeIfAbsent(key, k -> build(() -> auth.authorization(owner)));
+    return clients.computeIfAbsent(key, k -> build(api, connector, () -> auth.authorization(owner)));
   }
 
   /** A client with its own credential, such as the GitHub App's JWT. */
-  GitHub build(AuthorizationProvider authorization) {
+  static GitHub build(URI api, MeteredConnector connector, AuthorizationProvider authorization) {
     try {
       // The connector waits out rate limits and retries itself; hub4j is told to fail instead of waiting again.
       return new GitHubBuilder()
