@@ -52,6 +52,7 @@ final class MeteredConnector implements GitHubConnector {
   record Exchange(Buffered response, int attempts) {}
 
   private final GitHubConnector delegate;
+  private final URI api;
   private final Endpoints endpoints;
   private final Duration timeout;
   private final ApiCallCounter counter;
@@ -69,6 +70,7 @@ final class MeteredConnector implements GitHubConnector {
 
   MeteredConnector(GitHubConnector delegate, URI api, Duration timeout, ApiCallCounter counter, Clock clock, Sleeper sleeper) {
     this.delegate = delegate;
+    this.api = api;
     this.endpoints = new Endpoints(api);
     this.timeout = timeout;
     this.counter = counter;
@@ -95,7 +97,12 @@ final class MeteredConnector implements GitHubConnector {
    * limits. Returns every other answer, 4xx included, for the caller to judge.
    */
   Exchange exchange(GitHubConnectorRequest request) {
-    String endpoint = endpoints.name(request.method(), uri(request));
+    URI url = uri(request);
+    if (!url.getHost().equalsIgnoreCase(api.getHost()) || url.getPort() != api.getPort()) {
+      // A credential must never follow a link (a next page, a URL in an answer) to another host.
+      throw new GitHubException("GitHub linked to " + url.getHost() + ", outside " + api.getHost() + "; not following", -1);
+    }
+    String endpoint = endpoints.name(request.method(), url);
     boolean idempotent = Endpoints.idempotent(endpoint);
     String resource = endpoint.endsWith(" /graphql") ? "graphql" : "core";
     Duration backoff = FIRST_BACKOFF;
