@@ -73,6 +73,7 @@ public final class GitHubForge implements Forge {
   private final Map<String, String> pushedAt = new ConcurrentHashMap<>();
   private final Map<String, OptInRead> optInReads = new ConcurrentHashMap<>();
   private final Map<String, List<String>> requiredChecks = new ConcurrentHashMap<>();
+  private final Map<String, GHPullRequest> pullRequests = new ConcurrentHashMap<>();
 
   private GitHubForge(GitHubConfig config, GitHubClient client, GitHubAuth auth, Hub4j hub4j, EtagCache etags) {
     this.config = config;
@@ -310,7 +311,7 @@ public final class GitHubForge implements Forge {
 
   @Override
   public PullRequest openPullRequest(RepositoryRef repository, PullRequestSpec spec) {
-    GHPullRequest pr = createOrAdopt(repository, spec);
+    GHPullRequest pr = remember(repository, createOrAdopt(repository, spec));
     addLabels(repository, pr, spec.labels());
     requestReviewers(repository, pr.getNumber(), spec.reviewers());
     return toPullRequest(pr, true);
@@ -369,7 +370,7 @@ public final class GitHubForge implements Forge {
     if (labels.isEmpty()) {
       return;
     }
-    call("labelling pull request #" + pr.getNumber() + " in " + repository.fullName(), () -> pr.addLabels(labels.toArray(String[]::new)));
+    act("labelling pull request #" + pr.getNumber() + " in " + repository.fullName(), () -> pr.addLabels(labels.toArray(String[]::new)));
   }
 
   /** Names with a slash ({@code org/team}) are teams, the rest users. */
@@ -406,39 +407,46 @@ public final class GitHubForge implements Forge {
 
   @Override
   public PullRequest getPullRequest(RepositoryRef repository, int number) {
-    return toPullRequest(
-        call("reading pull request #" + number + " in " + repository.fullName(), () -> hub4j.repository(repository).getPullRequest(number)),
-        true);
+    GHPullRequest pr =
+        call("reading pull request #" + number + " in " + repository.fullName(), () -> hub4j.repository(repository).getPullRequest(number));
+    return toPullRequest(remember(repository, pr), true);
   }
 
   @Override
   public void updatePullRequest(RepositoryRef repository, int number, PullRequestSpec spec) {
-    ObjectNode body = json.createObjectNode().put("title", spec.title()).put("body", withFooter(repository, spec));
-    Response response =
-        client.send(
-            Request.patch("PATCH /repos/{owner}/{repo}/pulls/{number}", repo(repository) + "/pulls/" + number, body)
-                .auth(auth.authorization(repository.owner())));
-    GitHubClient.requireOk(response, "updating pull request #" + number + " in " + repository.fullName());
+    GHPullRequest pr = pullRequest(repository, number);
+    act("updating pull request #" + number + " in " + repository.fullName(), () -> {
+      pr.setTitle(spec.title());
+      pr.setBody(withFooter(repository, spec));
+    });
   }
 
   @Override
   public void closePullRequest(RepositoryRef repository, int number, String comment) {
-    Response commented =
-        client.send(
-            Request.post(
-                    "POST /repos/{owner}/{repo}/issues/{number}/comments",
-                    repo(repository) + "/issues/" + number + "/comments",
-                    json.createObjectNode().put("body", comment))
-                .auth(auth.authorization(repository.owner())));
-    GitHubClient.requireOk(commented, "commenting on pull request #" + number + " in " + repository.fullName());
-    Response closed =
-        client.send(
-            Request.patch(
-                    "PATCH /repos/{owner}/{repo}/pulls/{number}",
-                    repo(repository) + "/pulls/" + number,
-                    json.createObjectNode().put("state", "closed"))
-                .auth(auth.authorization(repository.owner())));
-    GitHubClient.requireOk(closed, "closing pull request #" + number + " in " + repository.fullName());
+    GHPullRequest pr = pullRequest(repository, number);
+    act("commenting on pull request #" + number + " in " + repository.fullName(), () -> pr.comment(comment));
+    act("closing pull request #" + number + " in " + repository.fullName(), pr::close);
+    pullRequests.remove(prKey(repository, number));
+  }
+
+  /** The pull request as last read, or read now: hub4j acts on a pull request only through one it has read. */
+  private GHPullRequest pullRequest(RepositoryRef repository, int number) {
+    GHPullRequest known = pullRequests.get(prKey(repository, number));
+    if (known != null) {
+      return known;
+    }
+    return remember(
+        repository,
+        call("reading pull request #" + number + " in " + repository.fullName(), () -> hub4j.repository(repository).getPullRequest(number)));
+  }
+
+  private GHPullRequest remember(RepositoryRef repository, GHPullRequest pr) {
+    pullRequests.put(prKey(repository, pr.getNumber()), pr);
+    return pr;
+  }
+
+  private static String prKey(RepositoryRef repository, int number) {
+    return key(repository) + "#" + number;
   }
 
   // ---- CI
@@ -509,7 +517,10 @@ public final class GitHubForge implements Forge {
             Request.put("PUT /repos/{owner}/{repo}/pulls/{number}/merge", repo(repository) + "/pulls/" + number + "/merge", body)
                 .auth(auth.authorization(repository.owner())));
     return switch (response.status()) {
-      case 200 -> new MergeResult.Merged(response.body().path("sha").asText());
+      case 200 -> {
+        pullRequests.remove(prKey(repository, number));
+        yield new MergeResult.Merged(response.body().path("sha").asText());
+      }
       case 409 -> new MergeResult.HeadMoved(getPullRequest(repository, number).headSha());
       case 403, 405, 422 -> refused(repository, number, response);
       default -> {
@@ -609,7 +620,7 @@ public final class GitHubForge implements Forge {
     }
   }
 
-  private void call(String what, Hub4jAction action) {
+  private void act(String what, Hub4jAction action) {
     call(what, () -> {
       action.run();
       return null;

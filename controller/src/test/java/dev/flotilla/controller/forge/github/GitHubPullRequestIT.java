@@ -285,6 +285,8 @@ class GitHubPullRequestIT {
   void closesWithACommentAndUpdatesTheBody() {
     github.stubFor(post(urlEqualTo("/repos/acme/payments/issues/7/comments")).willReturn(json(201, "{\"id\": 1}")));
     github.stubFor(patch(urlEqualTo(PULLS + "/7")).willReturn(json(200, openPr(7))));
+    // hub4j edits a pull request it has read; the forge reads it once and keeps it.
+    github.stubFor(get(urlEqualTo(PULLS + "/7")).willReturn(json(200, openPr(7))));
 
     forge.updatePullRequest(REPO, 7, SPEC);
     forge.closePullRequest(REPO, 7, "The campaign was stopped.");
@@ -294,6 +296,9 @@ class GitHubPullRequestIT {
     github.verify(patchRequestedFor(urlEqualTo(PULLS + "/7")).withRequestBody(equalToJson("{\"state\": \"closed\"}")));
     github.verify(patchRequestedFor(urlEqualTo(PULLS + "/7"))
         .withRequestBody(matchingJsonPath("$.title", equalTo("Bump jackson-databind to 2.18.2"))));
+    github.verify(patchRequestedFor(urlEqualTo(PULLS + "/7"))
+        .withRequestBody(matchingJsonPath("$.body", com.github.tomakehurst.wiremock.client.WireMock.containing("Bumps jackson."))));
+    github.verify(1, getRequestedFor(urlEqualTo(PULLS + "/7")));
   }
 
   @Test
