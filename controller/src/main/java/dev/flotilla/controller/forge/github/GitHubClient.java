@@ -192,10 +192,6 @@ final class GitHubClient {
     return json;
   }
 
-  Optional<MeteredConnector.Budget> budget(String resource) {
-    return connector.budget(resource);
-  }
-
   /**
    * Sends the request through the connector, which retries what is safe to retry and waits out rate
    * limits. Returns every other answer, 4xx included, for the caller to judge.

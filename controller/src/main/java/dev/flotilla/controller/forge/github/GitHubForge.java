@@ -40,8 +40,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The GitHub and GitHub Enterprise forge over the REST API, with GraphQL to read many opt-in files
- * in one query. Built to spend little of the rate budget: listing pages are conditional requests
+ * The GitHub and GitHub Enterprise forge, through hub4j's client library where it has a call that
+ * costs no extra requests, plain REST where it has not, and GraphQL to read many opt-in files in one
+ * query; every request goes through one {@link MeteredConnector}. Built to spend little of the rate budget: listing pages are conditional requests
  * (a 304 is free), opt-in files are re-read only for repositories pushed to since the last read,
  * and a changeset from push to merge costs about eight calls.
  */

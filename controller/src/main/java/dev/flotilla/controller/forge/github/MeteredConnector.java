@@ -48,7 +48,7 @@ final class MeteredConnector implements GitHubConnector {
   /** The rate budget GitHub last reported for one resource ({@code core}, {@code graphql}). */
   record Budget(int remaining, int limit, Instant reset) {}
 
-  /** The final answer to a request and how many attempts it took. */
+  /** The final answer to a request and how many attempts it took: a refusal after a retry may be about the lost first attempt. */
   record Exchange(Buffered response, int attempts) {}
 
   private final GitHubConnector delegate;
@@ -66,7 +66,6 @@ final class MeteredConnector implements GitHubConnector {
         thread.setDaemon(true);
         return thread;
       });
-  private final ThreadLocal<Integer> lastAttempts = ThreadLocal.withInitial(() -> 1);
 
   MeteredConnector(GitHubConnector delegate, URI api, Duration timeout, ApiCallCounter counter, Clock clock, Sleeper sleeper) {
     this.delegate = delegate;
@@ -76,15 +75,6 @@ final class MeteredConnector implements GitHubConnector {
     this.counter = counter;
     this.clock = clock;
     this.sleeper = sleeper;
-  }
-
-  Optional<Budget> budget(String resource) {
-    return Optional.ofNullable(budgets.get(resource));
-  }
-
-  /** How many attempts the last request sent on this thread took: a refusal after a retry may be about the lost first attempt. */
-  int lastAttempts() {
-    return lastAttempts.get();
   }
 
   @Override
@@ -107,7 +97,6 @@ final class MeteredConnector implements GitHubConnector {
     String resource = endpoint.endsWith(" /graphql") ? "graphql" : "core";
     Duration backoff = FIRST_BACKOFF;
     for (int attempt = 1; ; attempt++) {
-      lastAttempts.set(attempt);
       keepToBudget(resource);
       Buffered response;
       try {
