@@ -42,8 +42,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The GitHub and GitHub Enterprise forge, through hub4j's client library where it has a call that
  * costs no extra requests, plain REST where it has not, and GraphQL to read many opt-in files in one
- * query; every request goes through one {@link MeteredConnector}. Built to spend little of the rate budget: listing pages are conditional requests
- * (a 304 is free), opt-in files are re-read only for repositories pushed to since the last read,
+ * query; every request goes through one {@link MeteredConnector}. Built to spend little of the rate
+ * budget: listing pages are conditional requests (a 304 is free), opt-in files are re-read only for repositories pushed to since the last read,
  * and a changeset from push to merge costs about eight calls.
  */
 public final class GitHubForge implements Forge {
@@ -312,18 +312,22 @@ public final class GitHubForge implements Forge {
 
   @Override
   public PullRequest openPullRequest(RepositoryRef repository, PullRequestSpec spec) {
-    GHPullRequest pr = remember(repository, createOrAdopt(repository, spec));
+    Opened opened = createOrAdopt(repository, spec);
+    GHPullRequest pr = remember(repository, opened.pullRequest());
     addLabels(repository, pr, spec.labels());
     requestReviewers(repository, pr.getNumber(), spec.reviewers());
-    return toPullRequest(pr, true);
+    return toPullRequest(pr, opened.created());
   }
+
+  /** A pull request created now (a full answer) or adopted from a list (without mergeability). */
+  private record Opened(GHPullRequest pullRequest, boolean created) {}
 
   /**
    * Creates the pull request. After an unanswered attempt it looks for the pull request before
    * trying again, and a 422 saying one exists adopts it, so a branch never gets two. The connector
    * never repeats the create itself.
    */
-  private GHPullRequest createOrAdopt(RepositoryRef repository, PullRequestSpec spec) {
+  private Opened createOrAdopt(RepositoryRef repository, PullRequestSpec spec) {
     String what = "opening a pull request for " + spec.branch() + " in " + repository.fullName();
     GitHubException unanswered = null;
     for (int attempt = 1; attempt <= CREATE_ATTEMPTS; attempt++) {
@@ -331,17 +335,17 @@ public final class GitHubForge implements Forge {
         Optional<GHPullRequest> existing = findOpen(repository, spec.branch());
         if (existing.isPresent()) {
           LOG.info("adopted pull request #{} for {} after an unanswered create", existing.get().getNumber(), spec.branch());
-          return existing.get();
+          return new Opened(existing.get(), false);
         }
       }
       try {
         GHPullRequest pr =
             hub4j.repository(repository).createPullRequest(spec.title(), spec.branch(), spec.base(), withFooter(repository, spec), false, false);
         LOG.info("opened pull request #{} for {} in {}", pr.getNumber(), spec.branch(), repository.fullName());
-        return pr;
+        return new Opened(pr, true);
       } catch (HttpException e) {
         if (e.getResponseCode() == 422 && String.valueOf(e.getMessage()).contains("already exists")) {
-          return adoptExisting(repository, spec.branch());
+          return new Opened(adoptExisting(repository, spec.branch()), false);
         }
         throw hub4j.failure(what, e);
       } catch (IOException e) {

@@ -110,6 +110,19 @@ class GitHubPullRequestIT {
   }
 
   @Test
+  void anAdoptedPullRequestFromTheListIsNotReadAgainForItsMergeability() {
+    // List answers carry no mergeability; hub4j would fetch the pull request if asked for it.
+    String listed = openPr(7).replace("\"mergeable\": true, ", "").replace("\"mergeable_state\": \"clean\",", "");
+    github.stubFor(post(urlEqualTo(PULLS)).willReturn(json(422, message("A pull request already exists for acme:flotilla/jackson-2-18."))));
+    github.stubFor(find().willReturn(json(200, "[" + listed + "]")));
+
+    PullRequest pr = forge.openPullRequest(REPO, SPEC);
+
+    assertThat(pr.mergeable()).isEqualTo(PullRequest.Mergeable.UNKNOWN);
+    github.verify(0, getRequestedFor(urlEqualTo(PULLS + "/7")));
+  }
+
+  @Test
   void looksBeforeRetryingACreateThatFailedWith502AndAdoptsWhatItFinds() {
     github.stubFor(post(urlEqualTo(PULLS)).willReturn(json(502, message("Server Error"))));
     github.stubFor(find().willReturn(json(200, "[" + openPr(7) + "]")));
