@@ -37,9 +37,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Authenticates as a GitHub App: a short JWT signed with the App's key for App-level calls (made
- * through hub4j: the App, its installations, their tokens), and for
- * everything else an installation token per organisation, cached and replaced five minutes before
- * it expires. Run tokens are minted per run, limited to one repository and {@code contents: write}.
+ * through hub4j: the App, its installations, their tokens), and for everything else an
+ * installation token per organisation, cached and replaced five minutes before it expires. Run tokens are minted per run, limited to one repository and {@code contents: write}.
  */
 final class AppAuth implements GitHubAuth {
 
