@@ -1,7 +1,5 @@
 package dev.flotilla.controller.forge.github;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jsonwebtoken.Jwts;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,20 +12,33 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Date;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
+import org.kohsuke.github.GHApp;
+import org.kohsuke.github.GHAppCreateTokenBuilder;
+import org.kohsuke.github.GHAppInstallation;
+import org.kohsuke.github.GHAppInstallationToken;
+import org.kohsuke.github.GHException;
+import org.kohsuke.github.GHPermissionType;
+import org.kohsuke.github.GitHub;
+import org.kohsuke.github.HttpException;
+import org.kohsuke.github.authorization.AuthorizationProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Authenticates as a GitHub App: a short JWT signed with the App's key for App-level calls, and for
- * everything else an installation token per organisation, cached and replaced five minutes before
- * it expires. Run tokens are minted per run, limited to one repository and {@code contents: write}.
+ * Authenticates as a GitHub App: a short JWT signed with the App's key for App-level calls (made
+ * through hub4j: the App, its installations, their tokens), and for everything else an
+ * installation token per organisation, cached and replaced five minutes before it expires. Run tokens are minted per run, limited to one repository and {@code contents: write}.
  */
 final class AppAuth implements GitHubAuth {
 
@@ -42,17 +53,20 @@ final class AppAuth implements GitHubAuth {
 
   private final long appId;
   private final PrivateKey key;
-  private final GitHubClient client;
   private final Clock clock;
+  private final GitHub app;
+  private volatile GHApp self;
   private final Map<String, Long> installationsByOwner = new ConcurrentHashMap<>();
+  private final Map<Long, GHAppInstallation> installations = new ConcurrentHashMap<>();
   private final Map<Long, Token> tokens = new ConcurrentHashMap<>();
   private volatile Token jwt;
 
-  AppAuth(long appId, PrivateKey key, GitHubClient client, Clock clock) {
+  /** @param clients builds a hub4j client with the given credential; the App's own calls use its JWT */
+  AppAuth(long appId, PrivateKey key, Function<AuthorizationProvider, GitHub> clients, Clock clock) {
     this.appId = appId;
     this.key = key;
-    this.client = client;
     this.clock = clock;
+    this.app = clients.apply(() -> "Bearer " + jwt());
   }
 
   /** Reads a PEM private key as GitHub hands it out (PKCS#1) or converted (PKCS#8). */
@@ -91,23 +105,41 @@ final class AppAuth implements GitHubAuth {
   @Override
   public Optional<String> runToken(String owner, String repo) {
     long installation = installationFor(owner);
-    ObjectNode body = client.json().createObjectNode();
-    body.putArray("repositories").add(repo);
-    body.putObject("permissions").put("contents", "write");
-    Token token = mint(installation, body);
+    Token token =
+        mint(installation, builder -> builder.repositories(List.of(repo)).permissions(Map.of("contents", GHPermissionType.WRITE)));
     LOG.debug("minted a run token for {}/{} valid until {}", owner, repo, token.expiresAt());
     return Optional.of(token.value());
   }
 
   /** Every installation of the App, asked afresh (discovery asks once a scan). */
   List<Installation> installations() {
-    List<JsonNode> items =
-        client.getAll("GET /app/installations", "/app/installations?per_page=100", "Bearer " + jwt(), null);
-    List<Installation> found =
-        items.stream().map(i -> new Installation(i.path("id").asLong(), i.path("account").path("login").asText())).toList();
-    found.forEach(i -> installationsByOwner.put(i.account().toLowerCase(java.util.Locale.ROOT), i.id()));
+    List<Installation> found = new ArrayList<>();
+    try {
+      for (GHAppInstallation installation : app().listInstallations().withPageSize(100)) {
+        String account = installation.getAccount().getLogin();
+        installations.put(installation.getId(), installation);
+        installationsByOwner.put(account.toLowerCase(Locale.ROOT), installation.getId());
+        found.add(new Installation(installation.getId(), account));
+      }
+    } catch (GHException e) {
+      throw failure("listing the installations of GitHub App " + appId, e.getCause() instanceof IOException io ? io : new IOException(e));
+    }
     LOG.debug("GitHub App {} is installed on {}", appId, found.stream().map(Installation::account).collect(Collectors.joining(", ")));
     return found;
+  }
+
+  /** The App itself, read once: hub4j lists installations from it. */
+  private GHApp app() {
+    GHApp known = self;
+    if (known == null) {
+      try {
+        known = app.getApp();
+      } catch (IOException e) {
+        throw failure("reading GitHub App " + appId, e);
+      }
+      self = known;
+    }
+    return known;
   }
 
   /** The authorization header of one installation, for listing its repositories. */
@@ -116,7 +148,7 @@ final class AppAuth implements GitHubAuth {
   }
 
   private long installationFor(String owner) {
-    String key = owner.toLowerCase(java.util.Locale.ROOT);
+    String key = owner.toLowerCase(Locale.ROOT);
     Long id = installationsByOwner.get(key);
     if (id == null) {
       installations();
@@ -132,7 +164,7 @@ final class AppAuth implements GitHubAuth {
   private Token installationToken(long installation) {
     Token token = tokens.get(installation);
     if (token == null || expiring(token)) {
-      token = mint(installation, null);
+      token = mint(installation, UnaryOperator.identity());
       tokens.put(installation, token);
     }
     return token;
@@ -142,15 +174,26 @@ final class AppAuth implements GitHubAuth {
     return !clock.instant().plus(REFRESH_EARLY).isBefore(token.expiresAt());
   }
 
-  private Token mint(long installation, ObjectNode body) {
-    String path = "/app/installations/" + installation + "/access_tokens";
-    GitHubClient.Response response =
-        client.send(
-            GitHubClient.Request.post("POST /app/installations/{id}/access_tokens", path, body)
-                .auth("Bearer " + jwt())
-                .idempotent());
-    GitHubClient.requireOk(response, "minting a token for installation " + installation);
-    return new Token(response.body().path("token").asText(), Instant.parse(response.body().path("expires_at").asText()));
+  private Token mint(long installation, UnaryOperator<GHAppCreateTokenBuilder> narrowed) {
+    if (!installations.containsKey(installation)) {
+      installations();
+    }
+    GHAppInstallation target = installations.get(installation);
+    if (target == null) {
+      throw new GitHubException("the GitHub App " + appId + " has no installation " + installation + " any more; reinstall it", 404);
+    }
+    try {
+      GHAppInstallationToken token = narrowed.apply(target.createToken()).create();
+      return new Token(token.getToken(), token.getExpiresAt().toInstant());
+    } catch (IOException e) {
+      throw failure("minting a token for installation " + installation, e);
+    }
+  }
+
+  private static GitHubException failure(String what, IOException e) {
+    int status = e instanceof HttpException http ? http.getResponseCode() : -1;
+    // hub4j's message holds the whole answer; the status is what there is to act on.
+    return new GitHubException(what + " failed with " + status, status, e);
   }
 
   private synchronized String jwt() {

@@ -6,7 +6,9 @@ import dev.flotilla.controller.forge.CiStatus.Check;
 import dev.flotilla.controller.forge.CiStatus.State;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
+import org.kohsuke.github.GHCheckRun;
 
 /**
  * Combines a commit's check runs and commit statuses into one verdict. Every reported check must
@@ -38,18 +40,24 @@ final class CiCombiner {
     return new CiStatus(State.SUCCESS, checks);
   }
 
-  /** A check run from {@code GET /repos/{owner}/{repo}/commits/{ref}/check-runs}. */
-  static Check fromCheckRun(JsonNode run) {
+  /** A check run from {@code GET /repos/{owner}/{repo}/commits/{ref}/check-runs}, as hub4j reads it. */
+  static Check fromCheckRun(GHCheckRun run) {
+    String status = lower(run.getStatus());
+    String conclusion = lower(run.getConclusion());
     State state;
-    if (!"completed".equals(run.path("status").asText())) {
+    if (!"completed".equals(status)) {
       state = State.PENDING;
     } else {
-      String conclusion = run.path("conclusion").asText("");
       // "stale" means GitHub gave up waiting on the check, which is neither a pass nor a verdict.
       state = PASSING.contains(conclusion) ? State.SUCCESS : "stale".equals(conclusion) ? State.PENDING : State.FAILURE;
     }
-    String summary = run.path("output").path("title").asText(run.path("conclusion").asText(run.path("status").asText()));
-    return new Check(run.path("name").asText(), state, run.path("html_url").asText(null), summary);
+    String title = run.getOutput() == null ? null : run.getOutput().getTitle();
+    String summary = title != null ? title : !conclusion.isEmpty() ? conclusion : status;
+    return new Check(run.getName(), state, run.getHtmlUrl() == null ? null : run.getHtmlUrl().toString(), summary);
+  }
+
+  private static String lower(Enum<?> value) {
+    return value == null ? "" : value.name().toLowerCase(Locale.ROOT);
   }
 
   /** A status from the {@code statuses} of {@code GET /repos/{owner}/{repo}/commits/{ref}/status}. */

@@ -14,6 +14,7 @@ import dev.flotilla.controller.forge.RepositoryRef;
 import dev.flotilla.controller.forge.github.GitHubClient.Request;
 import dev.flotilla.controller.forge.github.GitHubClient.Response;
 import dev.flotilla.runner.RunRequest;
+import java.io.IOException;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
@@ -28,13 +29,21 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
+import org.kohsuke.github.GHCheckRun;
+import org.kohsuke.github.GHException;
+import org.kohsuke.github.GHIssueState;
+import org.kohsuke.github.GHPullRequest;
+import org.kohsuke.github.HttpException;
+import org.kohsuke.github.PagedIterable;
+import org.kohsuke.github.extras.HttpClientGitHubConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The GitHub and GitHub Enterprise forge over the REST API, with GraphQL to read many opt-in files
- * in one query. Built to spend little of the rate budget: listing pages are conditional requests
- * (a 304 is free), opt-in files are re-read only for repositories pushed to since the last read,
+ * The GitHub and GitHub Enterprise forge, through hub4j's client library where it has a call that
+ * costs no extra requests, plain REST where it has not, and GraphQL to read many opt-in files in one
+ * query; every request goes through one {@link MeteredConnector}. Built to spend little of the rate
+ * budget: listing pages are conditional requests (a 304 is free), opt-in files are re-read only for repositories pushed to since the last read,
  * and a changeset from push to merge costs about eight calls.
  */
 public final class GitHubForge implements Forge {
@@ -59,16 +68,19 @@ public final class GitHubForge implements Forge {
   private final GitHubConfig config;
   private final GitHubClient client;
   private final GitHubAuth auth;
+  private final Hub4j hub4j;
   private final ObjectMapper json;
   private final EtagCache etags;
   private final Map<String, String> pushedAt = new ConcurrentHashMap<>();
   private final Map<String, OptInRead> optInReads = new ConcurrentHashMap<>();
   private final Map<String, List<String>> requiredChecks = new ConcurrentHashMap<>();
+  private final Map<String, GHPullRequest> pullRequests = new ConcurrentHashMap<>();
 
-  private GitHubForge(GitHubConfig config, GitHubClient client, GitHubAuth auth, EtagCache etags) {
+  private GitHubForge(GitHubConfig config, GitHubClient client, GitHubAuth auth, Hub4j hub4j, EtagCache etags) {
     this.config = config;
     this.client = client;
     this.auth = auth;
+    this.hub4j = hub4j;
     this.json = client.json();
     this.etags = etags;
   }
@@ -93,12 +105,14 @@ public final class GitHubForge implements Forge {
             .connectTimeout(timeout)
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
-    GitHubClient client = new GitHubClient(http, config.url(), timeout, counter, clock, sleeper, new ObjectMapper());
+    MeteredConnector connector =
+        new MeteredConnector(new HttpClientGitHubConnector(http), config.url(), timeout, counter, clock, sleeper);
+    GitHubClient client = new GitHubClient(connector, config.url(), new ObjectMapper());
     GitHubAuth auth =
         config.usesApp()
-            ? new AppAuth(config.appId(), AppAuth.readKey(config.appKey()), client, clock)
+            ? new AppAuth(config.appId(), AppAuth.readKey(config.appKey()), provider -> Hub4j.build(config.url(), connector, provider), clock)
             : new TokenAuth(config.token());
-    return new GitHubForge(config, client, auth, etags);
+    return new GitHubForge(config, client, auth, new Hub4j(config.url(), connector, auth, client.json()), etags);
   }
 
   @Override
@@ -116,6 +130,7 @@ public final class GitHubForge implements Forge {
       for (JsonNode repo : listAll(listing)) {
         if (eligible(repo)) {
           found.add(toRef(repo));
+          hub4j.remember(repo);
           pushedAt.put(fullName(repo), repo.path("pushed_at").asText(""));
         } else {
           skipped++;
@@ -205,7 +220,7 @@ public final class GitHubForge implements Forge {
     query.append(" }");
     ObjectNode body = json.createObjectNode().put("query", query.toString());
     Response response =
-        client.send(Request.post("POST /graphql", graphqlUrl(), body).auth(auth.authorization(batch.get(0).owner())).idempotent());
+        client.send(Request.post("POST /graphql", graphqlUrl(), body).auth(auth.authorization(batch.get(0).owner())));
     GitHubClient.requireOk(response, "reading " + OPT_IN_FILE + " files with GraphQL");
     JsonNode data = response.body().path("data");
     if (!data.isObject()) {
@@ -275,93 +290,92 @@ public final class GitHubForge implements Forge {
 
   @Override
   public Optional<PullRequest> findOpenPullRequest(RepositoryRef repository, String branch) {
-    String head = URLEncoder.encode(repository.owner() + ":" + branch, StandardCharsets.UTF_8);
-    Response response =
-        client.send(
-            Request.get("GET /repos/{owner}/{repo}/pulls", repo(repository) + "/pulls?state=open&per_page=10&head=" + head)
-                .auth(auth.authorization(repository.owner())));
-    GitHubClient.requireOk(response, "looking for the pull request of " + branch + " in " + repository.fullName());
-    for (JsonNode pr : response.body()) {
-      if (branch.equals(pr.path("head").path("ref").asText())) {
-        return Optional.of(toPullRequest(pr));
+    return findOpen(repository, branch).map(pr -> toPullRequest(pr, false));
+  }
+
+  private Optional<GHPullRequest> findOpen(RepositoryRef repository, String branch) {
+    return call("looking for the pull request of " + branch + " in " + repository.fullName(), () -> {
+      PagedIterable<GHPullRequest> open =
+          hub4j.repository(repository).queryPullRequests()
+              .head(repository.owner() + ":" + branch)
+              .state(GHIssueState.OPEN)
+              .list()
+              .withPageSize(10);
+      for (GHPullRequest pr : open) {
+        if (branch.equals(pr.getHead().getRef())) {
+          return Optional.of(pr);
+        }
       }
-    }
-    return Optional.empty();
+      return Optional.empty();
+    });
   }
 
   @Override
   public PullRequest openPullRequest(RepositoryRef repository, PullRequestSpec spec) {
-    PullRequest pr = createOrAdopt(repository, spec);
-    addLabels(repository, pr.number(), spec.labels());
-    requestReviewers(repository, pr.number(), spec.reviewers());
-    return pr;
+    Opened opened = createOrAdopt(repository, spec);
+    GHPullRequest pr = remember(repository, opened.pullRequest());
+    addLabels(repository, pr, spec.labels());
+    requestReviewers(repository, pr.getNumber(), spec.reviewers());
+    return toPullRequest(pr, opened.created());
   }
+
+  /** A pull request created now (a full answer) or adopted from a list (without mergeability). */
+  private record Opened(GHPullRequest pullRequest, boolean created) {}
 
   /**
    * Creates the pull request. After an unanswered attempt it looks for the pull request before
-   * trying again, and a 422 saying one exists adopts it, so a branch never gets two.
+   * trying again, and a 422 saying one exists adopts it, so a branch never gets two. The connector
+   * never repeats the create itself.
    */
-  private PullRequest createOrAdopt(RepositoryRef repository, PullRequestSpec spec) {
-    ObjectNode body =
-        json.createObjectNode()
-            .put("title", spec.title())
-            .put("body", withFooter(repository, spec))
-            .put("head", spec.branch())
-            .put("base", spec.base())
-            .put("maintainer_can_modify", false);
+  private Opened createOrAdopt(RepositoryRef repository, PullRequestSpec spec) {
+    String what = "opening a pull request for " + spec.branch() + " in " + repository.fullName();
     GitHubException unanswered = null;
     for (int attempt = 1; attempt <= CREATE_ATTEMPTS; attempt++) {
       if (unanswered != null) {
-        Optional<PullRequest> existing = findOpenPullRequest(repository, spec.branch());
+        Optional<GHPullRequest> existing = findOpen(repository, spec.branch());
         if (existing.isPresent()) {
-          LOG.info("adopted pull request #{} for {} after an unanswered create", existing.get().number(), spec.branch());
-          return existing.get();
+          LOG.info("adopted pull request #{} for {} after an unanswered create", existing.get().getNumber(), spec.branch());
+          return new Opened(existing.get(), false);
         }
       }
       try {
-        Response response =
-            client.send(
-                Request.post("POST /repos/{owner}/{repo}/pulls", repo(repository) + "/pulls", body)
-                    .auth(auth.authorization(repository.owner())));
-        if (response.status() == 201) {
-          PullRequest pr = toPullRequest(response.body());
-          LOG.info("opened pull request #{} for {} in {}", pr.number(), spec.branch(), repository.fullName());
-          return pr;
+        GHPullRequest pr =
+            hub4j.repository(repository).createPullRequest(spec.title(), spec.branch(), spec.base(), withFooter(repository, spec), false, false);
+        LOG.info("opened pull request #{} for {} in {}", pr.getNumber(), spec.branch(), repository.fullName());
+        return new Opened(pr, true);
+      } catch (HttpException e) {
+        if (e.getResponseCode() == 422 && String.valueOf(e.getMessage()).contains("already exists")) {
+          return new Opened(adoptExisting(repository, spec.branch()), false);
         }
-        if (response.status() == 422 && response.message().contains("already exists")) {
-          return findOpenPullRequest(repository, spec.branch())
-              .map(pr -> {
-                LOG.info("adopted the existing pull request #{} for {}", pr.number(), spec.branch());
-                return pr;
-              })
-              .orElseThrow(() -> new GitHubException(
-                  "GitHub says a pull request for " + spec.branch() + " in " + repository.fullName()
-                      + " exists, but no open one was found; it may be closed, reopen or delete it", 422));
-        }
-        GitHubClient.requireOk(response, "opening a pull request for " + spec.branch() + " in " + repository.fullName());
+        throw hub4j.failure(what, e);
+      } catch (IOException e) {
+        throw hub4j.failure(what, e);
       } catch (GitHubException e) {
         if (!e.outcomeUnknown()) {
           throw e;
         }
         unanswered = e;
-        LOG.warn("opening a pull request for {} in {} got no clear answer: {}", spec.branch(), repository.fullName(), e.getMessage());
+        LOG.warn("{} got no clear answer: {}", what, e.getMessage());
       }
     }
     throw unanswered;
   }
 
-  private void addLabels(RepositoryRef repository, int number, List<String> labels) {
+  private GHPullRequest adoptExisting(RepositoryRef repository, String branch) {
+    GHPullRequest pr =
+        findOpen(repository, branch)
+            .orElseThrow(() -> new GitHubException(
+                "GitHub says a pull request for " + branch + " in " + repository.fullName()
+                    + " exists, but no open one was found; it may be closed, reopen or delete it", 422));
+    LOG.info("adopted the existing pull request #{} for {}", pr.getNumber(), branch);
+    return pr;
+  }
+
+  private void addLabels(RepositoryRef repository, GHPullRequest pr, List<String> labels) {
     if (labels.isEmpty()) {
       return;
     }
-    ObjectNode body = json.createObjectNode();
-    labels.forEach(body.putArray("labels")::add);
-    Response response =
-        client.send(
-            Request.post("POST /repos/{owner}/{repo}/issues/{number}/labels", repo(repository) + "/issues/" + number + "/labels", body)
-                .auth(auth.authorization(repository.owner()))
-                .idempotent());
-    GitHubClient.requireOk(response, "labelling pull request #" + number + " in " + repository.fullName());
+    act("labelling pull request #" + pr.getNumber() + " in " + repository.fullName(), () -> pr.addLabels(labels.toArray(String[]::new)));
   }
 
   /** Names with a slash ({@code org/team}) are teams, the rest users. */
@@ -386,8 +400,7 @@ public final class GitHubForge implements Forge {
                     "POST /repos/{owner}/{repo}/pulls/{number}/requested_reviewers",
                     repo(repository) + "/pulls/" + number + "/requested_reviewers",
                     body)
-                .auth(auth.authorization(repository.owner()))
-                .idempotent());
+                .auth(auth.authorization(repository.owner())));
     if (response.status() == 422) {
       // A reviewer who is not a collaborator must not keep the change from being proposed.
       LOG.warn("GitHub refused reviewers {} on #{} in {}: {}; fix reviewers in {}",
@@ -399,42 +412,46 @@ public final class GitHubForge implements Forge {
 
   @Override
   public PullRequest getPullRequest(RepositoryRef repository, int number) {
-    Response response =
-        client.send(
-            Request.get("GET /repos/{owner}/{repo}/pulls/{number}", repo(repository) + "/pulls/" + number)
-                .auth(auth.authorization(repository.owner())));
-    GitHubClient.requireOk(response, "reading pull request #" + number + " in " + repository.fullName());
-    return toPullRequest(response.body());
+    GHPullRequest pr =
+        call("reading pull request #" + number + " in " + repository.fullName(), () -> hub4j.repository(repository).getPullRequest(number));
+    return toPullRequest(remember(repository, pr), true);
   }
 
   @Override
   public void updatePullRequest(RepositoryRef repository, int number, PullRequestSpec spec) {
-    ObjectNode body = json.createObjectNode().put("title", spec.title()).put("body", withFooter(repository, spec));
-    Response response =
-        client.send(
-            Request.patch("PATCH /repos/{owner}/{repo}/pulls/{number}", repo(repository) + "/pulls/" + number, body)
-                .auth(auth.authorization(repository.owner())));
-    GitHubClient.requireOk(response, "updating pull request #" + number + " in " + repository.fullName());
+    GHPullRequest pr = pullRequest(repository, number);
+    act("updating pull request #" + number + " in " + repository.fullName(), () -> {
+      pr.setTitle(spec.title());
+      pr.setBody(withFooter(repository, spec));
+    });
   }
 
   @Override
   public void closePullRequest(RepositoryRef repository, int number, String comment) {
-    Response commented =
-        client.send(
-            Request.post(
-                    "POST /repos/{owner}/{repo}/issues/{number}/comments",
-                    repo(repository) + "/issues/" + number + "/comments",
-                    json.createObjectNode().put("body", comment))
-                .auth(auth.authorization(repository.owner())));
-    GitHubClient.requireOk(commented, "commenting on pull request #" + number + " in " + repository.fullName());
-    Response closed =
-        client.send(
-            Request.patch(
-                    "PATCH /repos/{owner}/{repo}/pulls/{number}",
-                    repo(repository) + "/pulls/" + number,
-                    json.createObjectNode().put("state", "closed"))
-                .auth(auth.authorization(repository.owner())));
-    GitHubClient.requireOk(closed, "closing pull request #" + number + " in " + repository.fullName());
+    GHPullRequest pr = pullRequest(repository, number);
+    act("commenting on pull request #" + number + " in " + repository.fullName(), () -> pr.comment(comment));
+    act("closing pull request #" + number + " in " + repository.fullName(), pr::close);
+    pullRequests.remove(prKey(repository, number));
+  }
+
+  /** The pull request as last read, or read now: hub4j acts on a pull request only through one it has read. */
+  private GHPullRequest pullRequest(RepositoryRef repository, int number) {
+    GHPullRequest known = pullRequests.get(prKey(repository, number));
+    if (known != null) {
+      return known;
+    }
+    return remember(
+        repository,
+        call("reading pull request #" + number + " in " + repository.fullName(), () -> hub4j.repository(repository).getPullRequest(number)));
+  }
+
+  private GHPullRequest remember(RepositoryRef repository, GHPullRequest pr) {
+    pullRequests.put(prKey(repository, pr.getNumber()), pr);
+    return pr;
+  }
+
+  private static String prKey(RepositoryRef repository, int number) {
+    return key(repository) + "#" + number;
   }
 
   // ---- CI
@@ -443,12 +460,13 @@ public final class GitHubForge implements Forge {
   public CiStatus ciStatus(RepositoryRef repository, String headSha) {
     String authorization = auth.authorization(repository.owner());
     List<CiStatus.Check> checks = new ArrayList<>();
-    client.getAll(
-            "GET /repos/{owner}/{repo}/commits/{ref}/check-runs",
-            repo(repository) + "/commits/" + headSha + "/check-runs?per_page=100",
-            authorization,
-            "check_runs")
-        .forEach(run -> checks.add(CiCombiner.fromCheckRun(run)));
+    call("reading the check runs of " + headSha + " in " + repository.fullName(), () -> {
+      // Every page: a failing check on the last one fails the change like any other.
+      for (GHCheckRun run : hub4j.repository(repository).getCheckRuns(headSha).withPageSize(100)) {
+        checks.add(CiCombiner.fromCheckRun(run));
+      }
+      return checks;
+    });
     // The combined status lists the latest status of each context.
     client.getAll(
             "GET /repos/{owner}/{repo}/commits/{ref}/status",
@@ -504,7 +522,10 @@ public final class GitHubForge implements Forge {
             Request.put("PUT /repos/{owner}/{repo}/pulls/{number}/merge", repo(repository) + "/pulls/" + number + "/merge", body)
                 .auth(auth.authorization(repository.owner())));
     return switch (response.status()) {
-      case 200 -> new MergeResult.Merged(response.body().path("sha").asText());
+      case 200 -> {
+        pullRequests.remove(prKey(repository, number));
+        yield new MergeResult.Merged(response.body().path("sha").asText());
+      }
       case 409 -> new MergeResult.HeadMoved(getPullRequest(repository, number).headSha());
       case 403, 405, 422 -> refused(repository, number, response);
       default -> {
@@ -518,13 +539,10 @@ public final class GitHubForge implements Forge {
   /** A refusal, unless an earlier unanswered attempt did merge: then the refusal is about that. */
   private MergeResult refused(RepositoryRef repository, int number, Response response) {
     if (response.attempts() > 1) {
-      JsonNode pr =
-          client.send(
-                  Request.get("GET /repos/{owner}/{repo}/pulls/{number}", repo(repository) + "/pulls/" + number)
-                      .auth(auth.authorization(repository.owner())))
-              .body();
-      if (pr.path("merged").asBoolean(false)) {
-        return new MergeResult.Merged(pr.path("merge_commit_sha").asText());
+      GHPullRequest pr =
+          call("reading pull request #" + number + " in " + repository.fullName(), () -> hub4j.repository(repository).getPullRequest(number));
+      if (toPullRequest(pr, true).state() == PullRequest.State.MERGED) {
+        return new MergeResult.Merged(call("reading the merge of #" + number, pr::getMergeCommitSha));
       }
     }
     return new MergeResult.NotMergeable(response.message());
@@ -545,33 +563,83 @@ public final class GitHubForge implements Forge {
 
   // ---- mapping
 
-  static PullRequest toPullRequest(JsonNode pr) {
-    PullRequest.State state;
-    if (pr.path("merged").asBoolean(false) || !pr.path("merged_at").asText("").isEmpty()) {
-      state = PullRequest.State.MERGED;
-    } else if ("closed".equals(pr.path("state").asText())) {
-      state = PullRequest.State.CLOSED;
-    } else {
-      state = PullRequest.State.OPEN;
+  /**
+   * Reads only what the answer holds: hub4j fetches a pull request again when a getter finds its
+   * field missing, and list answers have no mergeability.
+   *
+   * @param full whether the pull request came from a single read (or the create), not a list
+   */
+  private PullRequest toPullRequest(GHPullRequest pr, boolean full) {
+    return call("reading pull request #" + pr.getNumber(), () -> {
+      PullRequest.State state;
+      if (pr.getMergedAt() != null || (full && pr.isMerged())) {
+        state = PullRequest.State.MERGED;
+      } else if (pr.getState() == GHIssueState.CLOSED) {
+        state = PullRequest.State.CLOSED;
+      } else {
+        state = PullRequest.State.OPEN;
+      }
+      return new PullRequest(
+          pr.getNumber(),
+          pr.getHtmlUrl().toString(),
+          pr.getHead().getRef(),
+          pr.getBase().getRef(),
+          pr.getHead().getSha(),
+          state,
+          full ? mergeable(pr) : PullRequest.Mergeable.UNKNOWN);
+    });
+  }
+
+  private static PullRequest.Mergeable mergeable(GHPullRequest pr) throws IOException {
+    String mergeableState = pr.getMergeableState();
+    if ("dirty".equals(mergeableState)) {
+      return PullRequest.Mergeable.CONFLICTING;
     }
-    JsonNode mergeable = pr.path("mergeable");
-    PullRequest.Mergeable verdict;
-    if ("dirty".equals(pr.path("mergeable_state").asText()) || (mergeable.isBoolean() && !mergeable.asBoolean())) {
-      verdict = PullRequest.Mergeable.CONFLICTING;
-    } else if (mergeable.isBoolean()) {
-      verdict = PullRequest.Mergeable.MERGEABLE;
-    } else {
-      // GitHub computes mergeability in the background and answers null until it is done.
-      verdict = PullRequest.Mergeable.UNKNOWN;
+    if (mergeableState == null || "unknown".equals(mergeableState)) {
+      // GitHub computes mergeability in the background and answers null until it is done; asking
+      // hub4j for it now would fetch the pull request again.
+      return PullRequest.Mergeable.UNKNOWN;
     }
-    return new PullRequest(
-        pr.path("number").asInt(),
-        pr.path("html_url").asText(),
-        pr.path("head").path("ref").asText(),
-        pr.path("base").path("ref").asText(),
-        pr.path("head").path("sha").asText(),
-        state,
-        verdict);
+    Boolean mergeable = pr.getMergeable();
+    if (mergeable == null) {
+      return PullRequest.Mergeable.UNKNOWN;
+    }
+    return mergeable ? PullRequest.Mergeable.MERGEABLE : PullRequest.Mergeable.CONFLICTING;
+  }
+
+  /** A hub4j call whose failure becomes a {@link GitHubException} naming {@code what}. */
+  private <T> T call(String what, Hub4jCall<T> call) {
+    try {
+      return call.run();
+    } catch (IOException e) {
+      throw hub4j.failure(what, e);
+    } catch (GHException e) {
+      // hub4j's iterators wrap failures of later pages.
+      if (e.getCause() instanceof GitHubException cause) {
+        throw cause;
+      }
+      if (e.getCause() instanceof IOException cause) {
+        throw hub4j.failure(what, cause);
+      }
+      throw e;
+    }
+  }
+
+  private void act(String what, Hub4jAction action) {
+    call(what, () -> {
+      action.run();
+      return null;
+    });
+  }
+
+  @FunctionalInterface
+  private interface Hub4jCall<T> {
+    T run() throws IOException;
+  }
+
+  @FunctionalInterface
+  private interface Hub4jAction {
+    void run() throws IOException;
   }
 
   private static RepositoryRef toRef(JsonNode repo) {

@@ -93,6 +93,11 @@ class GitHubAppAuthIT {
   @BeforeEach
   void setUp() throws IOException {
     forge = forgeWithKey(writePkcs1Key());
+    // hub4j reads the App once before listing its installations.
+    github.stubFor(get(urlEqualTo("/app")).willReturn(json(200, """
+        {"id": 12345, "slug": "flotilla", "name": "Flotilla", "owner": {"login": "acme", "id": 42, "type": "Organization"},
+         "permissions": {"contents": "write"}, "events": []}
+        """)));
     github.stubFor(get(urlEqualTo("/app/installations?per_page=100")).willReturn(json(200, """
         [{"id": 777, "account": {"login": "acme", "id": 42, "type": "Organization"}, "repository_selection": "all",
           "app_id": 12345, "target_type": "Organization", "permissions": {"contents": "write", "metadata": "read",

@@ -30,6 +30,7 @@ import static dev.flotilla.controller.forge.github.GitHubFixtures.pr;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.flotilla.controller.forge.MergeMethod;
 import dev.flotilla.controller.forge.MergeResult;
@@ -47,10 +48,17 @@ class GitHubPullRequestIT {
   static WireMockExtension github = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
 
   private static final String PULLS = "/repos/acme/payments/pulls";
-  private static final String FIND = PULLS + "?state=open&per_page=10&head=acme%3Aflotilla%2Fjackson-2-18";
   private static final PullRequestSpec SPEC =
       new PullRequestSpec(BRANCH, "main", "Bump jackson-databind to 2.18.2", "Bumps jackson.", List.of("dependencies"),
           List.of("octocat", "acme/payments-team"));
+
+  /** The lookup of the branch's open pull request; hub4j orders the query parameters its own way. */
+  private static MappingBuilder find() {
+    return get(urlPathEqualTo(PULLS))
+        .withQueryParam("head", equalTo("acme:" + BRANCH))
+        .withQueryParam("state", equalTo("open"))
+        .withQueryParam("per_page", equalTo("10"));
+  }
 
   private final GitHubFixtures.RecordingSleeper sleeper = new GitHubFixtures.RecordingSleeper();
   private final GitHubFixtures.RecordingCounter counter = new GitHubFixtures.RecordingCounter();
@@ -93,7 +101,7 @@ class GitHubPullRequestIT {
          "message": "A pull request already exists for acme:flotilla/jackson-2-18."}],
          "documentation_url": "https://docs.github.com/rest/pulls/pulls#create-a-pull-request", "status": "422"}
         """)));
-    github.stubFor(get(urlEqualTo(FIND)).willReturn(json(200, "[" + openPr(7) + "]")));
+    github.stubFor(find().willReturn(json(200, "[" + openPr(7) + "]")));
 
     PullRequest pr = forge.openPullRequest(REPO, SPEC);
 
@@ -102,9 +110,22 @@ class GitHubPullRequestIT {
   }
 
   @Test
+  void anAdoptedPullRequestFromTheListIsNotReadAgainForItsMergeability() {
+    // List answers carry no mergeability; hub4j would fetch the pull request if asked for it.
+    String listed = openPr(7).replace("\"mergeable\": true, ", "").replace("\"mergeable_state\": \"clean\",", "");
+    github.stubFor(post(urlEqualTo(PULLS)).willReturn(json(422, message("A pull request already exists for acme:flotilla/jackson-2-18."))));
+    github.stubFor(find().willReturn(json(200, "[" + listed + "]")));
+
+    PullRequest pr = forge.openPullRequest(REPO, SPEC);
+
+    assertThat(pr.mergeable()).isEqualTo(PullRequest.Mergeable.UNKNOWN);
+    github.verify(0, getRequestedFor(urlEqualTo(PULLS + "/7")));
+  }
+
+  @Test
   void looksBeforeRetryingACreateThatFailedWith502AndAdoptsWhatItFinds() {
     github.stubFor(post(urlEqualTo(PULLS)).willReturn(json(502, message("Server Error"))));
-    github.stubFor(get(urlEqualTo(FIND)).willReturn(json(200, "[" + openPr(7) + "]")));
+    github.stubFor(find().willReturn(json(200, "[" + openPr(7) + "]")));
 
     PullRequest pr = forge.openPullRequest(REPO, SPEC);
 
@@ -118,20 +139,20 @@ class GitHubPullRequestIT {
         .willReturn(json(500, message("Server Error"))).willSetStateTo("second"));
     github.stubFor(post(urlEqualTo(PULLS)).inScenario("create").whenScenarioStateIs("second")
         .willReturn(json(201, openPr(7))));
-    github.stubFor(get(urlEqualTo(FIND)).willReturn(json(200, "[]")));
+    github.stubFor(find().willReturn(json(200, "[]")));
 
     PullRequest pr = forge.openPullRequest(REPO, SPEC);
 
     assertThat(pr.number()).isEqualTo(7);
     github.verify(2, postRequestedFor(urlEqualTo(PULLS)));
-    github.verify(1, getRequestedFor(urlEqualTo(FIND)));
+    github.verify(1, getRequestedFor(urlPathEqualTo(PULLS)).withQueryParam("head", equalTo("acme:" + BRANCH)));
   }
 
   @Test
   void aCreateThatTimedOutButHappenedIsAdoptedNotRepeated() {
     forge = GitHubFixtures.forge(github.baseUrl(), sleeper, counter, GitHubFixtures.TIMEOUT);
     github.stubFor(post(urlEqualTo(PULLS)).willReturn(json(201, openPr(7)).withFixedDelay(GitHubFixtures.SLOW)));
-    github.stubFor(get(urlEqualTo(FIND)).willReturn(json(200, "[" + openPr(7) + "]")));
+    github.stubFor(find().willReturn(json(200, "[" + openPr(7) + "]")));
 
     PullRequest pr = forge.openPullRequest(REPO, SPEC);
 
@@ -277,6 +298,8 @@ class GitHubPullRequestIT {
   void closesWithACommentAndUpdatesTheBody() {
     github.stubFor(post(urlEqualTo("/repos/acme/payments/issues/7/comments")).willReturn(json(201, "{\"id\": 1}")));
     github.stubFor(patch(urlEqualTo(PULLS + "/7")).willReturn(json(200, openPr(7))));
+    // hub4j edits a pull request it has read; the forge reads it once and keeps it.
+    github.stubFor(get(urlEqualTo(PULLS + "/7")).willReturn(json(200, openPr(7))));
 
     forge.updatePullRequest(REPO, 7, SPEC);
     forge.closePullRequest(REPO, 7, "The campaign was stopped.");
@@ -286,6 +309,9 @@ class GitHubPullRequestIT {
     github.verify(patchRequestedFor(urlEqualTo(PULLS + "/7")).withRequestBody(equalToJson("{\"state\": \"closed\"}")));
     github.verify(patchRequestedFor(urlEqualTo(PULLS + "/7"))
         .withRequestBody(matchingJsonPath("$.title", equalTo("Bump jackson-databind to 2.18.2"))));
+    github.verify(patchRequestedFor(urlEqualTo(PULLS + "/7"))
+        .withRequestBody(matchingJsonPath("$.body", com.github.tomakehurst.wiremock.client.WireMock.containing("Bumps jackson."))));
+    github.verify(1, getRequestedFor(urlEqualTo(PULLS + "/7")));
   }
 
   @Test
