@@ -2,6 +2,9 @@ package dev.flotilla.controller.hygiene;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.flotilla.controller.model.Changeset;
 import dev.flotilla.controller.model.ChangesetState;
 import dev.flotilla.runner.CredentialResolver;
@@ -20,6 +23,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * Repositories a fleet really holds, odd ones included, through discovery, plan, run and pull request:
@@ -38,17 +42,23 @@ class BadRepositoriesIT {
         automerge: true
       """;
   static final String LONG_NAME = "svc." + "a".repeat(96);
+  static final String UNICODE_NAME = "ünïcødé.Ledger-名前";
 
   @TempDir Path tmp;
   Engine engine;
+  final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+  final Logger forgeLog = (Logger) LoggerFactory.getLogger("dev.flotilla.controller.forge.local");
 
   @BeforeEach
   void start() throws Exception {
+    logs.start();
+    forgeLog.addAppender(logs);
     engine = new Engine(tmp, UnaryOperator.identity(), CredentialResolver.withEnvironment(Map.of()));
   }
 
   @AfterEach
   void stop() {
+    forgeLog.detachAppender(logs);
     engine.close();
   }
 
@@ -59,7 +69,8 @@ class BadRepositoriesIT {
   @Test
   void oddNamesOtherDefaultBranchesAndEmptyRepositoriesDoNotStopTheFleet() throws Exception {
     service("svc", "main", Engine.AUTOMERGE);
-    service("ünïcødé.Ledger-名前", "main", Engine.AUTOMERGE);
+    service(UNICODE_NAME, "main", Engine.AUTOMERGE);
+    service("Ledger.Service_2", "main", Engine.AUTOMERGE);
     service(LONG_NAME, "main", Engine.AUTOMERGE);
     service("trunk-based", "trunk", Engine.AUTOMERGE);
     engine.repos.createEmpty("acme", "empty", "main");
@@ -67,9 +78,13 @@ class BadRepositoriesIT {
     engine.apply(MARKER_CAMPAIGN);
     engine.settle("marker");
 
-    for (String name : new String[] {"svc", "ünïcødé.Ledger-名前", LONG_NAME, "trunk-based"}) {
+    for (String name : new String[] {"svc", "Ledger.Service_2", LONG_NAME, "trunk-based"}) {
       assertThat(engine.changeset("marker", "acme", name).state()).as(name).isEqualTo(ChangesetState.MERGED);
     }
+    // GitHub allows no such name either; the folder is left out, saying so, and nothing else is.
+    assertThat(engine.controller.fleet().repositories().byName("acme", UNICODE_NAME)).isEmpty();
+    assertThat(logs.list).anySatisfy(event -> assertThat(event.getFormattedMessage())
+        .contains(UNICODE_NAME, "rename the folder"));
     assertThat(file("trunk-based", "trunk", "README.md")).contains("MARKER-2");
     var empty = engine.controller.fleet().repositories().byName("acme", "empty");
     if (empty.isPresent()) {

@@ -270,6 +270,9 @@ class SecretHygieneIT {
         assertThat(foreign.headers().firstValue("Access-Control-Allow-Origin")).as("POST /%s CORS", path).isEmpty();
         search("POST /" + path + " from a foreign page", foreign);
       }
+      HttpResponse<String> oversized = request(base, "POST", "api/campaigns/jackson/pause", DASHBOARD_TOKEN,
+          "{\"reason\": \"" + "x".repeat(DashboardConfig.defaults().maxBodyBytes() + 1) + "\"}", null);
+      assertThat(oversized.statusCode()).as("a body over the limit").isEqualTo(413);
       assertThat(engine.controller.fleet().campaigns().all()).as("no refused request changed anything")
           .isEqualTo(campaignsBefore);
       assertThat(engine.changeset("jackson", "acme", "gone").state()).isEqualTo(ChangesetState.FAILED);
