@@ -108,10 +108,6 @@ final class Secrets implements AutoCloseable {
     assertThat(leaks).as("secrets found in %d places searched", surfaces.size()).isEmpty();
   }
 
-  boolean anyLeakIn(String text) {
-    return forms.values().stream().flatMap(List::stream).anyMatch(text::contains);
-  }
-
   private static String excerpt(String text, String form) {
     int at = text.indexOf(form);
     return text.substring(Math.max(0, at - 60), Math.min(text.length(), at + form.length() + 20)).replace('\n', ' ');
