@@ -83,7 +83,9 @@ final class BareRepositories {
     String file = dir.getFileName().toString();
     String name = file.substring(0, file.length() - ".git".length());
     if (!SEGMENT.matcher(owner).matches() || !SEGMENT.matcher(name).matches()) {
-      LOG.debug("skipping {}: owner or name has characters a repository name cannot have", dir);
+      // Someone put it there expecting it to be part of the fleet: say why it is not, every scan.
+      LOG.warn("skipping {}: a repository's owner and name may only hold letters A-Z, digits, '.', '-' and '_';"
+          + " rename the folder to include it", dir);
       return Optional.empty();
     }
     try (Repository repo = open(dir)) {
