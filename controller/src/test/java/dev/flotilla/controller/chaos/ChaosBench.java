@@ -17,7 +17,7 @@ public final class ChaosBench {
     int repos = args.length > 0 ? Integer.parseInt(args[0]) : 200;
     long seed = args.length > 1 ? Long.parseLong(args[1]) : System.nanoTime() % 100_000;
     Path work = Files.createTempDirectory("flotilla-chaos-");
-    ChaosScenario.Config config = new ChaosScenario.Config(repos, 3, seed, 0.2, 0.1, 3, Duration.ofMinutes(10));
+    ChaosScenario.Config config = new ChaosScenario.Config(repos, 3, seed, 0.2, 0.1, 3, Duration.ofMinutes(15));
     ChaosScenario.Figures figures = ChaosScenario.run(config, work, System.out);
     System.out.println("chaos: work folder " + work + " (controller logs, fault log)");
     System.out.println(figures.line());
