@@ -25,6 +25,9 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgresServer.class);
 
+  /** How long to wait for a PostgreSQL another process is starting on the same folder. */
+  static final Duration STARTING_POSTGRES_WAIT = Duration.ofSeconds(30);
+
   private final EmbeddedPostgres postgres;
   private final int port;
   private final ProcessHandle adopted;
@@ -48,7 +51,9 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         long pid = Long.parseLong(lines.get(0).trim());
         int port = Integer.parseInt(lines.get(3).trim());
         Optional<ProcessHandle> process = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
-        if (process.isPresent() && accepts(port)) {
+        // A PostgreSQL that is still starting writes its pid file before it listens: wait for it, as
+        // starting a second one on the same folder would fail, or lock its rightful owner out.
+        if (process.isPresent() && acceptsWithin(port, process.get(), STARTING_POSTGRES_WAIT)) {
           LOG.info("using the embedded PostgreSQL already running on port {} (pid {})", port, pid);
           return new EmbeddedPostgresServer(null, port, own ? process.get() : null);
         }
@@ -57,6 +62,25 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
       }
     }
     return start(dataDir);
+  }
+
+  private static boolean acceptsWithin(int port, ProcessHandle process, Duration wait) {
+    long deadline = System.nanoTime() + wait.toNanos();
+    while (process.isAlive()) {
+      if (accepts(port)) {
+        return true;
+      }
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return false;
   }
 
   private static boolean accepts(int port) {

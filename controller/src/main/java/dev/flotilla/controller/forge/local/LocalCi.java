@@ -45,6 +45,8 @@ public final class LocalCi implements AutoCloseable {
   static final int SUMMARY_LINES = 20;
 
   private static final Logger LOG = LoggerFactory.getLogger(LocalCi.class);
+  /** About two seconds of tries in all: a fork holds the script only until its child execs. */
+  private static final int TEXT_FILE_BUSY_ATTEMPTS = 8;
   /** A command that is just a relative path to a file in the repository, run without a shell. */
   private static final Pattern FILE_COMMAND = Pattern.compile("(\\./)?[A-Za-z0-9_./-]+");
 
@@ -230,12 +232,11 @@ public final class LocalCi implements AutoCloseable {
     } else {
       command.addAll(List.of("sh", "-c", settings.command()));
     }
-    Process process = new ProcessBuilder(command)
+    Process process = start(new ProcessBuilder(command)
         .directory(work.toFile())
         .redirectErrorStream(true)
         .redirectOutput(log.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(nullDevice()))
-        .start();
+        .redirectInput(ProcessBuilder.Redirect.from(nullDevice())));
     boolean finished;
     try {
       finished = process.waitFor(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -254,6 +255,30 @@ public final class LocalCi implements AutoCloseable {
     return exit == 0
         ? new Outcome(CiStatus.State.SUCCESS, tail)
         : new Outcome(CiStatus.State.FAILURE, "exited with " + exit + (tail.isEmpty() ? "" : "\n" + tail));
+  }
+
+  /**
+   * Starts the process, trying again while the script is "text file busy": a process another thread
+   * forks at the moment the checkout writes the script holds it open for writing until that child
+   * execs, and Linux refuses to run a file open for writing.
+   */
+  static Process start(ProcessBuilder builder) throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return builder.start();
+      } catch (IOException e) {
+        if (attempt >= TEXT_FILE_BUSY_ATTEMPTS || e.getMessage() == null || !e.getMessage().contains("error=26")) {
+          throw e;
+        }
+        LOG.debug("{} is busy (attempt {}), starting it again shortly", builder.command().get(0), attempt);
+        try {
+          Thread.sleep(50L * attempt);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
   }
 
   private static java.io.File nullDevice() {
