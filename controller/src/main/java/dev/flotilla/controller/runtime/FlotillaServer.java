@@ -48,6 +48,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,6 +64,7 @@ public final class FlotillaServer implements AutoCloseable {
   private final List<AutoCloseable> resources = new ArrayList<>();
   private final Map<String, String> env;
   private final Settings settings;
+  private final Decorators decorators;
   private Database database;
   private Controller controller;
   private EngineMetrics metrics;
@@ -70,14 +72,30 @@ public final class FlotillaServer implements AutoCloseable {
   private KubernetesClient kubernetes;
   private URI dashboardUrl;
 
-  private FlotillaServer(Map<String, String> env) {
+  /**
+   * Wrappers around the parts the engine talks to, applied where they are built: the forge the engine
+   * uses, and the runner function of the local executor. Fault-injection runs wrap them; a normal
+   * controller uses {@link #NONE}.
+   */
+  public record Decorators(UnaryOperator<Forge> forge, UnaryOperator<LocalExecutor.RunFunction> run) {
+
+    public static final Decorators NONE = new Decorators(UnaryOperator.identity(), UnaryOperator.identity());
+  }
+
+  private FlotillaServer(Map<String, String> env, Decorators decorators) {
     this.env = Map.copyOf(env);
     this.settings = Settings.from(env);
+    this.decorators = decorators;
   }
 
   /** Starts everything the settings in {@code env} describe; on failure, stops what had started. */
   public static FlotillaServer start(Map<String, String> env) {
-    FlotillaServer server = new FlotillaServer(env);
+    return start(env, Decorators.NONE);
+  }
+
+  /** Starts the controller with its forge and local runner wrapped by {@code decorators}. */
+  public static FlotillaServer start(Map<String, String> env, Decorators decorators) {
+    FlotillaServer server = new FlotillaServer(env, decorators);
     try {
       server.startParts();
       return server;
@@ -107,7 +125,7 @@ public final class FlotillaServer implements AutoCloseable {
         settings.maxOpenPrsPerRepo(),
         settings.pollInterval(),
         RunRequest.Author.DEFAULT);
-    controller = new Controller(Fleet.create(jdbc, forge, migrations, Clock.systemUTC(), engine), executor, metrics);
+    controller = new Controller(Fleet.create(jdbc, decorators.forge().apply(forge), migrations, Clock.systemUTC(), engine), executor, metrics);
     loadCampaignFolder(migrations);
     controller.start();
     var dashboard = keep(DashboardWiring.start(controller, metrics, DashboardWiring.config(settings, env), endpoints(jdbc)));
@@ -147,7 +165,8 @@ public final class FlotillaServer implements AutoCloseable {
   private Executor executor(Migrations migrations) {
     return switch (settings.executor()) {
       case LOCAL -> new LocalExecutor(
-          (request, dir) -> new Runner(migrations, CredentialResolver.withEnvironment(runEnvironment(request))).run(request, dir),
+          decorators.run().apply((request, dir) ->
+              new Runner(migrations, CredentialResolver.withEnvironment(runEnvironment(request))).run(request, dir)),
           settings.dataDir().resolve("work"),
           settings.localConcurrency());
       case KUBERNETES -> {
