@@ -42,11 +42,14 @@ class DemoDashboardBrowserIT {
         assertThat(page.campaignNames()).containsExactlyInAnyOrderElementsOf(DemoFleet.CAMPAIGNS);
         for (String campaign : DemoFleet.CAMPAIGNS) {
           DemoFleet.Expected expected = fleet.expected(campaign);
-          await().atMost(DashboardPage.WAIT).ignoreExceptions()
-              .until(() -> page.overviewNumber(campaign, "merged") == expected.merged());
-          assertThat(page.overviewNumber(campaign, "total")).isEqualTo(23);
-          assertThat(page.barSegment(campaign, "MERGEABLE")).isEqualTo(expected.awaitingReview());
-          assertThat(page.barSegment(campaign, "CI_FAILED")).isEqualTo(expected.ciFailed());
+          // Live updates re-render the row, so an element read a moment ago may be gone: read the
+          // row's figures again until they agree, and fail with the last mismatch if they never do.
+          await().atMost(DashboardPage.WAIT).ignoreExceptions().untilAsserted(() -> {
+            assertThat(page.overviewNumber(campaign, "merged")).isEqualTo(expected.merged());
+            assertThat(page.overviewNumber(campaign, "total")).isEqualTo(23);
+            assertThat(page.barSegment(campaign, "MERGEABLE")).isEqualTo(expected.awaitingReview());
+            assertThat(page.barSegment(campaign, "CI_FAILED")).isEqualTo(expected.ciFailed());
+          });
         }
       }
     }

@@ -53,8 +53,11 @@ public final class DashboardPage {
 
   /** The changesets in one state, as the overview's progress bar segment says. */
   public long barSegment(String campaign, String state) {
-    List<WebElement> seg = driver.findElements(By.cssSelector("tr[data-campaign='" + campaign + "'] .bar [data-state='" + state + "']"));
-    return seg.isEmpty() ? 0 : Long.parseLong(seg.get(0).getAttribute("data-count"));
+    String css = "tr[data-campaign='" + campaign + "'] .bar [data-state='" + state + "']";
+    return reread(() -> {
+      List<WebElement> seg = driver.findElements(By.cssSelector(css));
+      return seg.isEmpty() ? 0 : Long.parseLong(seg.get(0).getAttribute("data-count"));
+    });
   }
 
   public String overviewStatus(String campaign) {
@@ -108,20 +111,11 @@ public final class DashboardPage {
     return text("#page-info");
   }
 
-  /** Rows in the table as {@code repository=STATE}. */
-  /** The table's rows as {@code repo=STATE}; read again when a live update replaces them mid-read. */
+  /** The table's rows as {@code repo=STATE}. */
   public List<String> rows() {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return driver.findElements(By.cssSelector("#changesets tbody tr[data-repo]")).stream()
-            .map(tr -> tr.getAttribute("data-repo") + "=" + tr.getAttribute("data-state"))
-            .toList();
-      } catch (org.openqa.selenium.StaleElementReferenceException e) {
-        if (attempt == 5) {
-          throw e;
-        }
-      }
-    }
+    return reread(() -> driver.findElements(By.cssSelector("#changesets tbody tr[data-repo]")).stream()
+        .map(tr -> tr.getAttribute("data-repo") + "=" + tr.getAttribute("data-state"))
+        .toList());
   }
 
   public DashboardPage nextPage() {
@@ -180,7 +174,23 @@ public final class DashboardPage {
   }
 
   private List<String> texts(String css) {
-    return driver.findElements(By.cssSelector(css)).stream().map(WebElement::getText).toList();
+    return reread(() -> driver.findElements(By.cssSelector(css)).stream().map(WebElement::getText).toList());
+  }
+
+  /**
+   * Reads several elements as one snapshot. A live update replaces rows while they are read, so a
+   * read that meets a replaced element starts over; five misses in a row is a real failure.
+   */
+  private static <T> T reread(java.util.function.Supplier<T> read) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return read.get();
+      } catch (StaleElementReferenceException e) {
+        if (attempt == 5) {
+          throw e;
+        }
+      }
+    }
   }
 
   private static long number(String text) {
