@@ -87,6 +87,13 @@ class DashboardServerTest {
   }
 
   @Test
+  void turnsOnTcpNoDelaySoResponsesDoNotWaitForDelayedAcks() throws Exception {
+    start();
+    assertThat(get("/healthz").statusCode()).isEqualTo(200);
+    assertThat(System.getProperty(DashboardServer.NODELAY_PROPERTY)).isEqualTo("true");
+  }
+
+  @Test
   void listsCampaignsWithCountsMergeRateAndEstimate() throws Exception {
     start();
     HttpResponse<String> r = get("/api/campaigns");
