@@ -10,9 +10,12 @@ import dev.flotilla.migration.Workspace;
 import dev.flotilla.migration.edit.TextEdit;
 import dev.flotilla.migration.edit.XmlEditException;
 import dev.flotilla.migration.edit.XmlElement;
+import dev.flotilla.migrations.PomFile.Declaration;
+import dev.flotilla.migrations.PomFile.Kind;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -20,23 +23,31 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
- * Sets the version of one Maven dependency in every {@code pom.xml} of a repository: where it is
- * written literally, and where it comes from a {@code ${property}} defined in the repository. Never
- * downgrades unless asked to; only the characters of each version change.
+ * Sets the version of Maven artifacts (dependencies, BOM imports, plugins, build extensions, the
+ * parent) in every Maven build file of a repository: where the version is written literally, and
+ * where it comes from a {@code ${property}} defined in the repository, followed through properties
+ * that name other properties. Never downgrades unless asked to; only the characters of each version
+ * change. Whatever it leaves alone on purpose, it says why in the outcome's message.
  */
 public final class MavenDependencyVersion implements Migration {
 
   static final String ID = "maven-dependency-version";
 
-  private static final Pattern COORDINATE = Pattern.compile("[A-Za-z0-9_.\\-]+");
+  private static final Pattern COORDINATE_GLOB = Pattern.compile("[A-Za-z0-9_.\\-*?]+");
   private static final Pattern WHITESPACE = Pattern.compile("\\s");
   private static final Pattern WHOLE_PROPERTY = Pattern.compile("\\$\\{([^}]+)}");
+  private static final Pattern ANY_PROPERTY = Pattern.compile("\\$\\{([^}]+)}");
   private static final int MAX_NOTES = 5;
-  private static final List<String> BUILT_IN_PREFIXES = List.of("project.", "pom.", "env.", "settings.");
+  private static final int MAX_NAMED_ARTIFACTS = 3;
+  private static final List<String> BUILT_IN_PREFIXES =
+      List.of("project.", "pom.", "env.", "settings.", "maven.build.");
+  private static final Set<String> BUILT_IN_NAMES = Set.of("basedir", "revision", "sha1", "changelist");
 
   @Override
   public String id() {
@@ -51,26 +62,39 @@ public final class MavenDependencyVersion implements Migration {
   @Override
   public String description() {
     return """
-        Sets the version of a Maven dependency in every `pom.xml` of this repository.
+        Sets the version of Maven artifacts in every `pom.xml`, `*.pom.xml` and \
+        `.mvn/extensions.xml` of this repository.
 
-        - Declarations in `<dependencies>`, `<dependencyManagement>`, plugin `<dependencies>` and \
-        `<profiles>` are all updated.
+        - Dependencies (also in `<dependencyManagement>`, BOM imports, plugin dependencies and \
+        `<profiles>`), `<plugin>` and `<pluginManagement>` versions (build and reporting), build \
+        `<extension>`s, annotation processor paths and the `<parent>` are all updated.
         - When the version is a `${property}`, the property is changed where it is defined: in the \
-        same pom or in a parent pom of this repository. A property that other dependencies or \
-        plugins also use is left alone, so artifacts that are versioned together stay together.
-        - A version that is already newer is kept (no downgrades), and dependencies without a \
+        same pom or in a parent pom of this repository, following properties that name other \
+        properties. A property that artifacts outside this change also use is left alone, so \
+        artifacts that are versioned together stay together.
+        - A version that is already newer is kept (no downgrades), and declarations without a \
         version (managed elsewhere) are not touched.
         - Only the version text changes: comments, formatting and line endings stay as they were.
 
-        The run's summary lists anything that was deliberately left as it was.
+        The run's summary says why anything was deliberately left as it was.
         """;
   }
 
   @Override
   public List<ParameterSpec> parameters() {
     return List.of(
-        ParameterSpec.required("groupId", Type.STRING, "the dependency's groupId", "com.fasterxml.jackson.core"),
-        ParameterSpec.required("artifactId", Type.STRING, "the dependency's artifactId", "jackson-databind"),
+        ParameterSpec.optional(
+            "groupId", Type.STRING, null,
+            "the artifact's groupId; `*` and `?` match several (with `artifactId`, unless `artifacts` is given)",
+            "com.fasterxml.jackson.core"),
+        ParameterSpec.optional(
+            "artifactId", Type.STRING, null,
+            "the artifact's artifactId; `*` and `?` match several (with `groupId`)",
+            "jackson-databind"),
+        ParameterSpec.optional(
+            "artifacts", Type.STRING_LIST, null,
+            "more artifacts to move to the same version, each `groupId:artifactId` (globs allowed)",
+            "com.fasterxml.jackson.core:*, com.fasterxml.jackson.datatype:*"),
         ParameterSpec.required("version", Type.STRING, "the version to set", "2.18.2"),
         ParameterSpec.optional(
             "allowDowngrade", Type.BOOLEAN, false, "also replace versions newer than `version`", "false"));
@@ -79,12 +103,26 @@ public final class MavenDependencyVersion implements Migration {
   @Override
   public Validation validate(Parameters parameters) {
     Validation.Builder problems = Validation.builder();
-    for (String name : List.of("groupId", "artifactId")) {
-      String value = parameters.string(name, "");
-      problems.check(
-          COORDINATE.matcher(value).matches(),
-          name,
-          "must be a Maven " + name + " (letters, digits, '.', '-' and '_'), got '" + value + "'");
+    Optional<String> groupId = parameters.optionalString("groupId");
+    Optional<String> artifactId = parameters.optionalString("artifactId");
+    List<String> artifacts = parameters.stringList("artifacts");
+    if (groupId.isEmpty() && artifactId.isEmpty() && artifacts.isEmpty()) {
+      problems.problem("groupId", "is required (the artifact's groupId), unless `artifacts` lists them");
+      problems.problem("artifactId", "is required (the artifact's artifactId), unless `artifacts` lists them");
+    } else if (groupId.isPresent() != artifactId.isPresent()) {
+      String missing = groupId.isPresent() ? "artifactId" : "groupId";
+      problems.problem(missing, "is required with " + (groupId.isPresent() ? "groupId" : "artifactId") + " (use * to match any)");
+    }
+    groupId.ifPresent(value -> checkCoordinate(problems, "groupId", "groupId", value));
+    artifactId.ifPresent(value -> checkCoordinate(problems, "artifactId", "artifactId", value));
+    for (String artifact : artifacts) {
+      String[] parts = artifact.strip().split(":", -1);
+      if (parts.length != 2) {
+        problems.problem("artifacts", "each entry must be groupId:artifactId, got '" + artifact + "'");
+      } else {
+        checkCoordinate(problems, "artifacts", "groupId", parts[0]);
+        checkCoordinate(problems, "artifacts", "artifactId", parts[1]);
+      }
     }
     String version = parameters.string("version", "");
     if (version.isBlank()) {
@@ -102,55 +140,152 @@ public final class MavenDependencyVersion implements Migration {
     return problems.build();
   }
 
+  private static void checkCoordinate(Validation.Builder problems, String parameter, String what, String value) {
+    problems.check(
+        COORDINATE_GLOB.matcher(value.strip()).matches(),
+        parameter,
+        "must be a Maven " + what + " (letters, digits, '.', '-', '_', and the globs '*' and '?'), got '" + value + "'");
+  }
+
   @Override
   public Outcome apply(Workspace workspace, Parameters parameters) throws IOException {
-    Target target = Target.of(parameters);
-    List<String> paths = workspace.glob("**/pom.xml");
+    Request request = Request.of(parameters);
+    List<String> paths = buildFiles(workspace);
     if (paths.isEmpty()) {
       return Outcome.notApplicable("no pom.xml");
     }
-    Run run = new Run(target);
+    Run run = new Run(request);
     run.read(workspace, paths);
     run.plan();
     int written = run.write(workspace);
     return run.outcome(written);
   }
 
-  /** The dependency and version the campaign asks for. */
-  private record Target(String groupId, String artifactId, String version, boolean allowDowngrade) {
-
-    static Target of(Parameters parameters) {
-      return new Target(
-          parameters.string("groupId").strip(),
-          parameters.string("artifactId").strip(),
-          parameters.string("version").strip(),
-          parameters.bool("allowDowngrade", false));
+  /**
+   * The files Renovate's maven manager reads for dependencies: {@code pom.xml}, {@code *.pom.xml},
+   * {@code pom.template.xml} and {@code .mvn/extensions.xml}, in any folder.
+   */
+  static List<String> buildFiles(Workspace workspace) throws IOException {
+    Set<String> found = new TreeSet<>();
+    for (String path : workspace.glob("*pom.xml")) {
+      String name = path.substring(path.lastIndexOf('/') + 1);
+      if (name.equals("pom.xml") || name.endsWith(".pom.xml")) {
+        found.add(path);
+      }
     }
+    found.addAll(workspace.glob("pom.template.xml"));
+    for (String path : workspace.glob("extensions.xml")) {
+      if (path.equals(".mvn/extensions.xml") || path.endsWith("/.mvn/extensions.xml")) {
+        found.add(path);
+      }
+    }
+    return new ArrayList<>(found);
+  }
 
-    String coordinates() {
-      return groupId + ":" + artifactId;
+  /** The artifacts and the version the campaign asks for. */
+  private record Request(Selector selector, String version, boolean allowDowngrade) {
+
+    static Request of(Parameters parameters) {
+      List<String> globs = new ArrayList<>();
+      parameters.optionalString("groupId").ifPresent(g ->
+          globs.add(g.strip() + ":" + parameters.optionalString("artifactId").orElse("*").strip()));
+      parameters.stringList("artifacts").forEach(a -> globs.add(a.strip()));
+      return new Request(
+          Selector.of(globs), parameters.string("version").strip(), parameters.bool("allowDowngrade", false));
     }
   }
 
-  /** The state of one application to one repository: its poms, the planned edits and the notes. */
+  /** Which artifacts a campaign moves: {@code groupId:artifactId} globs, any of which may match. */
+  record Selector(List<String> globs, List<Pattern> patterns) {
+
+    static Selector of(List<String> globs) {
+      return new Selector(List.copyOf(globs), globs.stream().map(Selector::regex).toList());
+    }
+
+    boolean matches(String groupId, String artifactId) {
+      String coordinates = groupId + ":" + artifactId;
+      return patterns.stream().anyMatch(p -> p.matcher(coordinates).matches());
+    }
+
+    String describe() {
+      return String.join(", ", globs);
+    }
+
+    private static Pattern regex(String glob) {
+      StringBuilder regex = new StringBuilder();
+      for (char c : glob.toCharArray()) {
+        switch (c) {
+          case '*' -> regex.append("[^:]*");
+          case '?' -> regex.append("[^:]");
+          default -> regex.append(Pattern.quote(String.valueOf(c)));
+        }
+      }
+      return Pattern.compile(regex.toString());
+    }
+  }
+
+  /** A property as defined in one pom. */
+  private record PropertyRef(String name, PomFile owner) {
+    boolean isSame(PropertyRef other) {
+      return name.equals(other.name) && owner.path().equals(other.owner.path());
+    }
+  }
+
+  /** Where following a {@code ${property}} from one pom leads. */
+  private sealed interface Resolution {
+    /** The chain ends at a literal value, defined by the last property of {@code chain}. */
+    record Literal(List<PropertyRef> chain, String value) implements Resolution {
+      PropertyRef last() {
+        return chain.get(chain.size() - 1);
+      }
+    }
+
+    /** A property Maven itself provides, such as {@code project.version}. */
+    record BuiltIn(List<PropertyRef> chain, String name) implements Resolution {}
+
+    /** No pom of the repository in the chain defines {@code name}. */
+    record Undefined(List<PropertyRef> chain, String name) implements Resolution {}
+
+    /** The properties name each other in a circle. */
+    record Cycle(List<String> names) implements Resolution {
+      @Override
+      public List<PropertyRef> chain() {
+        return List.of();
+      }
+    }
+
+    /** The chain ends at a value that mixes text and properties, such as {@code ${major}.3}. */
+    record Expression(List<PropertyRef> chain, String value) implements Resolution {}
+
+    /** The properties followed, in order; empty for a cycle. */
+    List<PropertyRef> chain();
+
+    default boolean passesThrough(PropertyRef property) {
+      return chain().stream().anyMatch(property::isSame);
+    }
+  }
+
+  /** The state of one application to one repository: its build files, the planned edits and the notes. */
   private static final class Run {
-    private final Target target;
-    private final Map<String, PomFile> poms = new LinkedHashMap<>();
+    private final Request request;
+    private final Map<String, PomFile> files = new LinkedHashMap<>();
     private final Map<String, Set<TextEdit>> edits = new TreeMap<>();
+    private final Set<String> updated = new LinkedHashSet<>();
     private final Set<String> notes = new LinkedHashSet<>();
+    private final Set<String> reactor = new HashSet<>();
     private int declared;
     private int versioned;
 
-    Run(Target target) {
-      this.target = target;
+    Run(Request request) {
+      this.request = request;
     }
 
     void read(Workspace workspace, List<String> paths) throws IOException {
       for (String path : paths) {
         try {
           PomFile pom = PomFile.parse(path, workspace.read(path));
-          if (pom.isProject()) {
-            poms.put(path, pom);
+          if (pom.isProject() || pom.isExtensions()) {
+            files.put(path, pom);
           } else {
             notes.add("skipped " + path + ": its root element is not <project>");
           }
@@ -159,14 +294,27 @@ public final class MavenDependencyVersion implements Migration {
           notes.add("skipped " + path + ": " + e.getMessage());
         }
       }
+      projects().forEach(pom -> reactor.add(pom.coordinates()));
     }
 
     void plan() {
-      for (PomFile pom : poms.values()) {
-        for (XmlElement dependency : pom.dependencies()) {
-          if (isTarget(pom, dependency)) {
-            declared++;
-            dependency.child("version").ifPresent(version -> planVersion(pom, version));
+      for (PomFile pom : files.values()) {
+        for (Declaration declaration : pom.declarations()) {
+          String groupId = coordinate(pom, declaration.groupId());
+          String artifactId = coordinate(pom, declaration.artifactId());
+          if (!request.selector().matches(groupId, artifactId)) {
+            continue;
+          }
+          String coordinates = groupId + ":" + artifactId;
+          if (reactor.contains(coordinates)) {
+            notes.add("left " + coordinates + " as is: it is built in this repository");
+            continue;
+          }
+          declared++;
+          Optional<XmlElement> version = declaration.version();
+          if (version.isPresent()) {
+            versioned++;
+            planVersion(pom, coordinates, version.get());
           }
         }
       }
@@ -175,7 +323,7 @@ public final class MavenDependencyVersion implements Migration {
     int write(Workspace workspace) throws IOException {
       int written = 0;
       for (Map.Entry<String, Set<TextEdit>> entry : edits.entrySet()) {
-        PomFile pom = poms.get(entry.getKey());
+        PomFile pom = files.get(entry.getKey());
         String edited = pom.document().apply(entry.getValue());
         if (!edited.equals(pom.document().text())) {
           workspace.write(pom.path(), edited);
@@ -189,19 +337,28 @@ public final class MavenDependencyVersion implements Migration {
       String noted = summarise(notes);
       if (written > 0) {
         String summary =
-            "set " + target.coordinates() + " to " + target.version() + " in " + written
+            "set " + updatedArtifacts() + " to " + request.version() + " in " + written
                 + (written == 1 ? " pom" : " poms");
         return Outcome.changed(noted.isEmpty() ? summary : summary + "; " + noted);
       }
       if (declared == 0) {
-        String reason = target.coordinates() + " is not declared";
+        String reason =
+            request.selector().describe() + " is not declared as a dependency, plugin, extension or parent in "
+                + (files.size() == 1 ? files.keySet().iterator().next() : "any of the " + files.size() + " build files");
         return Outcome.notApplicable(noted.isEmpty() ? reason : reason + "; " + noted);
       }
       if (versioned == 0) {
         return Outcome.notApplicable(
-            target.coordinates() + " is declared only without a version; its version is managed outside the repository");
+            request.selector().describe()
+                + " is declared only without a version; its version is managed outside the repository");
       }
-      return new Outcome(Outcome.Kind.UNCHANGED, noted);
+      return noted.isEmpty() ? Outcome.unchanged() : new Outcome(Outcome.Kind.UNCHANGED, noted);
+    }
+
+    private String updatedArtifacts() {
+      return updated.size() <= MAX_NAMED_ARTIFACTS
+          ? String.join(", ", updated)
+          : updated.size() + " artifacts (" + request.selector().describe() + ")";
     }
 
     /** The notes on one line, the first few in full, so a large repository cannot flood the summary. */
@@ -211,109 +368,189 @@ public final class MavenDependencyVersion implements Migration {
       return notes.size() > MAX_NOTES ? joined + "; and " + (notes.size() - MAX_NOTES) + " more" : joined;
     }
 
-    private void planVersion(PomFile pom, XmlElement version) {
-      versioned++;
+    private void planVersion(PomFile pom, String coordinates, XmlElement version) {
       String text = version.text();
+      String where = coordinates + " in " + pom.path() + " line " + version.line();
       Matcher property = WHOLE_PROPERTY.matcher(text);
       if (property.matches()) {
-        planProperty(pom, property.group(1));
+        planProperty(pom, coordinates, where, property.group(1));
       } else if (text.contains("${")) {
-        notes.add("left " + where(pom, version) + " as is: its version '" + text + "' is an expression");
+        notes.add("left " + where + " as is: its version '" + text + "' is an expression");
       } else if (text.startsWith("[") || text.startsWith("(")) {
-        notes.add("left " + where(pom, version) + " as is: its version '" + text + "' is a range");
+        notes.add("left " + where + " as is: its version '" + text + "' is a range");
       } else {
-        planValue(pom, version);
+        planValue(pom, version, coordinates, where);
       }
     }
 
-    private void planProperty(PomFile pom, String name) {
-      if (BUILT_IN_PREFIXES.stream().anyMatch(name::startsWith)) {
-        notes.add("left " + target.coordinates() + " in " + pom.path() + " as is: it uses ${" + name + "}");
-        return;
-      }
-      Optional<PomFile> owner = definingPom(pom, name);
-      if (owner.isEmpty()) {
+    private void planProperty(PomFile pom, String coordinates, String where, String name) {
+      Resolution resolution = resolve(pom, name);
+      if (resolution instanceof Resolution.Literal literal) {
+        planLiteralProperty(coordinates, name, literal);
+      } else if (resolution instanceof Resolution.BuiltIn builtIn) {
+        notes.add("left " + where + " as is: its version comes from ${" + builtIn.name() + "}, which Maven sets itself");
+      } else if (resolution instanceof Resolution.Cycle cycle) {
         notes.add(
-            "left ${" + name + "} as is: " + pom.path() + " takes it from outside the repository"
-                + outsideParent(pom).map(p -> " (parent " + p + ")").orElse(""));
-        return;
-      }
-      List<String> otherUsers = otherUsers(owner.get(), name);
-      if (!otherUsers.isEmpty()) {
+            "left " + where + " as is: its version ${" + name + "} is a property cycle ("
+                + String.join(" -> ", cycle.names()) + ")");
+      } else if (resolution instanceof Resolution.Undefined undefined) {
+        notes.add(undefinedNote(pom, name, undefined));
+      } else if (resolution instanceof Resolution.Expression expression) {
         notes.add(
-            "left ${" + name + "} in " + owner.get().path() + " as is: it is also used by "
-                + String.join(", ", otherUsers));
+            "left " + via(name, expression.chain()) + " as is: its value '" + expression.value() + "' is an expression");
+      }
+    }
+
+    private String undefinedNote(PomFile pom, String name, Resolution.Undefined undefined) {
+      String subject = "${" + name + "}" + (undefined.name().equals(name) ? "" : " (through ${" + undefined.name() + "})");
+      List<PomFile> chain = chain(pom);
+      PomFile top = chain.get(chain.size() - 1);
+      return top.parent()
+          .map(
+              parent ->
+                  "left " + subject + " as is: " + pom.path() + " takes it from its parent " + parent.coordinates()
+                      + ", which is outside the repository; update the property there, or in a new parent release")
+          .orElse(
+              "left " + subject + " as is: no pom of the repository defines it (set with -D or in settings.xml?)");
+    }
+
+    private void planLiteralProperty(String coordinates, String name, Resolution.Literal literal) {
+      PropertyRef property = literal.last();
+      String subject = via(name, literal.chain());
+      List<String> others = otherUsers(property);
+      if (!others.isEmpty()) {
+        notes.add(
+            "left " + subject + " as is: it is also the version of " + String.join(", ", others)
+                + ", which this change does not include (select them too, with a glob or `artifacts`, to move"
+                + " them together)");
         return;
       }
-      List<XmlElement> definitions = new ArrayList<>(owner.get().projectProperty(name));
-      definitions.addAll(owner.get().profileProperty(name));
+      List<XmlElement> definitions = new ArrayList<>(property.owner().projectProperty(property.name()));
+      definitions.addAll(property.owner().profileProperty(property.name()));
       for (XmlElement definition : definitions) {
         if (definition.text().contains("${")) {
-          notes.add("left ${" + name + "} in " + owner.get().path() + " as is: its value '" + definition.text() + "' is an expression");
+          notes.add(
+              "left ${" + property.name() + "} in " + property.owner().path() + " line " + definition.line()
+                  + " as is: its value '" + definition.text() + "' is an expression");
         } else {
-          planValue(owner.get(), definition);
+          planValue(property.owner(), definition, coordinates, subject);
         }
       }
     }
 
+    /** "${a} in pom.xml", or "${a} (through ${b} in parent/pom.xml)" when the chain is longer. */
+    private static String via(String name, List<PropertyRef> chain) {
+      if (chain.isEmpty()) {
+        return "${" + name + "}";
+      }
+      PropertyRef last = chain.get(chain.size() - 1);
+      return last.name().equals(name)
+          ? "${" + name + "} in " + last.owner().path()
+          : "${" + name + "} (through ${" + last.name() + "} in " + last.owner().path() + ")";
+    }
+
     /** Replaces a literal version (in a {@code <version>} or a property) unless that would be a downgrade. */
-    private void planValue(PomFile pom, XmlElement element) {
+    private void planValue(PomFile pom, XmlElement element, String coordinates, String subject) {
       String current = element.text();
-      if (current.equals(target.version())) {
+      if (current.equals(request.version())) {
         return;
       }
-      int order = current.isEmpty() ? -1 : MavenVersion.parse(current).compareTo(MavenVersion.parse(target.version()));
+      int order = current.isEmpty() ? -1 : MavenVersion.parse(current).compareTo(MavenVersion.parse(request.version()));
       if (order == 0) {
         return;
       }
-      if (order > 0 && !target.allowDowngrade()) {
+      if (order > 0 && !request.allowDowngrade()) {
         notes.add(
-            "kept " + target.coordinates() + " at " + current + " in " + pom.path() + " (newer than "
-                + target.version() + "; set allowDowngrade: true to downgrade)");
+            "left " + subject + " as is: already at " + current + ", newer than " + request.version()
+                + " (allowDowngrade: true would downgrade it)");
         return;
       }
       try {
-        edits.computeIfAbsent(pom.path(), p -> new LinkedHashSet<>()).add(element.replaceText(target.version()));
+        edits.computeIfAbsent(pom.path(), p -> new LinkedHashSet<>()).add(element.replaceText(request.version()));
+        updated.add(coordinates);
       } catch (XmlEditException e) {
         notes.add("left " + pom.path() + " line " + element.line() + " as is: " + e.getMessage());
       }
     }
 
+    /** Follows {@code ${name}} as Maven interpolates it for {@code pom}: each property in {@code pom}'s context. */
+    private Resolution resolve(PomFile pom, String name) {
+      List<PropertyRef> chain = new ArrayList<>();
+      List<String> seen = new ArrayList<>();
+      String current = name;
+      while (true) {
+        if (isBuiltIn(current)) {
+          return new Resolution.BuiltIn(chain, current);
+        }
+        if (seen.contains(current)) {
+          List<String> cycle = new ArrayList<>(seen.subList(seen.indexOf(current), seen.size()));
+          cycle.add(current);
+          return new Resolution.Cycle(cycle);
+        }
+        seen.add(current);
+        Optional<PomFile> owner = definingPom(pom, current);
+        if (owner.isEmpty()) {
+          return new Resolution.Undefined(chain, current);
+        }
+        chain.add(new PropertyRef(current, owner.get()));
+        String value = definition(owner.get(), current).text();
+        Matcher next = WHOLE_PROPERTY.matcher(value);
+        if (next.matches()) {
+          current = next.group(1);
+        } else if (value.contains("${")) {
+          return new Resolution.Expression(chain, value);
+        } else {
+          return new Resolution.Literal(chain, value);
+        }
+      }
+    }
+
+    private static boolean isBuiltIn(String name) {
+      return BUILT_IN_NAMES.contains(name) || BUILT_IN_PREFIXES.stream().anyMatch(name::startsWith);
+    }
+
+    private static XmlElement definition(PomFile owner, String name) {
+      List<XmlElement> project = owner.projectProperty(name);
+      return project.isEmpty() ? owner.profileProperty(name).get(0) : project.get(0);
+    }
+
     /**
-     * The uses of {@code ${name}}, as defined in {@code owner}, that are not versions of the target
-     * dependency. A property shared with other artifacts is a decision to version them together;
-     * changing it would move them too, and replacing only this use by a literal would split them.
+     * Everything outside this change that takes its version from {@code property}: declarations of
+     * artifacts the campaign does not select, and any other element that reads it (a plugin's
+     * configuration, say). Properties that only pass the value on are followed, not counted. A property
+     * shared with other artifacts is a decision to version them together; changing it would move
+     * them too, and replacing only this use by a literal would split them.
      */
-    private List<String> otherUsers(PomFile owner, String name) {
-      String reference = "${" + name + "}";
+    private List<String> otherUsers(PropertyRef property) {
       Set<String> users = new LinkedHashSet<>();
-      for (PomFile pom : poms.values()) {
-        if (!definingPom(pom, name).filter(owner::equals).isPresent()) {
+      for (PomFile pom : projects()) {
+        if (chain(pom).stream().noneMatch(p -> p.path().equals(property.owner().path()))) {
           continue;
         }
-        int references = occurrences(pom.document().text(), reference);
-        int explained = 0;
-        for (XmlElement dependency : pom.dependencies()) {
-          if (dependency.childText("version").filter(reference::equals).isEmpty()) {
+        Map<XmlElement, Declaration> versions = new IdentityHashMap<>();
+        pom.declarations().forEach(d -> d.version().ifPresent(v -> versions.put(v, d)));
+        Matcher reference = ANY_PROPERTY.matcher(pom.document().text());
+        while (reference.find()) {
+          if (pom.inComment(reference.start()) || !resolve(pom, reference.group(1)).passesThrough(property)) {
             continue;
           }
-          if (isTarget(pom, dependency)) {
-            explained++;
-          } else {
-            users.add(dependency.childText("groupId").orElse("") + ":" + dependency.childText("artifactId").orElse(""));
-            explained++;
+          Optional<XmlElement> element = pom.elementAt(reference.start());
+          if (element.isEmpty() || PomFile.isPropertyDefinition(element.get())) {
+            continue;
           }
-        }
-        if (references > explained) {
-          users.add("other elements of " + pom.path());
+          Declaration declaration = versions.get(element.get());
+          if (declaration == null) {
+            users.add("<" + element.get().name() + "> in " + pom.path() + " line " + element.get().line());
+            continue;
+          }
+          String groupId = coordinate(pom, declaration.groupId());
+          String artifactId = coordinate(pom, declaration.artifactId());
+          if (!request.selector().matches(groupId, artifactId)) {
+            users.add(groupId + ":" + artifactId + (declaration.kind() == Kind.DEPENDENCY ? "" : " (" + declaration.kind().label() + ")"));
+          }
         }
       }
       return new ArrayList<>(users);
-    }
-
-    private boolean isTarget(PomFile pom, XmlElement dependency) {
-      return coordinate(pom, dependency.childText("groupId").orElse("")).equals(target.groupId())
-          && coordinate(pom, dependency.childText("artifactId").orElse("")).equals(target.artifactId());
     }
 
     /** A groupId or artifactId, with {@code ${project.groupId}} and repository properties resolved. */
@@ -327,10 +564,7 @@ public final class MavenDependencyVersion implements Migration {
         case "project.groupId", "pom.groupId", "groupId" -> pom.groupId();
         case "project.artifactId", "pom.artifactId", "artifactId" -> pom.artifactId();
         case "project.parent.groupId" -> pom.parent().map(PomFile.ParentRef::groupId).orElse(value);
-        default -> definingPom(pom, name)
-            .flatMap(owner -> owner.projectProperty(name).stream().findFirst())
-            .map(XmlElement::text)
-            .orElse(value);
+        default -> resolve(pom, name) instanceof Resolution.Literal literal ? literal.value() : value;
       };
     }
 
@@ -365,31 +599,19 @@ public final class MavenDependencyVersion implements Migration {
         return Optional.empty();
       }
       Optional<PomFile> byPath =
-          pom.parentPath().map(poms::get).filter(candidate -> isPom(candidate, parent.get()));
-      return byPath.or(() -> poms.values().stream().filter(p -> isPom(p, parent.get())).findFirst());
+          pom.parentPath().map(files::get).filter(candidate -> isPom(candidate, parent.get()));
+      return byPath.or(() -> projects().stream().filter(p -> isPom(p, parent.get())).findFirst());
     }
 
-    private Optional<String> outsideParent(PomFile pom) {
-      List<PomFile> chain = chain(pom);
-      return chain.get(chain.size() - 1).parent().map(p -> p.groupId() + ":" + p.artifactId());
+    private List<PomFile> projects() {
+      return files.values().stream().filter(PomFile::isProject).collect(Collectors.toList());
     }
 
     private static boolean isPom(PomFile candidate, PomFile.ParentRef parent) {
       return candidate != null
+          && candidate.isProject()
           && candidate.groupId().equals(parent.groupId())
           && candidate.artifactId().equals(parent.artifactId());
-    }
-
-    private String where(PomFile pom, XmlElement element) {
-      return target.coordinates() + " in " + pom.path() + " line " + element.line();
-    }
-
-    private static int occurrences(String text, String needle) {
-      int count = 0;
-      for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + needle.length())) {
-        count++;
-      }
-      return count;
     }
   }
 }

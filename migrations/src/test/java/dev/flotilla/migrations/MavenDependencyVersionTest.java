@@ -12,6 +12,7 @@ import dev.flotilla.migration.Parameters;
 import dev.flotilla.migration.Validation;
 import dev.flotilla.migration.testkit.SourceSpec;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class MavenDependencyVersionTest {
@@ -417,8 +418,8 @@ class MavenDependencyVersionTest {
 
     assertThat(outcome.kind()).isEqualTo(Outcome.Kind.UNCHANGED);
     assertThat(outcome.message())
-        .contains("kept com.fasterxml.jackson.core:jackson-databind at 2.19.0-rc1 in pom.xml")
-        .contains("at 3.0.0 in pom.xml")
+        .contains("left ${databind.version} in pom.xml as is: already at 2.19.0-rc1, newer than 2.18.2")
+        .contains("left com.fasterxml.jackson.core:jackson-databind in pom.xml line 5 as is: already at 3.0.0, newer than 2.18.2")
         .contains("allowDowngrade: true");
   }
 
@@ -482,7 +483,10 @@ class MavenDependencyVersionTest {
                 </dependencies></project>
                 """));
 
-    assertThat(outcome).isEqualTo(Outcome.notApplicable("com.fasterxml.jackson.core:jackson-databind is not declared"));
+    assertThat(outcome)
+        .isEqualTo(
+            Outcome.notApplicable(
+                "com.fasterxml.jackson.core:jackson-databind is not declared as a dependency, plugin, extension or parent in pom.xml"));
   }
 
   @Test
@@ -527,7 +531,9 @@ class MavenDependencyVersionTest {
 
     assertThat(outcome.kind()).isEqualTo(Outcome.Kind.UNCHANGED);
     assertThat(outcome.message())
-        .isEqualTo("left ${jackson.version} in pom.xml as is: it is also used by com.fasterxml.jackson.core:jackson-core");
+        .isEqualTo(
+            "left ${jackson.version} in pom.xml as is: it is also the version of com.fasterxml.jackson.core:jackson-core,"
+                + " which this change does not include (select them too, with a glob or `artifacts`, to move them together)");
   }
 
   @Test
@@ -573,7 +579,7 @@ class MavenDependencyVersionTest {
 
     Outcome outcome = rewrite(migration, params("groupId", "g", "artifactId", "a", "version", "2.0"), file("pom.xml", pom));
 
-    assertThat(outcome.message()).contains("also used by other elements of pom.xml");
+    assertThat(outcome.message()).contains("also the version of g:a-maven-plugin (plugin)");
   }
 
   @Test
@@ -648,7 +654,10 @@ class MavenDependencyVersionTest {
 
     Outcome outcome = rewrite(migration, params("groupId", "g", "artifactId", "a", "version", "1"), poms);
 
-    assertThat(outcome.message()).contains("kept g:a at 9 in m4/pom.xml").doesNotContain("m5/").endsWith("; and 2 more");
+    assertThat(outcome.message())
+        .contains("left g:a in m4/pom.xml line 1 as is: already at 9, newer than 1")
+        .doesNotContain("m5/")
+        .endsWith("; and 2 more");
   }
 
   @Test
@@ -665,6 +674,504 @@ class MavenDependencyVersionTest {
         .contains("not a range");
     assertThat(params("groupId", "org.x_y-z", "artifactId", "a.b", "version", "1.0-rc1").check(migration).isValid())
         .isTrue();
+  }
+
+  @Test
+  void updatesTheReactorParentPropertyThatEveryModuleInherits() {
+    String parent =
+        """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <project xmlns="http://maven.apache.org/POM/4.0.0">
+          <modelVersion>4.0.0</modelVersion>
+          <groupId>com.acme.billing</groupId>
+          <artifactId>billing-parent</artifactId>
+          <version>4.2.0-SNAPSHOT</version>
+          <packaging>pom</packaging>
+          <modules>
+            <module>billing-api</module>
+            <module>billing-service</module>
+            <module>tools/billing-cli</module>
+          </modules>
+          <properties>
+            <java.version>17</java.version>
+            <!-- one Jackson for every module -->
+            <jackson-databind.version>2.16.1</jackson-databind.version>
+          </properties>
+        </project>
+        """;
+    String api =
+        """
+        <project xmlns="http://maven.apache.org/POM/4.0.0">
+          <modelVersion>4.0.0</modelVersion>
+          <parent>
+            <groupId>com.acme.billing</groupId>
+            <artifactId>billing-parent</artifactId>
+            <version>4.2.0-SNAPSHOT</version>
+          </parent>
+          <artifactId>billing-api</artifactId>
+          <dependencies>
+            <dependency>
+              <groupId>com.fasterxml.jackson.core</groupId>
+              <artifactId>jackson-databind</artifactId>
+              <version>${jackson-databind.version}</version>
+            </dependency>
+          </dependencies>
+        </project>
+        """;
+    String cli =
+        """
+        <project xmlns="http://maven.apache.org/POM/4.0.0">
+          <modelVersion>4.0.0</modelVersion>
+          <parent>
+            <groupId>com.acme.billing</groupId>
+            <artifactId>billing-parent</artifactId>
+            <version>4.2.0-SNAPSHOT</version>
+            <relativePath>../../pom.xml</relativePath>
+          </parent>
+          <artifactId>billing-cli</artifactId>
+          <dependencies>
+            <dependency><groupId>com.acme.billing</groupId><artifactId>billing-api</artifactId><version>${project.version}</version></dependency>
+            <dependency>
+              <groupId>com.fasterxml.jackson.core</groupId>
+              <artifactId>jackson-databind</artifactId>
+              <version>${jackson-databind.version}</version>
+              <scope>runtime</scope>
+            </dependency>
+          </dependencies>
+        </project>
+        """;
+
+    Outcome outcome =
+        rewrite(
+            migration,
+            jackson("2.18.2"),
+            file("pom.xml", parent, parent.replace("2.16.1", "2.18.2")),
+            file("billing-api/pom.xml", api),
+            file("billing-service/pom.xml", api.replace("billing-api", "billing-service")),
+            file("tools/billing-cli/pom.xml", cli));
+
+    assertThat(outcome.message()).isEqualTo("set com.fasterxml.jackson.core:jackson-databind to 2.18.2 in 1 pom");
+  }
+
+  @Test
+  void updatesAnExternalParentAndLeavesTheReactorsOwnParentAlone() {
+    String root =
+        """
+        <project>
+          <parent>
+            <groupId>org.springframework.boot</groupId>
+            <artifactId>spring-boot-starter-parent</artifactId>
+            <version>3.3.5</version> <!-- Boot line the platform supports -->
+            <relativePath/>
+          </parent>
+          <groupId>com.acme</groupId>
+          <artifactId>orders</artifactId>
+          <version>1.0.0-SNAPSHOT</version>
+          <packaging>pom</packaging>
+        </project>
+        """;
+    String module =
+        """
+        <project>
+          <parent><groupId>com.acme</groupId><artifactId>orders</artifactId><version>1.0.0-SNAPSHOT</version></parent>
+          <artifactId>orders-web</artifactId>
+        </project>
+        """;
+
+    Outcome outcome =
+        rewrite(
+            migration,
+            params("groupId", "org.springframework.boot", "artifactId", "spring-boot-starter-parent", "version", "3.4.1"),
+            file("pom.xml", root, root.replace("3.3.5", "3.4.1")),
+            file("orders-web/pom.xml", module));
+
+    assertThat(outcome.message())
+        .isEqualTo("set org.springframework.boot:spring-boot-starter-parent to 3.4.1 in 1 pom");
+
+    Outcome own =
+        rewrite(
+            migration,
+            params("groupId", "com.acme", "artifactId", "orders", "version", "2.0.0"),
+            file("pom.xml", root),
+            file("orders-web/pom.xml", module));
+
+    assertThat(own)
+        .isEqualTo(
+            Outcome.notApplicable(
+                "com.acme:orders is not declared as a dependency, plugin, extension or parent in any of the 2 build"
+                    + " files; left com.acme:orders as is: it is built in this repository"));
+  }
+
+  @Test
+  void updatesPluginsInBuildPluginManagementAndReportingWithMavensDefaultGroup() {
+    String pom =
+        """
+        <project>
+          <properties>
+            <surefire.version>3.2.2</surefire.version>
+          </properties>
+          <build>
+            <pluginManagement>
+              <plugins>
+                <plugin>
+                  <artifactId>maven-surefire-plugin</artifactId>
+                  <version>${surefire.version}</version>
+                </plugin>
+                <plugin>
+                  <groupId>org.apache.maven.plugins</groupId>
+                  <artifactId>maven-surefire-report-plugin</artifactId>
+                  <version>3.2.2</version>
+                </plugin>
+              </plugins>
+            </pluginManagement>
+            <plugins>
+              <plugin>
+                <groupId>org.apache.maven.plugins</groupId>
+                <artifactId>maven-surefire-plugin</artifactId>
+                <configuration><trimStackTrace>false</trimStackTrace></configuration>
+              </plugin>
+            </plugins>
+          </build>
+          <reporting>
+            <plugins>
+              <plugin>
+                <artifactId>maven-surefire-report-plugin</artifactId>
+                <version>3.1.0</version>
+              </plugin>
+            </plugins>
+          </reporting>
+        </project>
+        """;
+
+    Outcome outcome =
+        rewrite(
+            migration,
+            params("groupId", "org.apache.maven.plugins", "artifactId", "maven-surefire*", "version", "3.5.2"),
+            file(
+                "pom.xml",
+                pom,
+                pom.replace("<surefire.version>3.2.2", "<surefire.version>3.5.2")
+                    .replace("<version>3.2.2</version>", "<version>3.5.2</version>")
+                    .replace("<version>3.1.0</version>", "<version>3.5.2</version>")));
+
+    assertThat(outcome.message())
+        .isEqualTo(
+            "set org.apache.maven.plugins:maven-surefire-plugin, org.apache.maven.plugins:maven-surefire-report-plugin"
+                + " to 3.5.2 in 1 pom");
+  }
+
+  @Test
+  void updatesBuildExtensionsAndCoreExtensions() {
+    String pom =
+        """
+        <project>
+          <build>
+            <extensions>
+              <extension>
+                <groupId>kr.motd.maven</groupId>
+                <artifactId>os-maven-plugin</artifactId>
+                <version>1.7.0</version>
+              </extension>
+            </extensions>
+          </build>
+        </project>
+        """;
+    String extensions =
+        """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <extensions xmlns="http://maven.apache.org/EXTENSIONS/1.0.0">
+          <extension>
+            <groupId>kr.motd.maven</groupId>
+            <artifactId>os-maven-plugin</artifactId>
+            <version>1.6.2</version>
+          </extension>
+        </extensions>
+        """;
+
+    rewrite(
+        migration,
+        params("groupId", "kr.motd.maven", "artifactId", "os-maven-plugin", "version", "1.7.1"),
+        file("pom.xml", pom, pom.replace("1.7.0", "1.7.1")),
+        file(".mvn/extensions.xml", extensions, extensions.replace("1.6.2", "1.7.1")),
+        file("docs/extensions.xml", extensions));
+  }
+
+  @Test
+  void updatesABomImportThroughItsProperty() {
+    String pom =
+        """
+        <project>
+          <properties>
+            <jackson-bom.version>2.15.4</jackson-bom.version>
+          </properties>
+          <dependencyManagement>
+            <dependencies>
+              <dependency>
+                <groupId>com.fasterxml.jackson</groupId>
+                <artifactId>jackson-bom</artifactId>
+                <version>${jackson-bom.version}</version>
+                <type>pom</type>
+                <scope>import</scope>
+              </dependency>
+            </dependencies>
+          </dependencyManagement>
+          <dependencies>
+            <dependency><groupId>com.fasterxml.jackson.core</groupId><artifactId>jackson-databind</artifactId></dependency>
+          </dependencies>
+        </project>
+        """;
+
+    rewrite(
+        migration,
+        params("groupId", "com.fasterxml.jackson", "artifactId", "jackson-bom", "version", "2.18.2"),
+        file("pom.xml", pom, pom.replace("2.15.4", "2.18.2")));
+  }
+
+  @Test
+  void followsAPropertyThatNamesAnotherPropertyToWhereItIsWritten() {
+    String parent =
+        """
+        <project>
+          <groupId>com.acme</groupId><artifactId>platform</artifactId><version>7</version><packaging>pom</packaging>
+          <properties>
+            <jackson.line>2.17.2</jackson.line>
+            <databind.version>${jackson.line}</databind.version>
+          </properties>
+        </project>
+        """;
+    String child =
+        """
+        <project>
+          <parent><groupId>com.acme</groupId><artifactId>platform</artifactId><version>7</version></parent>
+          <artifactId>search</artifactId>
+          <properties><json.version>${databind.version}</json.version></properties>
+          <dependencies>
+            <dependency><groupId>com.fasterxml.jackson.core</groupId><artifactId>jackson-databind</artifactId><version>${json.version}</version></dependency>
+          </dependencies>
+        </project>
+        """;
+
+    Outcome outcome =
+        rewrite(
+            migration,
+            jackson("2.18.2"),
+            file("pom.xml", parent, parent.replace("2.17.2", "2.18.2")),
+            file("search/pom.xml", child));
+
+    assertThat(outcome.isChanged()).isTrue();
+  }
+
+  @Test
+  void refusesAPropertyCycleAndNamesIt() {
+    String pom =
+        """
+        <project>
+          <properties>
+            <jackson.version>${databind.version}</jackson.version>
+            <databind.version>${jackson.version}</databind.version>
+          </properties>
+          <dependencies>
+            <dependency><groupId>com.fasterxml.jackson.core</groupId><artifactId>jackson-databind</artifactId><version>${databind.version}</version></dependency>
+          </dependencies>
+        </project>
+        """;
+
+    Outcome outcome = rewrite(migration, jackson("2.18.2"), file("pom.xml", pom));
+
+    assertThat(outcome)
+        .isEqualTo(
+            new Outcome(
+                Outcome.Kind.UNCHANGED,
+                "left com.fasterxml.jackson.core:jackson-databind in pom.xml line 7 as is: its version ${databind.version}"
+                    + " is a property cycle (databind.version -> jackson.version -> databind.version)"));
+  }
+
+  @Test
+  void refusesAPropertyFromAParentOutsideTheRepositoryNamingTheParent() {
+    String pom =
+        """
+        <project>
+          <parent>
+            <groupId>com.acme.platform</groupId>
+            <artifactId>acme-java-parent</artifactId>
+            <version>12</version>
+          </parent>
+          <artifactId>ledger</artifactId>
+          <properties><databind.version>${jackson.version}</databind.version></properties>
+          <dependencies>
+            <dependency><groupId>com.fasterxml.jackson.core</groupId><artifactId>jackson-databind</artifactId><version>${databind.version}</version></dependency>
+          </dependencies>
+        </project>
+        """;
+
+    Outcome outcome = rewrite(migration, jackson("2.18.2"), file("ledger/pom.xml", pom));
+
+    assertThat(outcome)
+        .isEqualTo(
+            new Outcome(
+                Outcome.Kind.UNCHANGED,
+                "left ${databind.version} (through ${jackson.version}) as is: ledger/pom.xml takes it from its parent"
+                    + " com.acme.platform:acme-java-parent:12, which is outside the repository; update the property"
+                    + " there, or in a new parent release"));
+  }
+
+  @Test
+  void refusesADowngradeSayingWhichVersionIsAhead() {
+    String pom =
+        """
+        <project><dependencies>
+          <dependency><groupId>com.fasterxml.jackson.core</groupId><artifactId>jackson-databind</artifactId><version>2.19.0</version></dependency>
+        </dependencies></project>
+        """;
+
+    Outcome outcome = rewrite(migration, jackson("2.18.2"), file("pom.xml", pom));
+
+    assertThat(outcome)
+        .isEqualTo(
+            new Outcome(
+                Outcome.Kind.UNCHANGED,
+                "left com.fasterxml.jackson.core:jackson-databind in pom.xml line 2 as is: already at 2.19.0, newer than"
+                    + " 2.18.2 (allowDowngrade: true would downgrade it)"));
+  }
+
+  @Test
+  void updatesASharedPropertyWhenAGlobSelectsEveryArtifactThatUsesIt() {
+    String pom =
+        """
+        <project>
+          <properties>
+            <jackson.version>2.15.3</jackson.version>
+          </properties>
+          <dependencies>
+            <dependency><groupId>com.fasterxml.jackson.core</groupId><artifactId>jackson-databind</artifactId><version>${jackson.version}</version></dependency>
+            <dependency><groupId>com.fasterxml.jackson.core</groupId><artifactId>jackson-core</artifactId><version>${jackson.version}</version></dependency>
+            <dependency><groupId>com.fasterxml.jackson.datatype</groupId><artifactId>jackson-datatype-jsr310</artifactId><version>${jackson.version}</version></dependency>
+          </dependencies>
+        </project>
+        """;
+    String after = pom.replace("2.15.3", "2.18.2");
+
+    rewrite(
+        migration,
+        params("groupId", "com.fasterxml.jackson.*", "artifactId", "*", "version", "2.18.2"),
+        file("pom.xml", pom, after));
+    rewrite(
+        migration,
+        params(
+            "artifacts",
+            List.of("com.fasterxml.jackson.core:*", "com.fasterxml.jackson.datatype:jackson-datatype-jsr310"),
+            "version",
+            "2.18.2"),
+        file("pom.xml", pom, after));
+    Outcome partial =
+        rewrite(
+            migration,
+            params("groupId", "com.fasterxml.jackson.core", "artifactId", "*", "version", "2.18.2"),
+            file("pom.xml", pom));
+
+    assertThat(partial.message())
+        .startsWith(
+            "left ${jackson.version} in pom.xml as is: it is also the version of"
+                + " com.fasterxml.jackson.datatype:jackson-datatype-jsr310, which this change does not include");
+  }
+
+  @Test
+  void refusesASharedPropertyThatAPluginConfigurationAlsoReads() {
+    String pom =
+        """
+        <project>
+          <properties><protobuf.version>3.25.1</protobuf.version></properties>
+          <dependencies>
+            <dependency><groupId>com.google.protobuf</groupId><artifactId>protobuf-java</artifactId><version>${protobuf.version}</version></dependency>
+          </dependencies>
+          <build><plugins><plugin>
+            <groupId>org.xolstice.maven.plugins</groupId><artifactId>protobuf-maven-plugin</artifactId><version>0.6.1</version>
+            <configuration>
+              <!-- protoc must match ${protobuf.version} -->
+              <protocArtifact>com.google.protobuf:protoc:${protobuf.version}:exe:${os.detected.classifier}</protocArtifact>
+            </configuration>
+          </plugin></plugins></build>
+        </project>
+        """;
+
+    Outcome outcome =
+        rewrite(
+            migration,
+            params("groupId", "com.google.protobuf", "artifactId", "protobuf-java", "version", "3.25.5"),
+            file("pom.xml", pom));
+
+    assertThat(outcome.message())
+        .isEqualTo(
+            "left ${protobuf.version} in pom.xml as is: it is also the version of <protocArtifact> in pom.xml line 10,"
+                + " which this change does not include (select them too, with a glob or `artifacts`, to move them together)");
+  }
+
+  @Test
+  void keepsTabsAndCrlfInAMultiModuleBuild() {
+    String parent =
+        crlf(
+            "<project>\n\t<groupId>com.acme</groupId>\n\t<artifactId>root</artifactId>\n\t<version>1</version>\n"
+                + "\t<properties>\n\t\t<lombok.version>1.18.30</lombok.version>\t<!-- annotation processing -->\n"
+                + "\t</properties>\n\t<build>\n\t\t<pluginManagement>\n\t\t\t<plugins>\n\t\t\t\t<plugin>\n"
+                + "\t\t\t\t\t<artifactId>maven-compiler-plugin</artifactId>\n\t\t\t\t\t<version>3.13.0</version>\n"
+                + "\t\t\t\t\t<configuration>\n\t\t\t\t\t\t<annotationProcessorPaths>\n\t\t\t\t\t\t\t<path>\n"
+                + "\t\t\t\t\t\t\t\t<groupId>org.projectlombok</groupId>\n\t\t\t\t\t\t\t\t<artifactId>lombok</artifactId>\n"
+                + "\t\t\t\t\t\t\t\t<version>${lombok.version}</version>\n\t\t\t\t\t\t\t</path>\n"
+                + "\t\t\t\t\t\t</annotationProcessorPaths>\n\t\t\t\t\t</configuration>\n\t\t\t\t</plugin>\n"
+                + "\t\t\t</plugins>\n\t\t</pluginManagement>\n\t</build>\n</project>\n");
+    String module =
+        "<project>\n\t<parent>\n\t\t<groupId>com.acme</groupId>\n\t\t<artifactId>root</artifactId>\n"
+            + "\t\t<version>1</version>\n\t</parent>\n\t<artifactId>app</artifactId>\n\t<dependencies>\n"
+            + "\t\t<dependency>\n\t\t\t<groupId>org.projectlombok</groupId>\n\t\t\t<artifactId>lombok</artifactId>\n"
+            + "\t\t\t<version>${lombok.version}</version>\n\t\t\t<scope>provided</scope>\n\t\t</dependency>\n"
+            + "\t</dependencies>\n</project>\n";
+
+    rewrite(
+        migration,
+        params("groupId", "org.projectlombok", "artifactId", "lombok", "version", "1.18.36"),
+        file("pom.xml", parent, parent.replace("1.18.30", "1.18.36")),
+        file("app/pom.xml", module));
+  }
+
+  @Test
+  void readsTheFileNamesRenovatesMavenManagerReads() {
+    String pom =
+        """
+        <project><dependencies>
+          <dependency><groupId>org.slf4j</groupId><artifactId>slf4j-api</artifactId><version>2.0.9</version></dependency>
+        </dependencies></project>
+        """;
+    String after = pom.replace("2.0.9", "2.0.16");
+
+    Outcome outcome =
+        rewrite(
+            migration,
+            params("groupId", "org.slf4j", "artifactId", "slf4j-api", "version", "2.0.16"),
+            file("pom.xml", pom, after),
+            file("release/flattened.pom.xml", pom, after),
+            file("archetype/src/main/resources/pom.template.xml", pom, after),
+            file("samples/mypom.xml", pom),
+            file("samples/pom.xml.orig", pom));
+
+    assertThat(outcome.message()).isEqualTo("set org.slf4j:slf4j-api to 2.0.16 in 3 poms");
+  }
+
+  @Test
+  void acceptsGlobsAndListsAndStillTheSingleArtifactParameters() {
+    assertThat(jackson("2.18.2").check(migration).isValid()).isTrue();
+    assertThat(params("groupId", "com.fasterxml.jackson.*", "artifactId", "*", "version", "2.18.2").check(migration).isValid())
+        .isTrue();
+    assertThat(params("artifacts", "com.fasterxml.jackson.core:*, org.x:y", "version", "1").check(migration).isValid())
+        .isTrue();
+    assertThat(params("version", "1").check(migration).describe())
+        .isEqualTo(
+            "groupId: is required (the artifact's groupId), unless `artifacts` lists them\n"
+                + "artifactId: is required (the artifact's artifactId), unless `artifacts` lists them");
+    assertThat(params("groupId", "org.x", "version", "1").check(migration).describe())
+        .isEqualTo("artifactId: is required with groupId (use * to match any)");
+    assertThat(params("artifacts", List.of("org.x", "a:b:c", "o k:x"), "version", "1").check(migration).problems())
+        .extracting(Validation.Problem::parameter)
+        .containsExactly("artifacts", "artifacts", "artifacts");
   }
 
   @Test
