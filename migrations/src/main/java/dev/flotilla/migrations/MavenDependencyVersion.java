@@ -47,7 +47,7 @@ public final class MavenDependencyVersion implements Migration {
   private static final int MAX_NAMED_ARTIFACTS = 3;
   private static final List<String> BUILT_IN_PREFIXES =
       List.of("project.", "pom.", "env.", "settings.", "maven.build.");
-  private static final Set<String> BUILT_IN_NAMES = Set.of("basedir", "revision", "sha1", "changelist");
+  private static final Set<String> BUILT_IN_NAMES = Set.of("basedir");
 
   @Override
   public String id() {
