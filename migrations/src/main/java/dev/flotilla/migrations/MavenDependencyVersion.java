@@ -14,6 +14,7 @@ import dev.flotilla.migrations.PomFile.Declaration;
 import dev.flotilla.migrations.PomFile.Kind;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -273,6 +274,8 @@ public final class MavenDependencyVersion implements Migration {
     private final Set<String> updated = new LinkedHashSet<>();
     private final Set<String> notes = new LinkedHashSet<>();
     private final Set<String> reactor = new HashSet<>();
+    private final Map<String, List<String>> usersByProperty = new HashMap<>();
+    private boolean refused;
     private int declared;
     private int versioned;
 
@@ -287,11 +290,11 @@ public final class MavenDependencyVersion implements Migration {
           if (pom.isProject() || pom.isExtensions()) {
             files.put(path, pom);
           } else {
-            notes.add("skipped " + path + ": its root element is not <project>");
+            remark("skipped " + path + ": its root element is not <project>");
           }
         } catch (XmlEditException e) {
           // One broken pom (often a test fixture) must not stop the others from being updated.
-          notes.add("skipped " + path + ": " + e.getMessage());
+          remark("skipped " + path + ": " + e.getMessage());
         }
       }
       projects().forEach(pom -> reactor.add(pom.coordinates()));
@@ -307,7 +310,7 @@ public final class MavenDependencyVersion implements Migration {
           }
           String coordinates = groupId + ":" + artifactId;
           if (reactor.contains(coordinates)) {
-            notes.add("left " + coordinates + " as is: it is built in this repository");
+            remark("left " + coordinates + " as is: it is built in this repository");
             continue;
           }
           declared++;
@@ -333,6 +336,17 @@ public final class MavenDependencyVersion implements Migration {
       return written;
     }
 
+    /** A selected declaration left as it is on purpose: the repository is not where the campaign wants it. */
+    private void refuse(String reason) {
+      notes.add(reason);
+      refused = true;
+    }
+
+    /** Something worth saying that does not stand between the repository and the campaign's version. */
+    private void remark(String note) {
+      notes.add(note);
+    }
+
     Outcome outcome(int written) {
       String noted = summarise(notes);
       if (written > 0) {
@@ -340,6 +354,9 @@ public final class MavenDependencyVersion implements Migration {
             "set " + updatedArtifacts() + " to " + request.version() + " in " + written
                 + (written == 1 ? " pom" : " poms");
         return Outcome.changed(noted.isEmpty() ? summary : summary + "; " + noted);
+      }
+      if (files.isEmpty()) {
+        return Outcome.notApplicable("no readable pom.xml; " + noted);
       }
       if (declared == 0) {
         String reason =
@@ -352,7 +369,8 @@ public final class MavenDependencyVersion implements Migration {
             request.selector().describe()
                 + " is declared only without a version; its version is managed outside the repository");
       }
-      return noted.isEmpty() ? Outcome.unchanged() : new Outcome(Outcome.Kind.UNCHANGED, noted);
+      // An unchanged outcome with a message means "left alone on purpose"; remarks alone do not make one.
+      return refused ? new Outcome(Outcome.Kind.UNCHANGED, noted) : Outcome.unchanged();
     }
 
     private String updatedArtifacts() {
@@ -375,9 +393,9 @@ public final class MavenDependencyVersion implements Migration {
       if (property.matches()) {
         planProperty(pom, coordinates, where, property.group(1));
       } else if (text.contains("${")) {
-        notes.add("left " + where + " as is: its version '" + text + "' is an expression");
+        refuse("left " + where + " as is: its version '" + text + "' is an expression");
       } else if (text.startsWith("[") || text.startsWith("(")) {
-        notes.add("left " + where + " as is: its version '" + text + "' is a range");
+        refuse("left " + where + " as is: its version '" + text + "' is a range");
       } else {
         planValue(pom, version, coordinates, where);
       }
@@ -388,15 +406,15 @@ public final class MavenDependencyVersion implements Migration {
       if (resolution instanceof Resolution.Literal literal) {
         planLiteralProperty(coordinates, name, literal);
       } else if (resolution instanceof Resolution.BuiltIn builtIn) {
-        notes.add("left " + where + " as is: its version comes from ${" + builtIn.name() + "}, which Maven sets itself");
+        refuse("left " + where + " as is: its version comes from ${" + builtIn.name() + "}, which Maven sets itself");
       } else if (resolution instanceof Resolution.Cycle cycle) {
-        notes.add(
+        refuse(
             "left " + where + " as is: its version ${" + name + "} is a property cycle ("
                 + String.join(" -> ", cycle.names()) + ")");
       } else if (resolution instanceof Resolution.Undefined undefined) {
-        notes.add(undefinedNote(pom, name, undefined));
+        refuse(undefinedNote(pom, name, undefined));
       } else if (resolution instanceof Resolution.Expression expression) {
-        notes.add(
+        refuse(
             "left " + via(name, expression.chain()) + " as is: its value '" + expression.value() + "' is an expression");
       }
     }
@@ -419,7 +437,7 @@ public final class MavenDependencyVersion implements Migration {
       String subject = via(name, literal.chain());
       List<String> others = otherUsers(property);
       if (!others.isEmpty()) {
-        notes.add(
+        refuse(
             "left " + subject + " as is: it is also the version of " + String.join(", ", others)
                 + ", which this change does not include (select them too, with a glob or `artifacts`, to move"
                 + " them together)");
@@ -429,7 +447,7 @@ public final class MavenDependencyVersion implements Migration {
       definitions.addAll(property.owner().profileProperty(property.name()));
       for (XmlElement definition : definitions) {
         if (definition.text().contains("${")) {
-          notes.add(
+          refuse(
               "left ${" + property.name() + "} in " + property.owner().path() + " line " + definition.line()
                   + " as is: its value '" + definition.text() + "' is an expression");
         } else {
@@ -460,7 +478,7 @@ public final class MavenDependencyVersion implements Migration {
         return;
       }
       if (order > 0 && !request.allowDowngrade()) {
-        notes.add(
+        refuse(
             "left " + subject + " as is: already at " + current + ", newer than " + request.version()
                 + " (allowDowngrade: true would downgrade it)");
         return;
@@ -469,7 +487,7 @@ public final class MavenDependencyVersion implements Migration {
         edits.computeIfAbsent(pom.path(), p -> new LinkedHashSet<>()).add(element.replaceText(request.version()));
         updated.add(coordinates);
       } catch (XmlEditException e) {
-        notes.add("left " + pom.path() + " line " + element.line() + " as is: " + e.getMessage());
+        refuse("left " + pom.path() + " line " + element.line() + " as is: " + e.getMessage());
       }
     }
 
@@ -522,6 +540,11 @@ public final class MavenDependencyVersion implements Migration {
      * them too, and replacing only this use by a literal would split them.
      */
     private List<String> otherUsers(PropertyRef property) {
+      return usersByProperty.computeIfAbsent(
+          property.owner().path() + "#" + property.name(), key -> findOtherUsers(property));
+    }
+
+    private List<String> findOtherUsers(PropertyRef property) {
       Set<String> users = new LinkedHashSet<>();
       for (PomFile pom : projects()) {
         if (chain(pom).stream().noneMatch(p -> p.path().equals(property.owner().path()))) {

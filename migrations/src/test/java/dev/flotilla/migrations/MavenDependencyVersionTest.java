@@ -1175,6 +1175,47 @@ class MavenDependencyVersionTest {
   }
 
   @Test
+  void staysPlainlyUpToDateWhenOnlyABrokenFixtureOrAnOwnModuleWasSkipped() {
+    String pom =
+        """
+        <project>
+          <groupId>com.fasterxml.jackson.core</groupId><artifactId>jackson-databind-examples</artifactId><version>1</version>
+          <dependencies>
+            <dependency><groupId>com.fasterxml.jackson.core</groupId><artifactId>jackson-databind</artifactId><version>2.18.2</version></dependency>
+            <dependency><groupId>com.fasterxml.jackson.core</groupId><artifactId>jackson-databind-examples</artifactId><version>1</version><classifier>data</classifier></dependency>
+          </dependencies>
+        </project>
+        """;
+
+    Outcome outcome =
+        rewrite(
+            migration,
+            params("groupId", "com.fasterxml.jackson.core", "artifactId", "jackson-databind*", "version", "2.18.2"),
+            file("pom.xml", pom),
+            file("src/test/resources/broken/pom.xml", "<project><dependencies></project>\n"));
+
+    assertThat(outcome).isEqualTo(Outcome.unchanged());
+  }
+
+  @Test
+  void refusesAPropertyNoPomDefinesSayingWhereItMustComeFrom() {
+    String pom =
+        """
+        <project><dependencies>
+          <dependency><groupId>com.fasterxml.jackson.core</groupId><artifactId>jackson-databind</artifactId><version>${jackson.version}</version></dependency>
+        </dependencies></project>
+        """;
+
+    Outcome outcome = rewrite(migration, jackson("2.18.2"), file("pom.xml", pom));
+
+    assertThat(outcome)
+        .isEqualTo(
+            new Outcome(
+                Outcome.Kind.UNCHANGED,
+                "left ${jackson.version} as is: no pom of the repository defines it (set with -D or in settings.xml?)"));
+  }
+
+  @Test
   void isRegisteredAsAService() {
     assertThat(Migrations.load().get("maven-dependency-version")).isInstanceOf(MavenDependencyVersion.class);
   }
