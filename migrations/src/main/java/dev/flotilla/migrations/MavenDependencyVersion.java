@@ -274,7 +274,11 @@ public final class MavenDependencyVersion implements Migration {
     private final Set<String> updated = new LinkedHashSet<>();
     private final Set<String> notes = new LinkedHashSet<>();
     private final Set<String> reactor = new HashSet<>();
+    // Large reactors ask the same questions many times: each answer is computed once per run.
     private final Map<String, List<String>> usersByProperty = new HashMap<>();
+    private final Map<String, Resolution> resolutions = new HashMap<>();
+    private final Map<String, List<PomFile>> chains = new HashMap<>();
+    private final Map<String, List<Declaration>> declarations = new HashMap<>();
     private boolean refused;
     private int declared;
     private int versioned;
@@ -302,7 +306,7 @@ public final class MavenDependencyVersion implements Migration {
 
     void plan() {
       for (PomFile pom : files.values()) {
-        for (Declaration declaration : pom.declarations()) {
+        for (Declaration declaration : declarations(pom)) {
           String groupId = coordinate(pom, declaration.groupId());
           String artifactId = coordinate(pom, declaration.artifactId());
           if (!request.selector().matches(groupId, artifactId)) {
@@ -493,6 +497,10 @@ public final class MavenDependencyVersion implements Migration {
 
     /** Follows {@code ${name}} as Maven interpolates it for {@code pom}: each property in {@code pom}'s context. */
     private Resolution resolve(PomFile pom, String name) {
+      return resolutions.computeIfAbsent(pom.path() + "#" + name, key -> follow(pom, name));
+    }
+
+    private Resolution follow(PomFile pom, String name) {
       List<PropertyRef> chain = new ArrayList<>();
       List<String> seen = new ArrayList<>();
       String current = name;
@@ -551,7 +559,7 @@ public final class MavenDependencyVersion implements Migration {
           continue;
         }
         Map<XmlElement, Declaration> versions = new IdentityHashMap<>();
-        pom.declarations().forEach(d -> d.version().ifPresent(v -> versions.put(v, d)));
+        declarations(pom).forEach(d -> d.version().ifPresent(v -> versions.put(v, d)));
         Matcher reference = ANY_PROPERTY.matcher(pom.document().text());
         while (reference.find()) {
           if (pom.inComment(reference.start()) || !resolve(pom, reference.group(1)).passesThrough(property)) {
@@ -604,7 +612,15 @@ public final class MavenDependencyVersion implements Migration {
     }
 
     /** The pom and its parents, as far as they are in the repository. */
+    private List<Declaration> declarations(PomFile pom) {
+      return declarations.computeIfAbsent(pom.path(), path -> pom.declarations());
+    }
+
     private List<PomFile> chain(PomFile pom) {
+      return chains.computeIfAbsent(pom.path(), path -> parents(pom));
+    }
+
+    private List<PomFile> parents(PomFile pom) {
       List<PomFile> chain = new ArrayList<>();
       Set<String> seen = new HashSet<>();
       for (Optional<PomFile> next = Optional.of(pom);
