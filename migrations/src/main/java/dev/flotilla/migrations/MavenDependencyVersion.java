@@ -112,7 +112,8 @@ public final class MavenDependencyVersion implements Migration {
       problems.problem("artifactId", "is required (the artifact's artifactId), unless `artifacts` lists them");
     } else if (groupId.isPresent() != artifactId.isPresent()) {
       String missing = groupId.isPresent() ? "artifactId" : "groupId";
-      problems.problem(missing, "is required with " + (groupId.isPresent() ? "groupId" : "artifactId") + " (use * to match any)");
+      String given = groupId.isPresent() ? "groupId" : "artifactId";
+      problems.problem(missing, "is required with " + given + " (use * to match any)");
     }
     groupId.ifPresent(value -> checkCoordinate(problems, "groupId", "groupId", value));
     artifactId.ifPresent(value -> checkCoordinate(problems, "artifactId", "artifactId", value));
@@ -410,7 +411,8 @@ public final class MavenDependencyVersion implements Migration {
       if (resolution instanceof Resolution.Literal literal) {
         planLiteralProperty(coordinates, name, literal);
       } else if (resolution instanceof Resolution.BuiltIn builtIn) {
-        refuse("left " + where + " as is: its version comes from ${" + builtIn.name() + "}, which Maven sets itself");
+        refuse(
+            "left " + where + " as is: its version comes from ${" + builtIn.name() + "}, which Maven sets itself");
       } else if (resolution instanceof Resolution.Cycle cycle) {
         refuse(
             "left " + where + " as is: its version ${" + name + "} is a property cycle ("
@@ -424,7 +426,8 @@ public final class MavenDependencyVersion implements Migration {
     }
 
     private String undefinedNote(PomFile pom, String name, Resolution.Undefined undefined) {
-      String subject = "${" + name + "}" + (undefined.name().equals(name) ? "" : " (through ${" + undefined.name() + "})");
+      String through = undefined.name().equals(name) ? "" : " (through ${" + undefined.name() + "})";
+      String subject = "${" + name + "}" + through;
       List<PomFile> chain = chain(pom);
       PomFile top = chain.get(chain.size() - 1);
       return top.parent()
@@ -577,7 +580,8 @@ public final class MavenDependencyVersion implements Migration {
           String groupId = coordinate(pom, declaration.groupId());
           String artifactId = coordinate(pom, declaration.artifactId());
           if (!request.selector().matches(groupId, artifactId)) {
-            users.add(groupId + ":" + artifactId + (declaration.kind() == Kind.DEPENDENCY ? "" : " (" + declaration.kind().label() + ")"));
+            String kind = declaration.kind() == Kind.DEPENDENCY ? "" : " (" + declaration.kind().label() + ")";
+            users.add(groupId + ":" + artifactId + kind);
           }
         }
       }

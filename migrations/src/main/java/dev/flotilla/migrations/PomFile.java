@@ -51,7 +51,9 @@ record PomFile(String path, XmlDocument document) {
           new Place(
               "build/plugins/plugin/executions/execution/configuration/annotationProcessorPaths/path",
               Kind.PROCESSOR_PATH),
-          new Place("build/pluginManagement/plugins/plugin/configuration/annotationProcessorPaths/path", Kind.PROCESSOR_PATH));
+          new Place(
+              "build/pluginManagement/plugins/plugin/configuration/annotationProcessorPaths/path",
+              Kind.PROCESSOR_PATH));
 
   private record Place(String path, Kind kind) {}
 
