@@ -31,7 +31,7 @@ public final class ControllerFleetActions implements FleetActions, AutoCloseable
 
   private static final Logger LOG = LoggerFactory.getLogger(ControllerFleetActions.class);
   private static final Set<ChangesetState> RETRYABLE =
-      EnumSet.of(ChangesetState.FAILED, ChangesetState.CI_FAILED, ChangesetState.CONFLICT);
+      EnumSet.of(ChangesetState.FAILED, ChangesetState.CI_FAILED, ChangesetState.CONFLICT, ChangesetState.NEEDS_HUMAN);
   private static final Set<ChangesetState> ALREADY_RETRIED = EnumSet.of(ChangesetState.PENDING, ChangesetState.RUNNING);
 
   private final Controller controller;

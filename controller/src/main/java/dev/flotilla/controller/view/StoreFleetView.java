@@ -323,7 +323,7 @@ public final class StoreFleetView implements FleetView {
       return lastError;
     }
     return switch (state) {
-      case FAILED, CI_FAILED, CONFLICT, HALTED, INVALID_CONFIG, MODIFIED, CLOSED -> stateReason;
+      case FAILED, CI_FAILED, CONFLICT, HALTED, INVALID_CONFIG, MODIFIED, CLOSED, NEEDS_HUMAN -> stateReason;
       default -> null;
     };
   }
