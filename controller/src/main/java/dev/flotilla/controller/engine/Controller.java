@@ -148,7 +148,7 @@ public final class Controller implements AutoCloseable {
     return moved;
   }
 
-  /** Sends a failed (or CI-failed) changeset back to run again. */
+  /** Sends a failed, CI-failed, conflicting or needs-a-person changeset back to run again. */
   public boolean retry(long changesetId, String actor) {
     boolean moved = fleet.changesets().transition(
         changesetId, EnumSet.of(ChangesetState.FAILED, ChangesetState.CI_FAILED, ChangesetState.CONFLICT, ChangesetState.NEEDS_HUMAN),
