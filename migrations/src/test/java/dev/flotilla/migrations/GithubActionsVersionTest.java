@@ -348,6 +348,15 @@ class GithubActionsVersionTest {
   }
 
   @Test
+  void refusesAGitBaseUrlThatIsNotAUrl() {
+    Validation validation =
+        params("action", "actions/checkout", "ref", "v4", "gitBaseUrl", "github.com").check(migration);
+
+    assertThat(validation.problems()).extracting(Validation.Problem::parameter).containsExactly("gitBaseUrl");
+    assertThat(validation.describe()).contains("'github.com' is not a git URL such as https://github.com");
+  }
+
+  @Test
   void requiresActionAndRef() {
     Validation validation = params().check(migration);
 
