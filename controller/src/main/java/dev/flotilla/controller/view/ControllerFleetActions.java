@@ -92,7 +92,7 @@ public final class ControllerFleetActions implements FleetActions, AutoCloseable
     }
     if (!RETRYABLE.contains(changeset.state())) {
       throw new ActionRefusedException("Changeset " + changesetId + " is " + changeset.state()
-          + "; only FAILED, CI_FAILED or CONFLICT changesets can be retried");
+          + "; only FAILED, CI_FAILED, CONFLICT or NEEDS_HUMAN changesets can be retried");
     }
     if (!controller.retry(changesetId, who(actor))) {
       ChangesetState now = fleet.changesets().byId(changesetId).map(Changeset::state).orElse(changeset.state());
