@@ -48,6 +48,16 @@ class CampaignProgressTest {
   }
 
   @Test
+  void aChangesetLeftAloneWithAReasonIsNeitherDoneNorNothingToDo() {
+    CampaignProgress p = CampaignProgress.of(summary(CampaignStatus.ACTIVE, 1, Map.of(
+        ChangesetState.MERGED, 3L, ChangesetState.NEEDS_HUMAN, 1L, ChangesetState.NO_CHANGE, 2L)), NOW);
+
+    assertThat(p.open()).as("a person still has to act").isEqualTo(1);
+    assertThat(p.mergeRate()).as("merged of those that need a change").isEqualTo(0.75);
+    assertThat(ChangesetState.NEEDS_HUMAN.nothingToDo()).isFalse();
+  }
+
+  @Test
   void terminalStatesAreExactlyThoseOfTheDesign() {
     assertThat(ChangesetState.values()).filteredOn(ChangesetState::terminal).containsExactlyInAnyOrder(
         ChangesetState.NO_CHANGE, ChangesetState.NOT_APPLICABLE, ChangesetState.MERGED, ChangesetState.CLOSED,

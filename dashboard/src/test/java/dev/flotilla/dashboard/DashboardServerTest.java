@@ -290,7 +290,7 @@ class DashboardServerTest {
 
     HttpResponse<String> retry = post("/api/changesets/" + merged + "/retry", auth);
     assertThat(retry.statusCode()).isEqualTo(409);
-    assertThat(json(retry).get("error").asText()).contains("only FAILED, CI_FAILED and CONFLICT");
+    assertThat(json(retry).get("error").asText()).contains("only FAILED, CI_FAILED, CONFLICT and NEEDS_HUMAN");
 
     assertThat(post("/api/changesets/99999/retry", auth).statusCode()).isEqualTo(404);
     assertThat(post("/api/changesets/abc/retry", auth).statusCode()).isEqualTo(400);

@@ -123,7 +123,9 @@ public final class PreviewCommand implements Callable<Integer> {
   static String outcomeLine(Outcome outcome) {
     return switch (outcome.kind()) {
       case CHANGED -> "outcome: changed — " + outcome.message();
-      case UNCHANGED -> "outcome: unchanged";
+      case UNCHANGED -> outcome.needsHuman()
+          ? "outcome: unchanged, needs a person — " + outcome.message()
+          : "outcome: unchanged";
       case NOT_APPLICABLE -> "outcome: not applicable — " + outcome.message();
     };
   }

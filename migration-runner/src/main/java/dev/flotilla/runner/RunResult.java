@@ -11,7 +11,8 @@ import java.util.Objects;
  * @param filesChanged files the commit touches ({@code PUSHED})
  * @param insertions added lines ({@code PUSHED})
  * @param deletions removed lines ({@code PUSHED})
- * @param summary the migration's one-line summary, or the not-applicable reason
+ * @param summary the migration's one-line summary, the not-applicable reason, or why the migration
+ *     left the repository alone ({@code NEEDS_HUMAN})
  * @param phase where a run failed ({@code FAILED})
  * @param reason why it failed or was left alone, in words a person can act on
  */
@@ -34,6 +35,11 @@ public record RunResult(
     NO_CHANGE,
     /** The migration does not apply to this repository. */
     NOT_APPLICABLE,
+    /**
+     * The migration changed nothing on purpose although the repository is not as the campaign asks
+     * ({@link dev.flotilla.migration.Outcome#needsHuman()}); {@link #summary} says what and why.
+     */
+    NEEDS_HUMAN,
     /** A commit was pushed to the campaign branch. */
     PUSHED,
     /** A person pushed to the campaign branch; Flotilla left it alone. */
@@ -65,6 +71,11 @@ public record RunResult(
 
   public static RunResult notApplicable(String reason) {
     return new RunResult(Status.NOT_APPLICABLE, null, 0, 0, 0, reason, null, null);
+  }
+
+  /** Left alone on purpose; {@code reason} is the migration's note, never blank. */
+  public static RunResult needsHuman(String reason) {
+    return new RunResult(Status.NEEDS_HUMAN, null, 0, 0, 0, reason, null, null);
   }
 
   public static RunResult pushed(String headSha, int files, int insertions, int deletions, String summary) {

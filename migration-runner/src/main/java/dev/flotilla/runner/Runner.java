@@ -128,6 +128,9 @@ public final class Runner {
         if (outcome.kind() == Outcome.Kind.NOT_APPLICABLE) {
           return report(RunResult.notApplicable(outcome.message()));
         }
+        if (outcome.needsHuman()) {
+          return report(RunResult.needsHuman(outcome.message()));
+        }
         if (outcome.kind() == Outcome.Kind.UNCHANGED) {
           return report(RunResult.noChange("already up to date"));
         }

@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
     description = "Runs one Flotilla migration on one repository: clone, apply, commit, push.")
 public final class RunnerCli implements Callable<Integer> {
 
-  /** The run finished; its status is in the result (NO_CHANGE, NOT_APPLICABLE, PUSHED, MODIFIED). */
+  /** The run finished; its status is in the result (NO_CHANGE, NOT_APPLICABLE, NEEDS_HUMAN, PUSHED, MODIFIED). */
   public static final int EXIT_OK = 0;
   /** The run failed; the result's phase and reason say why. */
   public static final int EXIT_FAILED = 1;
@@ -76,7 +76,7 @@ public final class RunnerCli implements Callable<Integer> {
       description = "Runs the request and prints the result as one line of JSON.",
       exitCodeListHeading = "Exit codes:%n",
       exitCodeList = {
-        "0:NO_CHANGE, NOT_APPLICABLE, PUSHED or MODIFIED",
+        "0:NO_CHANGE, NOT_APPLICABLE, NEEDS_HUMAN, PUSHED or MODIFIED",
         "1:FAILED (see the result's phase and reason)",
         "2:the request file or the options are wrong"
       })

@@ -53,6 +53,17 @@ class PreviewCommandTest {
   }
 
   @Test
+  void saysWhyTheMigrationLeftSomethingAlone() {
+    int exit =
+        execute(
+            "--migration", "replace-text", "--param", "from=v1", "--param", "to=v2", "--param", "refuse=v1 is pinned",
+            "--repo", repo.toString());
+
+    assertThat(exit).isZero();
+    assertThat(out.toString()).isEqualTo("outcome: unchanged, needs a person — left v1 alone: v1 is pinned\n");
+  }
+
+  @Test
   void saysWhyTheMigrationDoesNotApply() {
     int exit =
         execute(

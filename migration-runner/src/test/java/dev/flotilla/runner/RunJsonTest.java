@@ -58,6 +58,7 @@ class RunJsonTest {
         List.of(
             RunResult.noChange("already up to date"),
             RunResult.notApplicable("no pom.xml"),
+            RunResult.needsHuman("left actions/checkout@v7 alone: it is ahead of v4"),
             RunResult.pushed("0123456789abcdef0123456789abcdef01234567", 3, 10, 4, "bumped 3 workflows"),
             RunResult.modified("fedcba9876543210fedcba9876543210fedcba98", "someone pushed"),
             RunResult.failed(Phase.PUSH, "rejected"));

@@ -58,6 +58,19 @@ class RunnerIT {
   }
 
   @Test
+  void reportsNeedsHumanWithTheMigrationsReasonWhenItLeftSomethingAlone() throws Exception {
+    ObjectId main = remote.head("main");
+
+    RunResult result =
+        run(request("replace-text", Map.of("from", "v1", "to", "v2", "refuse", "v1 is pinned")), null);
+
+    assertThat(result.status()).isEqualTo(Status.NEEDS_HUMAN);
+    assertThat(result.summary()).isEqualTo("left v1 alone: v1 is pinned");
+    assertThat(remote.head(BRANCH)).isNull();
+    assertThat(remote.head("main")).isEqualTo(main);
+  }
+
+  @Test
   void reportsNotApplicableWithTheMigrationsReason() {
     RunResult result = run(request("replace-text", Map.of("from", "a", "to", "b", "file", "pom.xml")), null);
 

@@ -41,7 +41,9 @@ final class TestMigrations {
           ParameterSpec.required("from", ParameterSpec.Type.STRING, "text to replace", "v1"),
           ParameterSpec.required("to", ParameterSpec.Type.STRING, "replacement", "v2"),
           ParameterSpec.optional(
-              "file", ParameterSpec.Type.STRING, "README.md", "the file to edit", "docs/x.md"));
+              "file", ParameterSpec.Type.STRING, "README.md", "the file to edit", "docs/x.md"),
+          ParameterSpec.optional(
+              "refuse", ParameterSpec.Type.STRING, "", "leave the text alone, giving this reason", "pinned"));
     }
 
     @Override
@@ -54,6 +56,10 @@ final class TestMigrations {
       String from = parameters.string("from");
       if (!text.contains(from)) {
         return Outcome.unchanged();
+      }
+      String refuse = parameters.string("refuse", "");
+      if (!refuse.isEmpty()) {
+        return Outcome.unchanged("left " + from + " alone: " + refuse);
       }
       workspace.write(file, text.replace(from, parameters.string("to")));
       return Outcome.changed("replaced " + from + " with " + parameters.string("to") + " in " + file);

@@ -148,7 +148,7 @@ class DockerfileBaseImageTest {
   }
 
   @Test
-  void leavesArgTagsAloneAndSaysWhichArgToChange() {
+  void changesTagsAtTheArgDefaultsTheyComeFrom() {
     Outcome outcome =
         rewrite(
             migration,
@@ -159,30 +159,218 @@ class DockerfileBaseImageTest {
                 # global build arguments
                 ARG REGISTRY=docker.io
                 ARG JAVA_VERSION=17-jre
-                FROM eclipse-temurin:${JAVA_VERSION}
-                FROM ${REGISTRY}/eclipse-temurin:17-jre
+                FROM eclipse-temurin:${JAVA_VERSION} AS run
+                FROM ${REGISTRY}/eclipse-temurin:17-jre AS tools
+                FROM eclipse-temurin:$JAVA_VERSION
+                """,
+                """
+                # global build arguments
+                ARG REGISTRY=docker.io
+                ARG JAVA_VERSION=21-jre
+                FROM eclipse-temurin:${JAVA_VERSION} AS run
+                FROM ${REGISTRY}/eclipse-temurin:21-jre AS tools
+                FROM eclipse-temurin:$JAVA_VERSION
                 """));
 
-    assertThat(outcome)
-        .isEqualTo(
-            Outcome.notApplicable(
-                "the tag of eclipse-temurin comes from ARG JAVA_VERSION in Dockerfile:3; change the ARG default instead"));
+    assertThat(outcome.message()).isEqualTo("set eclipse-temurin to 21-jre in 1 file");
   }
 
   @Test
-  void changesLiteralTagsAndMentionsTheArgOnesItLeft() {
+  void changesAWholeImageReferenceHeldByAnArgKeepingItsQuotes() {
+    rewrite(
+        migration,
+        params("image", "alpine", "tag", "3.20"),
+        file(
+            "build/Containerfile",
+            crlf("""
+                ARG BASE_IMAGE="docker.io/library/alpine:3.19"
+                ARG TAG=3.19
+                FROM ${BASE_IMAGE} AS base
+                RUN apk add --no-cache curl
+
+                FROM alpine:$TAG
+                COPY --from=base /usr/bin/curl /usr/bin/curl
+                """),
+            crlf("""
+                ARG BASE_IMAGE="docker.io/library/alpine:3.20"
+                ARG TAG=3.20
+                FROM ${BASE_IMAGE} AS base
+                RUN apk add --no-cache curl
+
+                FROM alpine:$TAG
+                COPY --from=base /usr/bin/curl /usr/bin/curl
+                """)));
+  }
+
+  @Test
+  void changesCopyFromMountFromAndTheSyntaxDirectiveButNeverStages() {
+    Outcome outcome =
+        rewrite(
+            migration,
+            params("image", "docker/dockerfile", "tag", "1.9"),
+            file(
+                "Dockerfile",
+                """
+                # syntax=docker/dockerfile:1.7
+                FROM golang:1.22 AS build
+                RUN --mount=type=cache,target=/root/.cache go build ./...
+                """,
+                """
+                # syntax=docker/dockerfile:1.9
+                FROM golang:1.22 AS build
+                RUN --mount=type=cache,target=/root/.cache go build ./...
+                """));
+    assertThat(outcome.message()).isEqualTo("set docker/dockerfile to 1.9 in 1 file");
+
+    rewrite(
+        migration,
+        params("image", "ghcr.io/acme/tools", "tag", "2.4.0"),
+        file(
+            "deploy/api.Dockerfile",
+            """
+            FROM golang:1.22 AS build
+            ARG TOOLS=2.3.1
+            RUN --mount=type=bind,from=ghcr.io/acme/tools:${TOOLS},source=/bin,target=/tools \\
+                --mount=type=cache,target=/go/pkg/mod /tools/gen ./...
+            FROM gcr.io/distroless/static
+            COPY --from=build /out/api /api
+            COPY --link --from=ghcr.io/acme/tools:2.3.1 /bin/healthcheck /healthcheck
+            COPY --from=0 /out/version /version
+            """,
+            """
+            FROM golang:1.22 AS build
+            ARG TOOLS=2.4.0
+            RUN --mount=type=bind,from=ghcr.io/acme/tools:${TOOLS},source=/bin,target=/tools \\
+                --mount=type=cache,target=/go/pkg/mod /tools/gen ./...
+            FROM gcr.io/distroless/static
+            COPY --from=build /out/api /api
+            COPY --link --from=ghcr.io/acme/tools:2.4.0 /bin/healthcheck /healthcheck
+            COPY --from=0 /out/version /version
+            """));
+  }
+
+  @Test
+  void readsEveryDockerfileAndContainerfileName() {
+    Outcome outcome =
+        rewrite(
+            migration,
+            params("image", "node", "tag", "22-alpine"),
+            file("Dockerfile-prod", "FROM node:20-alpine\n", "FROM node:22-alpine\n"),
+            file("web/Containerfile.dev", "FROM node:20-alpine\n", "FROM node:22-alpine\n"),
+            file("web/app.Containerfile", "FROM node:20-alpine\n", "FROM node:22-alpine\n"),
+            file("web/.dockerignore", "FROM node:20-alpine\n"),
+            file("web/Dockerfile.dockerignore", "FROM node:20-alpine\n"));
+
+    assertThat(outcome.message()).isEqualTo("set node to 22-alpine in 3 files");
+  }
+
+  @Test
+  void neverDowngradesAComparableTag() {
+    Outcome outcome =
+        rewrite(
+            migration,
+            params("image", "eclipse-temurin", "tag", "17-jre"),
+            file(
+                "Dockerfile",
+                "ARG JAVA=21-jre\nFROM eclipse-temurin:${JAVA} AS run\nFROM eclipse-temurin:11-jre\nFROM eclipse-temurin:21-jdk\n",
+                "ARG JAVA=21-jre\nFROM eclipse-temurin:${JAVA} AS run\nFROM eclipse-temurin:17-jre\nFROM eclipse-temurin:17-jre\n"));
+
+    assertThat(outcome.message())
+        .isEqualTo("set eclipse-temurin to 17-jre in 1 file; left alone: "
+            + "Dockerfile:2 eclipse-temurin:21-jre is ahead of 17-jre (never downgraded)");
+  }
+
+  @Test
+  void aRepositoryOnlyAheadIsLeftAloneWithTheReason() {
+    Outcome outcome =
+        rewrite(
+            migration,
+            params("image", "alpine", "tag", "3.19"),
+            file("Dockerfile", "FROM alpine:3.20\n"));
+
+    assertThat(outcome.needsHuman()).isTrue();
+    assertThat(outcome.message()).isEqualTo("left alone: Dockerfile:1 alpine:3.20 is ahead of 3.19 (never downgraded)");
+  }
+
+  @Test
+  void leavesAnArgOtherImagesShareAloneAndNamesThem() {
+    Outcome outcome =
+        rewrite(
+            migration,
+            params("image", "alpine", "tag", "3.20"),
+            file(
+                "Dockerfile",
+                """
+                ARG VERSION=3.19
+                FROM alpine:${VERSION} AS base
+                FROM ghcr.io/acme/alpine-tools:${VERSION}
+                """));
+
+    assertThat(outcome.needsHuman()).isTrue();
+    assertThat(outcome.message())
+        .isEqualTo("left alone: Dockerfile:2 the tag of alpine comes from ARG VERSION (line 1), which "
+            + "ghcr.io/acme/alpine-tools:3.19 (line 3) also uses; change them together by hand");
+  }
+
+  @Test
+  void leavesArgsWithoutDefaultAndBuiltTagsAloneWithTheReason() {
     Outcome outcome =
         rewrite(
             migration,
             params("image", "eclipse-temurin", "tag", "21-jre"),
             file(
                 "Dockerfile",
-                "ARG JAVA_VERSION=17-jre\nFROM eclipse-temurin:$JAVA_VERSION AS a\nFROM eclipse-temurin:17-jre\n",
-                "ARG JAVA_VERSION=17-jre\nFROM eclipse-temurin:$JAVA_VERSION AS a\nFROM eclipse-temurin:21-jre\n"));
+                """
+                ARG JAVA_VERSION
+                ARG MAJOR=17
+                FROM eclipse-temurin:${JAVA_VERSION}
+                FROM eclipse-temurin:${MAJOR}-jre
+                """));
 
     assertThat(outcome.message())
-        .isEqualTo("set eclipse-temurin to 21-jre in 1 file; left alone: the tag of eclipse-temurin "
-            + "comes from ARG JAVA_VERSION in Dockerfile:1; change the ARG default instead");
+        .isEqualTo("left alone: Dockerfile:3 the tag of eclipse-temurin comes from the build argument JAVA_VERSION, "
+            + "which no ARG in scope gives a default; set it where the image is built instead; "
+            + "Dockerfile:4 the tag of eclipse-temurin is built from ${MAJOR}-jre; change it by hand");
+  }
+
+  @Test
+  void replacesADigestWhenGivenAndSaysSo() {
+    Outcome outcome =
+        rewrite(
+            migration,
+            params("image", "alpine", "tag", "3.20", "digest", DIGEST),
+            file("Dockerfile", "FROM alpine:3.19@" + OLD_DIGEST + "\n", "FROM alpine:3.20@" + DIGEST + "\n"));
+
+    assertThat(outcome.message()).isEqualTo("set alpine to 3.20@" + DIGEST + " in 1 file");
+  }
+
+  @Test
+  void saysWhenItRemovedAnOldDigest() {
+    Outcome outcome =
+        rewrite(
+            migration,
+            params("image", "alpine", "tag", "3.20"),
+            file("Dockerfile", "FROM alpine:3.19@" + OLD_DIGEST + "\n", "FROM alpine:3.20\n"));
+
+    assertThat(outcome.message())
+        .isEqualTo("set alpine to 3.20 in 1 file; removed the old digest from 1 use (set digest to pin the new one,"
+            + " or keepPinnedDigests to leave pinned uses alone)");
+  }
+
+  @Test
+  void keepsDigestPinnedUsesWhenAskedAndSaysSo() {
+    Outcome outcome =
+        rewrite(
+            migration,
+            params("image", "alpine", "tag", "3.20", "keepPinnedDigests", true),
+            file(
+                "Dockerfile",
+                "FROM alpine:3.19@" + OLD_DIGEST + " AS pinned\nFROM alpine:3.19\n",
+                "FROM alpine:3.19@" + OLD_DIGEST + " AS pinned\nFROM alpine:3.20\n"));
+
+    assertThat(outcome.message())
+        .isEqualTo("set alpine to 3.20 in 1 file; left alone: Dockerfile:1 alpine:3.19 is pinned to a digest"
+            + " (keepPinnedDigests: true; give digest to move it)");
   }
 
   @Test
@@ -208,7 +396,8 @@ class DockerfileBaseImageTest {
             file("Dockerfile.dockerignore", "FROM node:20\n"));
 
     assertThat(none.kind()).isEqualTo(Outcome.Kind.NOT_APPLICABLE);
-    assertThat(other).isEqualTo(Outcome.notApplicable("no FROM in the Dockerfiles uses node"));
+    assertThat(other)
+        .isEqualTo(Outcome.notApplicable("no FROM, COPY --from, RUN --mount from= or # syntax in the Dockerfiles uses node"));
   }
 
   @Test

@@ -178,11 +178,76 @@ class GithubActionsVersionTest {
 
     assertThat(outcome.message())
         .isEqualTo("set actions/checkout to v4 in 1 file; left 1 use pinned to a commit SHA alone "
-            + "(set replacePinnedShas: true to replace them)");
+            + "(set replacePinnedShas: true to move them to v4's commit)");
   }
 
   @Test
-  void replacesShaPinsWhenAsked() {
+  void aRepositoryWithOnlyPinsIsLeftAloneWithTheReason() {
+    String sha = "b4ffde65f46336ab88eb53be808477a3936bae11";
+    Outcome outcome =
+        rewrite(
+            migration,
+            params("action", "actions/checkout", "ref", "v4.2.0"),
+            file(".github/workflows/ci.yml", "jobs:\n  a:\n    steps:\n      - uses: actions/checkout@" + sha + " # v4.1.1\n"));
+
+    assertThat(outcome.needsHuman()).isTrue();
+    assertThat(outcome.message()).contains("pinned to a commit SHA").contains("replacePinnedShas: true");
+  }
+
+  @Test
+  void neverDowngradesAUseThatIsAhead() {
+    Outcome outcome =
+        rewrite(
+            migration,
+            params("action", "actions/checkout", "ref", "v4"),
+            file(
+                ".github/workflows/ci.yml",
+                """
+                jobs:
+                  build:
+                    steps:
+                      - uses: actions/checkout@v7
+                      - uses: 'actions/checkout@v4.1.2'  # exact, on purpose
+                      - uses: actions/checkout@v4.0
+                """));
+
+    assertThat(outcome.kind()).isEqualTo(Outcome.Kind.UNCHANGED);
+    assertThat(outcome.needsHuman()).isTrue();
+    assertThat(outcome.message())
+        .isEqualTo("left alone: .github/workflows/ci.yml:4 actions/checkout@v7 is ahead of v4 (never downgraded); "
+            + ".github/workflows/ci.yml:5 actions/checkout@v4.1.2 is ahead of v4 (never downgraded)");
+  }
+
+  @Test
+  void bumpsWhatIsBehindAndNamesWhatIsAheadInTheSummary() {
+    Outcome outcome =
+        rewrite(
+            migration,
+            params("action", "actions/setup-java", "ref", "v4.1"),
+            file(
+                ".github/workflows/ci.yml",
+                """
+                jobs:
+                  build:
+                    steps:
+                      - uses: actions/setup-java@v4
+                      - uses: actions/setup-java@v10
+                """,
+                """
+                jobs:
+                  build:
+                    steps:
+                      - uses: actions/setup-java@v4.1
+                      - uses: actions/setup-java@v10
+                """));
+
+    assertThat(outcome.message())
+        .isEqualTo("set actions/setup-java to v4.1 in 1 file; left alone: "
+            + ".github/workflows/ci.yml:5 actions/setup-java@v10 is ahead of v4.1 (never downgraded)");
+  }
+
+  @Test
+  void movesABarePinToTheGivenCommit() {
     String oldSha = "b4ffde65f46336ab88eb53be808477a3936bae11";
     String newSha = "11bd71901bbe5b1630ceea73d27597364c9af683";
     rewrite(
@@ -190,8 +255,23 @@ class GithubActionsVersionTest {
         params("action", "actions/checkout", "ref", newSha, "replacePinnedShas", true),
         file(
             ".github/workflows/ci.yml",
-            "jobs:\n  a:\n    steps:\n      - uses: actions/checkout@" + oldSha + " # v4.1.1\n",
-            "jobs:\n  a:\n    steps:\n      - uses: actions/checkout@" + newSha + " # v4.1.1\n"));
+            "jobs:\n  a:\n    steps:\n      - uses: actions/checkout@" + oldSha + "\n",
+            "jobs:\n  a:\n    steps:\n      - uses: actions/checkout@" + newSha + "\n"));
+  }
+
+  @Test
+  void refusesToMoveACommentedPinToABareCommitBecauseTheCommentWouldLie() {
+    String oldSha = "b4ffde65f46336ab88eb53be808477a3936bae11";
+    String newSha = "11bd71901bbe5b1630ceea73d27597364c9af683";
+    Outcome outcome =
+        rewrite(
+            migration,
+            params("action", "actions/checkout", "ref", newSha, "replacePinnedShas", true),
+            file(".github/workflows/ci.yml", "jobs:\n  a:\n    steps:\n      - uses: actions/checkout@" + oldSha + " # v4.1.1\n"));
+
+    assertThat(outcome.message())
+        .isEqualTo("left alone: .github/workflows/ci.yml:4 actions/checkout@b4ffde6 # v4.1.1: ref is a bare commit SHA,"
+            + " so the version comment cannot be rewritten; give the release tag as ref");
   }
 
   @Test
@@ -265,6 +345,15 @@ class GithubActionsVersionTest {
         .extracting(Validation.Problem::parameter)
         .containsExactly("action", "ref");
     assertThat(validation.describe()).contains("'actions/checkout@v4' is not owner/name");
+  }
+
+  @Test
+  void refusesAGitBaseUrlThatIsNotAUrl() {
+    Validation validation =
+        params("action", "actions/checkout", "ref", "v4", "gitBaseUrl", "github.com").check(migration);
+
+    assertThat(validation.problems()).extracting(Validation.Problem::parameter).containsExactly("gitBaseUrl");
+    assertThat(validation.describe()).contains("'github.com' is not a git URL such as https://github.com");
   }
 
   @Test

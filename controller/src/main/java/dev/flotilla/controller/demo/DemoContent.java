@@ -10,7 +10,9 @@ import java.util.Map;
 /**
  * The files of one demo repository: a small Java service as teams really write them, with the
  * versions the demo campaigns move on from (jackson-databind 2.15.2, {@code actions/checkout@v3},
- * {@code eclipse-temurin:17-jre}) written in the different ways the migrations must handle.
+ * {@code eclipse-temurin:17-jre}) written in the different ways the migrations must handle, and
+ * one repository already ahead ({@code actions/checkout@v7}) that the checkout campaign must not
+ * downgrade.
  */
 final class DemoContent {
 
@@ -34,7 +36,8 @@ final class DemoContent {
       files.put("pom.xml", FileContent.text(repo.pomStyle() == PomStyle.LITERAL_CRLF ? pom.replace("\n", "\r\n") : pom));
       files.put(sourceRoot, FileContent.text(app(repo)));
     }
-    files.put(".github/workflows/ci.yml", FileContent.text(workflow(repo, slot, current)));
+    files.put(".github/workflows/ci.yml",
+        FileContent.text(workflow(repo, slot, current, repo.profile() == Profile.AHEAD_OF_CHECKOUT)));
     files.put("Dockerfile", FileContent.text(dockerfile(repo, current)));
     files.put("ci.sh", FileContent.script(repo.profile() == Profile.CI_FAILS ? failingCi(repo) : passingCi()));
     files.put("README.md", FileContent.text(readme(repo)));
@@ -196,8 +199,8 @@ final class DemoContent {
   }
 
   /** Four spellings of the same steps: plain, double-quoted, single-quoted, and with trailing comments. */
-  private static String workflow(DemoRepository repo, int slot, boolean current) {
-    String checkout = "actions/checkout@" + (current ? "v4" : "v3");
+  private static String workflow(DemoRepository repo, int slot, boolean current, boolean aheadOfCheckout) {
+    String checkout = "actions/checkout@" + (aheadOfCheckout ? "v7" : current ? "v4" : "v3");
     String setupJava = "actions/setup-java@" + (current ? "v4" : "v3");
     String[] uses = switch (slot % 4) {
       case 1 -> new String[] {"\"" + checkout + "\"", "\"" + setupJava + "\""};

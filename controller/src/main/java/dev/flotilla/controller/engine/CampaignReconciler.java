@@ -152,7 +152,8 @@ public final class CampaignReconciler {
   }
 
   private static boolean finished(Changeset c, java.time.Duration grace, Instant now) {
-    if (c.state().isTerminal() || FAILURES.contains(c.state()) || c.state() == ChangesetState.HALTED) {
+    if (c.state().isTerminal() || FAILURES.contains(c.state()) || c.state() == ChangesetState.HALTED
+        || c.state() == ChangesetState.NEEDS_HUMAN) {
       return true;
     }
     return OPEN_PR.contains(c.state()) && c.stateSince() != null && c.stateSince().plus(grace).isBefore(now);

@@ -11,7 +11,8 @@ import java.util.Map;
 
 /**
  * One campaign's numbers as people ask for them: merged, open awaiting review, CI failed, no change,
- * skipped, invalid config, failed, in progress, and the raw count of every state.
+ * needs a person (the migration left the repository alone and said why), skipped, invalid config,
+ * failed, in progress, and the raw count of every state.
  */
 public record CampaignReport(
     String campaign,
@@ -22,6 +23,7 @@ public record CampaignReport(
     long awaitingReview,
     long ciFailed,
     long noChange,
+    long needsHuman,
     long skipped,
     long invalidConfig,
     long failed,
@@ -76,6 +78,7 @@ public record CampaignReport(
         awaiting,
         sum(states, ChangesetState.CI_FAILED),
         sum(states, ChangesetState.NO_CHANGE, ChangesetState.NOT_APPLICABLE),
+        sum(states, ChangesetState.NEEDS_HUMAN),
         sum(states, ChangesetState.SKIPPED) - invalid[0],
         invalid[0],
         sum(states, ChangesetState.FAILED),

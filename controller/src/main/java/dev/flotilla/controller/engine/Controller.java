@@ -115,7 +115,7 @@ public final class Controller implements AutoCloseable {
             ? Changes.of("pr_number", null).set("pr_url", null).set("last_pushed_sha", null)
             : Changes.none();
         fleet.changesets().transition(
-            c.id(), EnumSet.of(ChangesetState.MERGED, ChangesetState.NO_CHANGE), ChangesetState.PENDING,
+            c.id(), EnumSet.of(ChangesetState.MERGED, ChangesetState.NO_CHANGE, ChangesetState.NEEDS_HUMAN), ChangesetState.PENDING,
             fresh, "schedule", "scheduled re-run to keep the fleet converged", now);
       }
       campaigns.reconcile(campaign);
@@ -148,10 +148,10 @@ public final class Controller implements AutoCloseable {
     return moved;
   }
 
-  /** Sends a failed (or CI-failed) changeset back to run again. */
+  /** Sends a failed, CI-failed, conflicting or needs-a-person changeset back to run again. */
   public boolean retry(long changesetId, String actor) {
     boolean moved = fleet.changesets().transition(
-        changesetId, EnumSet.of(ChangesetState.FAILED, ChangesetState.CI_FAILED, ChangesetState.CONFLICT),
+        changesetId, EnumSet.of(ChangesetState.FAILED, ChangesetState.CI_FAILED, ChangesetState.CONFLICT, ChangesetState.NEEDS_HUMAN),
         ChangesetState.PENDING, Changes.of("next_check_at", null), actor, "retry requested by " + actor, fleet.clock().instant());
     changed("retry");
     return moved;

@@ -70,8 +70,12 @@ public final class ResultRecorder implements RunListener {
     var now = fleet.clock().instant();
     Changes changes = Changes.of("last_result", StoreJson.write(result));
     return switch (result.status()) {
-      case NO_CHANGE, NOT_APPLICABLE -> {
-        ChangesetState to = result.status() == RunResult.Status.NO_CHANGE ? ChangesetState.NO_CHANGE : ChangesetState.NOT_APPLICABLE;
+      case NO_CHANGE, NOT_APPLICABLE, NEEDS_HUMAN -> {
+        ChangesetState to = switch (result.status()) {
+          case NO_CHANGE -> ChangesetState.NO_CHANGE;
+          case NEEDS_HUMAN -> ChangesetState.NEEDS_HUMAN;
+          default -> ChangesetState.NOT_APPLICABLE;
+        };
         String reason = result.summary() == null || result.summary().isBlank() ? "nothing to change" : result.summary();
         if (changeset.prNumber() != null) {
           reason = closeObsoletePullRequest(changeset, reason);

@@ -9,6 +9,11 @@ public enum ChangesetState {
   RUNNING,
   NO_CHANGE,
   NOT_APPLICABLE,
+  /**
+   * The migration left the repository alone on purpose and said why (a downgrade refused, a shared
+   * property, a pin it cannot resolve): not done, and nothing moves until a person acts and retries.
+   */
+  NEEDS_HUMAN,
   FAILED,
   PUSHED,
   PR_OPEN,

@@ -31,7 +31,7 @@ public final class ControllerFleetActions implements FleetActions, AutoCloseable
 
   private static final Logger LOG = LoggerFactory.getLogger(ControllerFleetActions.class);
   private static final Set<ChangesetState> RETRYABLE =
-      EnumSet.of(ChangesetState.FAILED, ChangesetState.CI_FAILED, ChangesetState.CONFLICT);
+      EnumSet.of(ChangesetState.FAILED, ChangesetState.CI_FAILED, ChangesetState.CONFLICT, ChangesetState.NEEDS_HUMAN);
   private static final Set<ChangesetState> ALREADY_RETRIED = EnumSet.of(ChangesetState.PENDING, ChangesetState.RUNNING);
 
   private final Controller controller;
@@ -92,7 +92,7 @@ public final class ControllerFleetActions implements FleetActions, AutoCloseable
     }
     if (!RETRYABLE.contains(changeset.state())) {
       throw new ActionRefusedException("Changeset " + changesetId + " is " + changeset.state()
-          + "; only FAILED, CI_FAILED or CONFLICT changesets can be retried");
+          + "; only FAILED, CI_FAILED, CONFLICT or NEEDS_HUMAN changesets can be retried");
     }
     if (!controller.retry(changesetId, who(actor))) {
       ChangesetState now = fleet.changesets().byId(changesetId).map(Changeset::state).orElse(changeset.state());

@@ -323,7 +323,7 @@ public final class StoreFleetView implements FleetView {
       return lastError;
     }
     return switch (state) {
-      case FAILED, CI_FAILED, CONFLICT, HALTED, INVALID_CONFIG, MODIFIED, CLOSED -> stateReason;
+      case FAILED, CI_FAILED, CONFLICT, HALTED, INVALID_CONFIG, MODIFIED, CLOSED, NEEDS_HUMAN -> stateReason;
       default -> null;
     };
   }
@@ -366,7 +366,7 @@ public final class StoreFleetView implements FleetView {
         JOIN campaign k ON k.name = c.campaign AND k.status <> 'CANCELLED'
         LEFT JOIN LATERAL (SELECT min(e.at) AS at FROM changeset_event e
                            WHERE e.changeset_id = c.id AND e.to_state = 'PR_OPEN') opened ON TRUE
-        WHERE c.state IN ('FAILED', 'CI_FAILED', 'CONFLICT')
+        WHERE c.state IN ('FAILED', 'CI_FAILED', 'CONFLICT', 'NEEDS_HUMAN')
            OR (c.state IN ('PR_OPEN', 'CI_PENDING', 'MERGEABLE', 'MODIFIED')
                AND coalesce(opened.at, c.state_since) <= ?)
         ORDER BY c.state_since LIMIT ?
@@ -393,6 +393,9 @@ public final class StoreFleetView implements FleetView {
       case "CI_FAILED" -> new AttentionItem(AttentionItem.Kind.CI_FAILED, repository, campaign, id,
           orElse(error, "CI failed on the pull request"),
           "open the pull request's failing checks, fix the repository or the migration, then retry", since, pr);
+      case "NEEDS_HUMAN" -> new AttentionItem(AttentionItem.Kind.NEEDS_HUMAN, repository, campaign, id,
+          orElse(error, "the migration left the repository alone"),
+          "do what the reason asks in the repository (or accept it), then retry", since, pr);
       case "CONFLICT" -> new AttentionItem(AttentionItem.Kind.CONFLICT, repository, campaign, id,
           "the pull request conflicts with the default branch",
           "retry to re-run the migration on the new base", since, pr);

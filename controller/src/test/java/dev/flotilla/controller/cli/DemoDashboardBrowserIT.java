@@ -49,6 +49,7 @@ class DemoDashboardBrowserIT {
             assertThat(page.overviewNumber(campaign, "total")).isEqualTo(23);
             assertThat(page.barSegment(campaign, "MERGEABLE")).isEqualTo(expected.awaitingReview());
             assertThat(page.barSegment(campaign, "CI_FAILED")).isEqualTo(expected.ciFailed());
+            assertThat(page.barSegment(campaign, "NEEDS_HUMAN")).isEqualTo(expected.needsHuman());
           });
         }
       }

@@ -9,6 +9,7 @@ import dev.flotilla.controller.forge.PullRequest;
 import dev.flotilla.controller.forge.RepositoryRef;
 import dev.flotilla.controller.forge.local.LocalCi;
 import dev.flotilla.controller.forge.local.LocalForge;
+import dev.flotilla.controller.model.CampaignStatus;
 import dev.flotilla.controller.model.Changeset;
 import dev.flotilla.controller.model.ChangesetState;
 import dev.flotilla.controller.store.Database;
@@ -178,6 +179,39 @@ class EngineIT {
     assertThat(changeset("current").state()).isEqualTo(ChangesetState.NO_CHANGE);
     assertThat(changeset("frontend").state()).isEqualTo(ChangesetState.NOT_APPLICABLE);
     assertThat(pullRequests("current") + pullRequests("frontend")).isZero();
+  }
+
+  @Test
+  void aRepositoryTheMigrationLeavesAloneOnPurposeNeedsAPersonWithTheReason() throws Exception {
+    repos.create("acme", "ahead", "main", Map.of(
+        ".github/workflows/ci.yml", "jobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v7\n",
+        ".flotilla.yaml", AUTOMERGE, "ci.sh", GREEN_CI));
+    campaignName = "checkout";
+    apply("""
+        apiVersion: flotilla.dev/v1
+        kind: Campaign
+        metadata: {name: checkout}
+        spec:
+          migration: github-actions-version
+          parameters: {action: actions/checkout, ref: v4}
+          automerge: true
+        """);
+    settle();
+
+    Changeset c = changeset("ahead");
+    assertThat(c.state()).isEqualTo(ChangesetState.NEEDS_HUMAN);
+    assertThat(c.stateReason()).isEqualTo(
+        "left alone: .github/workflows/ci.yml:5 actions/checkout@v7 is ahead of v4 (never downgraded)");
+    assertThat(pullRequests("ahead")).isZero();
+    controller.tick();
+    var campaign = controller.fleet().campaigns().byName("checkout").orElseThrow();
+    assertThat(campaign.status()).as("not done while a person is needed").isEqualTo(CampaignStatus.ACTIVE);
+    CampaignReport report = CampaignReport.of(jdbc, campaign);
+    assertThat(report.needsHuman()).isOne();
+    assertThat(report.noChange()).isZero();
+    assertThat(report.settled()).isTrue();
+    assertThat(controller.retry(c.id(), "maria")).isTrue();
+    assertThat(changeset("ahead").state()).isEqualTo(ChangesetState.PENDING);
   }
 
   @Test

@@ -125,7 +125,7 @@ class FleetViewActionsIT {
     long delta = fleet.id("jackson/acme/delta");
 
     assertThatThrownBy(() -> actions.retry(delta, ALICE)).isInstanceOf(ActionRefusedException.class)
-        .hasMessage("Changeset " + delta + " is PR_OPEN; only FAILED, CI_FAILED or CONFLICT changesets can be retried");
+        .hasMessage("Changeset " + delta + " is PR_OPEN; only FAILED, CI_FAILED, CONFLICT or NEEDS_HUMAN changesets can be retried");
     assertThat(fleet.changesets.byId(delta).orElseThrow().state()).isEqualTo(ChangesetState.PR_OPEN);
   }
 

@@ -23,7 +23,7 @@ class StatesTest {
 
   @Test
   void theBurndownsOpenLineIsEveryStateStillMoving() {
-    assertThat(States.OPEN).contains("PENDING", "RUNNING", "FAILED", "PR_OPEN", "CI_FAILED", "CONFLICT")
+    assertThat(States.OPEN).contains("PENDING", "RUNNING", "FAILED", "PR_OPEN", "CI_FAILED", "CONFLICT", "NEEDS_HUMAN")
         .doesNotContain("MERGED", "NO_CHANGE", "NOT_APPLICABLE", "CLOSED", "SKIPPED");
   }
 

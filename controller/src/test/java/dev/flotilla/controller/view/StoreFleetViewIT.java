@@ -7,12 +7,14 @@ import static dev.flotilla.dashboard.port.ChangesetState.CONFLICT;
 import static dev.flotilla.dashboard.port.ChangesetState.FAILED;
 import static dev.flotilla.dashboard.port.ChangesetState.INVALID_CONFIG;
 import static dev.flotilla.dashboard.port.ChangesetState.MERGED;
+import static dev.flotilla.dashboard.port.ChangesetState.NEEDS_HUMAN;
 import static dev.flotilla.dashboard.port.ChangesetState.NO_CHANGE;
 import static dev.flotilla.dashboard.port.ChangesetState.PENDING;
 import static dev.flotilla.dashboard.port.ChangesetState.PR_OPEN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.flotilla.controller.store.ChangesetStore.Changes;
 import dev.flotilla.controller.store.Database;
 import dev.flotilla.controller.store.Jdbc;
 import dev.flotilla.dashboard.port.AttentionItem;
@@ -217,6 +219,33 @@ class StoreFleetViewIT {
     assertThat(StoreFleetView.bucketFor(Duration.ofDays(365)).multipliedBy(StoreFleetView.MAX_BURNDOWN_POINTS))
         .isGreaterThanOrEqualTo(Duration.ofDays(365));
     assertThat(StoreFleetView.bucketFor(Duration.ofSeconds(5))).isEqualTo(StoreFleetView.MIN_BUCKET);
+  }
+
+  @Test
+  void aChangesetLeftAloneShowsItsReasonAndCountsApartFromNoChange() {
+    long alpha = fleet.id("checkout/acme/alpha");
+    String reason = "left alone: .github/workflows/ci.yml:12 actions/checkout@v7 is ahead of v4 (never downgraded)";
+    fleet.changesets.transition(alpha, java.util.EnumSet.of(dev.flotilla.controller.model.ChangesetState.PENDING),
+        dev.flotilla.controller.model.ChangesetState.RUNNING, Changes.none(), "test", "run", NOW.minusSeconds(60));
+    fleet.changesets.transition(alpha, java.util.EnumSet.of(dev.flotilla.controller.model.ChangesetState.RUNNING),
+        dev.flotilla.controller.model.ChangesetState.NEEDS_HUMAN, Changes.none(), "runner", reason, NOW.minusSeconds(30));
+
+    assertThat(view.campaign("checkout").orElseThrow().counts()).isEqualTo(Map.of(NEEDS_HUMAN, 1L, NO_CHANGE, 1L));
+    ChangesetRow row = view.changesets(ChangesetQuery.all("checkout")).items().stream()
+        .filter(r -> r.repository().equals("acme/alpha")).findFirst().orElseThrow();
+    assertThat(row.state()).isEqualTo(NEEDS_HUMAN);
+    assertThat(row.lastError()).isEqualTo(reason);
+    assertThat(view.repository("acme/alpha").orElseThrow().changesets())
+        .filteredOn(c -> c.campaign().equals("checkout"))
+        .extracting(ChangesetRow::lastError).containsExactly(reason);
+    assertThat(view.attention(Duration.ofDays(7)))
+        .filteredOn(a -> a.kind() == AttentionItem.Kind.NEEDS_HUMAN)
+        .singleElement()
+        .satisfies(a -> {
+          assertThat(a.repository()).isEqualTo("acme/alpha");
+          assertThat(a.reason()).isEqualTo(reason);
+          assertThat(a.changesetId()).isEqualTo(alpha);
+        });
   }
 
   @Test

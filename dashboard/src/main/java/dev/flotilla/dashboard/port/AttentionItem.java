@@ -31,7 +31,9 @@ public record AttentionItem(
     CI_FAILED,
     CONFLICT,
     RUN_FAILED,
-    INVALID_CONFIG
+    INVALID_CONFIG,
+    /** The migration left the repository alone on purpose; the reason says what a person should do. */
+    NEEDS_HUMAN
   }
 
   public AttentionItem {

@@ -14,7 +14,8 @@ import java.util.Objects;
  * @param pullRequestUrl the PR on the forge; {@code null} before one is opened
  * @param ciResult CI on the PR's head commit, e.g. {@code success}, {@code failure}, {@code pending};
  *     {@code null} without a PR
- * @param lastError the last failure's reason, one a person can act on; {@code null} when none
+ * @param lastError the last failure's reason, one a person can act on, or for {@link
+ *     ChangesetState#NEEDS_HUMAN} why the migration left the repository alone; {@code null} when none
  * @param stateSince when the changeset entered its current state
  */
 public record ChangesetRow(

@@ -6,6 +6,8 @@ import java.util.Set;
 /**
  * The state of one changeset (one campaign on one repository), named exactly as in DESIGN.md.
  * {@link #NOT_APPLICABLE} and {@link #INVALID_CONFIG} describe the repository rather than a run.
+ * {@link #NEEDS_HUMAN} is a run that changed nothing on purpose and said why: not done, and not
+ * terminal, since it waits for a person.
  */
 public enum ChangesetState {
   PENDING,
@@ -24,7 +26,8 @@ public enum ChangesetState {
   SKIPPED,
   HALTED,
   NOT_APPLICABLE,
-  INVALID_CONFIG;
+  INVALID_CONFIG,
+  NEEDS_HUMAN;
 
   private static final Set<ChangesetState> TERMINAL =
       EnumSet.of(NO_CHANGE, NOT_APPLICABLE, MERGED, CLOSED, SKIPPED);

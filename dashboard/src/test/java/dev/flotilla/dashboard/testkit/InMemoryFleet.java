@@ -292,9 +292,9 @@ public final class InMemoryFleet implements FleetView, FleetActions {
         return "Changeset " + changesetId + " is already waiting to run";
       }
       if (c.state() != ChangesetState.FAILED && c.state() != ChangesetState.CI_FAILED
-          && c.state() != ChangesetState.CONFLICT) {
+          && c.state() != ChangesetState.CONFLICT && c.state() != ChangesetState.NEEDS_HUMAN) {
         throw new ActionRefusedException("Changeset " + changesetId + " on " + c.repository() + " is "
-            + c.state() + "; only FAILED, CI_FAILED and CONFLICT changesets can be retried");
+            + c.state() + "; only FAILED, CI_FAILED, CONFLICT and NEEDS_HUMAN changesets can be retried");
       }
       state(changesetId, ChangesetState.PENDING);
     }
