@@ -88,8 +88,8 @@ public final class Runner {
         result = run.execute();
       } catch (StepFailure e) {
         result = RunResult.failed(e.phase, run.scrub(e.getMessage()));
-      } catch (RuntimeException e) {
-        // A bug of ours, not the repository's: still a result, so the fleet goes on.
+      } catch (RuntimeException | Error e) {
+        // A bug of ours, or a repository too big for memory: still a result, so the fleet goes on.
         result =
             RunResult.failed(
                 run.phase, run.scrub("unexpected " + e.getClass().getName() + ": " + e.getMessage()));
@@ -297,10 +297,9 @@ public final class Runner {
       try {
         workspace = new DirectoryWorkspace(workDir, ownerAndName[0], ownerAndName[1]);
         outcome = migration.apply(workspace, parameters);
-      } catch (OutOfMemoryError e) {
-        throw e;
       } catch (Exception | Error e) {
-        // A migration's bug must become this repository's failure, never the fleet's.
+        // A migration's bug must become this repository's failure, never the fleet's. Memory
+        // exhausted by this run's own data is freed as the stack unwinds, so that is one too.
         log.warn("migration {} threw", migration.id(), e);
         throw new StepFailure(
             phase,

@@ -1,5 +1,6 @@
 package dev.flotilla.migrations;
 
+import dev.flotilla.migration.FileTooLargeException;
 import dev.flotilla.migration.Migration;
 import dev.flotilla.migration.Outcome;
 import dev.flotilla.migration.ParameterSpec;
@@ -154,8 +155,8 @@ public final class MavenDependencyVersion implements Migration {
           } else {
             notes.add("skipped " + path + ": its root element is not <project>");
           }
-        } catch (XmlEditException e) {
-          // One broken pom (often a test fixture) must not stop the others from being updated.
+        } catch (XmlEditException | FileTooLargeException e) {
+          // One broken or generated pom (often a test fixture) must not stop the others from being updated.
           notes.add("skipped " + path + ": " + e.getMessage());
         }
       }
