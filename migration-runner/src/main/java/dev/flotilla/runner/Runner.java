@@ -1,6 +1,7 @@
 package dev.flotilla.runner;
 
 import dev.flotilla.FlotillaException;
+import dev.flotilla.Printable;
 import dev.flotilla.migration.DirectoryWorkspace;
 import dev.flotilla.migration.InvalidParametersException;
 import dev.flotilla.migration.Migration;
@@ -95,7 +96,7 @@ public final class Runner {
                 run.phase, run.scrub("unexpected " + e.getClass().getName() + ": " + e.getMessage()));
       }
       if (result.status() == RunResult.Status.FAILED) {
-        log.warn("run failed in {}: {}", result.phase(), result.reason());
+        log.warn("run failed in {}: {}", result.phase(), Printable.escape(result.reason()));
       }
       return result;
     }
@@ -312,7 +313,7 @@ public final class Runner {
       if (outcome == null) {
         throw new StepFailure(phase, "migration '" + migration.id() + "' returned no outcome");
       }
-      log.info("migration {} says {} {}", migration.id(), outcome.kind(), outcome.message());
+      log.info("migration {} says {} {}", migration.id(), outcome.kind(), Printable.escape(outcome.message()));
       return outcome;
     }
 
