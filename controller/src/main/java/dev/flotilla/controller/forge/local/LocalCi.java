@@ -9,7 +9,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -211,7 +213,9 @@ public final class LocalCi implements AutoCloseable {
       temp = Files.createTempDirectory("flotilla-ci-");
       Path work = temp.resolve("work");
       checkout(bareRepository, sha, work);
-      return execute(work, temp.resolve("ci.log"));
+      Map<String, String> environment =
+          environment(Files.createDirectories(temp.resolve("home")), Files.createDirectories(temp.resolve("tmp")));
+      return execute(work, temp.resolve("ci.log"), environment);
     } catch (IOException e) {
       throw new LocalForgeException("could not prepare a checkout of " + sha + ": " + e.getMessage(), e);
     } finally {
@@ -235,7 +239,21 @@ public final class LocalCi implements AutoCloseable {
     }
   }
 
-  private Outcome execute(Path work, Path log) throws IOException {
+  /**
+   * What a CI script sees: a minimal environment of its own, as CI systems give, with a fresh home and
+   * temporary folder. Never the controller's own, which holds its tokens and database password.
+   */
+  static Map<String, String> environment(Path home, Path tmp) {
+    Map<String, String> environment = new LinkedHashMap<>();
+    environment.put("PATH", System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin"));
+    environment.put("HOME", home.toString());
+    environment.put("LANG", "C.UTF-8");
+    environment.put("TMPDIR", tmp.toString());
+    environment.put("CI", "true");
+    return environment;
+  }
+
+  private Outcome execute(Path work, Path log, Map<String, String> environment) throws IOException {
     Optional<String> file = commandFile();
     List<String> command = new ArrayList<>();
     if (file.isPresent()) {
@@ -254,6 +272,8 @@ public final class LocalCi implements AutoCloseable {
         .redirectErrorStream(true)
         .redirectOutput(log.toFile())
         .redirectInput(ProcessBuilder.Redirect.from(nullDevice()));
+    builder.environment().clear();
+    builder.environment().putAll(environment);
     Process process = startRetryingBusyText(builder);
     boolean finished;
     try {
