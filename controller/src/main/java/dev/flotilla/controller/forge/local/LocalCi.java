@@ -3,6 +3,8 @@ package dev.flotilla.controller.forge.local;
 import dev.flotilla.controller.forge.CiStatus;
 import dev.flotilla.controller.store.Jdbc;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,6 +45,8 @@ public final class LocalCi implements AutoCloseable {
   public static final String CHECK_NAME = "ci";
   /** Lines of output kept as the check's summary. */
   static final int SUMMARY_LINES = 20;
+  /** Bytes read from the end of the output to find those lines. */
+  private static final int TAIL_BYTES = 64 * 1024;
 
   private static final Logger LOG = LoggerFactory.getLogger(LocalCi.class);
   /** A command that is just a relative path to a file in the repository, run without a shell. */
@@ -337,7 +341,18 @@ public final class LocalCi implements AutoCloseable {
     if (!Files.exists(log)) {
       return "";
     }
-    List<String> lines = new String(Files.readAllBytes(log), StandardCharsets.UTF_8).lines().toList();
+    // Only the end is read: a script may print gigabytes, which must not fill the controller's heap.
+    ByteBuffer end;
+    try (SeekableByteChannel channel = Files.newByteChannel(log)) {
+      long size = channel.size();
+      end = ByteBuffer.allocate((int) Math.min(size, TAIL_BYTES));
+      channel.position(size - end.capacity());
+      while (end.hasRemaining() && channel.read(end) >= 0) {
+        // read until the buffer is full or the file ends
+      }
+    }
+    List<String> lines =
+        new String(end.array(), 0, end.position(), StandardCharsets.UTF_8).lines().toList();
     return String.join("\n", lines.subList(Math.max(0, lines.size() - SUMMARY_LINES), lines.size()));
   }
 
