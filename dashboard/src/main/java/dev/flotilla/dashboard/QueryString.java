@@ -109,9 +109,18 @@ final class QueryString {
 
   private static String decode(String s) {
     try {
-      return URLDecoder.decode(s, StandardCharsets.UTF_8);
+      return refuseNul(URLDecoder.decode(s, StandardCharsets.UTF_8), "query string");
     } catch (IllegalArgumentException e) {
       throw ApiException.badRequest("the query string is not valid URL encoding near '" + s + "'");
     }
+  }
+
+  /** No name or value holds NUL, and the store cannot hold one: a 400, not a store error. */
+  static String refuseNul(String decoded, String where) {
+    if (decoded.indexOf('\0') >= 0) {
+      throw ApiException.badRequest(
+          "the " + where + " holds an encoded NUL character (%00), which no name or value contains; remove it");
+    }
+    return decoded;
   }
 }

@@ -91,7 +91,7 @@ final class Router<H> {
   private static String decode(String segment) {
     try {
       // URLDecoder turns '+' into a space, which is wrong in a path.
-      return URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8);
+      return QueryString.refuseNul(URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8), "path");
     } catch (IllegalArgumentException e) {
       throw ApiException.badRequest("the path is not valid URL encoding near '" + segment + "'");
     }

@@ -176,6 +176,19 @@ class DashboardServerTest {
   }
 
   @Test
+  void anEncodedNulInAPathOrQueryIs400() throws Exception {
+    start();
+    HttpResponse<String> path = get("/api/campaigns/jackson%002-18/burndown");
+    HttpResponse<String> query = get("/api/campaigns/jackson-2-18/changesets?q=a%00b");
+    HttpResponse<String> key = get("/api/campaigns/jackson-2-18/changesets?st%00ate=failed");
+
+    assertThat(path.statusCode()).isEqualTo(400);
+    assertThat(json(path).get("error").asText()).contains("NUL character (%00)");
+    assertThat(query.statusCode()).isEqualTo(400);
+    assertThat(key.statusCode()).isEqualTo(400);
+  }
+
+  @Test
   void unknownCampaignRepositoryAndPathAre404WithAHint() throws Exception {
     start();
     HttpResponse<String> campaign = get("/api/campaigns/nope/burndown");

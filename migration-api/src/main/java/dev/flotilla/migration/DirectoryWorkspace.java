@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /** A {@link Workspace} over a folder on disk, usually a fresh clone. */
@@ -27,6 +29,7 @@ public final class DirectoryWorkspace implements Workspace {
   private final Path root;
   private final String owner;
   private final String name;
+  private final Set<String> changed = new TreeSet<>();
 
   /**
    * @param root the repository's top folder
@@ -60,8 +63,13 @@ public final class DirectoryWorkspace implements Workspace {
   }
 
   @Override
+  public long size(String path) throws IOException {
+    return Files.size(resolve(path));
+  }
+
+  @Override
   public byte[] readBytes(String path) throws IOException {
-    return Files.readAllBytes(resolve(path));
+    return readAll(path, resolve(path));
   }
 
   @Override
@@ -74,7 +82,7 @@ public final class DirectoryWorkspace implements Workspace {
     Path file = resolve(path);
     byte[] bytes;
     if (Files.isRegularFile(file)) {
-      Decoded existing = decode(Files.readAllBytes(file));
+      Decoded existing = decode(readAll(path, file));
       if (existing.text().equals(content)) {
         return;
       }
@@ -89,20 +97,37 @@ public final class DirectoryWorkspace implements Workspace {
       bytes = content.getBytes(StandardCharsets.UTF_8);
     }
     writeFile(file, bytes);
+    recordChange(file);
   }
 
   @Override
   public void writeBytes(String path, byte[] content) throws IOException {
     Path file = resolve(path);
-    if (Files.isRegularFile(file) && Arrays.equals(Files.readAllBytes(file), content)) {
+    if (Files.isRegularFile(file)
+        && Files.size(file) == content.length
+        && Arrays.equals(readAll(path, file), content)) {
       return;
     }
     writeFile(file, content);
+    recordChange(file);
   }
 
   @Override
   public boolean delete(String path) throws IOException {
-    return Files.deleteIfExists(resolve(path));
+    Path file = resolve(path);
+    boolean deleted = Files.deleteIfExists(file);
+    if (deleted) {
+      recordChange(file);
+    }
+    return deleted;
+  }
+
+  /**
+   * Every path this workspace wrote with new content or deleted, repository-relative with {@code /},
+   * sorted: what the migration changed, and so all a commit of its work may contain.
+   */
+  public Set<String> changedPaths() {
+    return Set.copyOf(changed);
   }
 
   @Override
@@ -219,6 +244,22 @@ public final class DirectoryWorkspace implements Workspace {
 
   private String relative(Path file) {
     return root.relativize(file).toString().replace(java.io.File.separatorChar, '/');
+  }
+
+  /** Reads a whole file, refusing before reading one too large to hold in memory. */
+  private static byte[] readAll(String path, Path file) throws IOException {
+    long size = Files.size(file);
+    if (size > MAX_READ_BYTES) {
+      throw new FileTooLargeException(path, size);
+    }
+    return Files.readAllBytes(file);
+  }
+
+  /** Notes the path git sees change: a write through a link inside the repository edits its target. */
+  private void recordChange(Path file) throws IOException {
+    Path real =
+        Files.exists(file) ? file.toRealPath() : file.getParent().toRealPath().resolve(file.getFileName());
+    changed.add(relative(real));
   }
 
   private static void writeFile(Path file, byte[] bytes) throws IOException {

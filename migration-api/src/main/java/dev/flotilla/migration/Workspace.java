@@ -16,6 +16,13 @@ import java.util.List;
  */
 public interface Workspace {
 
+  /**
+   * The largest file {@link #read} and {@link #readBytes} return (16 MiB): larger files are refused
+   * with a {@link FileTooLargeException} before a byte is read, so one huge file cannot exhaust the
+   * memory of a run. Check {@link #size} first to skip such files instead.
+   */
+  long MAX_READ_BYTES = 16L * 1024 * 1024;
+
   /** The owner (organisation or user) of the repository, for templates. */
   String repositoryOwner();
 
@@ -27,9 +34,21 @@ public interface Workspace {
   /** Whether {@code path} is a regular file (following links that stay inside the repository). */
   boolean isFile(String path) throws IOException;
 
+  /** The size of a file in bytes, read from the file system without opening the file. */
+  long size(String path) throws IOException;
+
+  /**
+   * The file's bytes.
+   *
+   * @throws FileTooLargeException when the file is larger than {@link #MAX_READ_BYTES}
+   */
   byte[] readBytes(String path) throws IOException;
 
-  /** The file's text, decoded in its own encoding, line endings kept. */
+  /**
+   * The file's text, decoded in its own encoding, line endings kept.
+   *
+   * @throws FileTooLargeException when the file is larger than {@link #MAX_READ_BYTES}
+   */
   String read(String path) throws IOException;
 
   /**

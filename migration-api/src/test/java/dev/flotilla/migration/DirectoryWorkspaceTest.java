@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +38,34 @@ class DirectoryWorkspaceTest {
     assertThatThrownBy(() -> workspace.read(path)).isInstanceOf(WorkspaceException.class);
     assertThatThrownBy(() -> workspace.write(path, "x")).isInstanceOf(WorkspaceException.class);
     assertThat(tmp.resolve("secret.txt")).hasContent("outside");
+  }
+
+  @Test
+  void refusesAHugeFileBeforeReadingIt() throws IOException {
+    // Sparse: three GiB on paper, no disk and no time; reading it whole would exhaust any heap.
+    try (RandomAccessFile huge = new RandomAccessFile(repo.resolve("dump.sql").toFile(), "rw")) {
+      huge.setLength(3L * 1024 * 1024 * 1024);
+    }
+
+    assertThatThrownBy(() -> workspace.read("dump.sql"))
+        .isInstanceOf(FileTooLargeException.class)
+        .hasMessageContaining("'dump.sql' is 3072 MiB, larger than the 16 MiB a migration may read");
+    assertThatThrownBy(() -> workspace.readBytes("dump.sql")).isInstanceOf(FileTooLargeException.class);
+    assertThatThrownBy(() -> workspace.write("dump.sql", "x")).isInstanceOf(FileTooLargeException.class);
+    assertThat(workspace.size("dump.sql")).isEqualTo(3L * 1024 * 1024 * 1024);
+  }
+
+  @Test
+  void recordsWhatItChangedAndNothingElse() throws IOException {
+    Files.writeString(repo.resolve("old.txt"), "old\n");
+
+    workspace.write("README.md", "hello\n");
+    workspace.write("docs/new.md", "new\n");
+    workspace.writeBytes("README.md", "hello\n".getBytes(StandardCharsets.UTF_8));
+    workspace.delete("old.txt");
+    workspace.delete("never-there.txt");
+
+    assertThat(workspace.changedPaths()).containsExactly("docs/new.md", "old.txt");
   }
 
   @Test

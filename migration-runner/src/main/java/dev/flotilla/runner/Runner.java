@@ -1,6 +1,7 @@
 package dev.flotilla.runner;
 
 import dev.flotilla.FlotillaException;
+import dev.flotilla.Printable;
 import dev.flotilla.migration.DirectoryWorkspace;
 import dev.flotilla.migration.InvalidParametersException;
 import dev.flotilla.migration.Migration;
@@ -19,6 +20,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.eclipse.jgit.api.AddCommand;
 import org.eclipse.jgit.api.CreateBranchCommand.SetupUpstreamMode;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.EmptyCommitException;
@@ -28,8 +30,11 @@ import org.eclipse.jgit.diff.DiffEntry;
 import org.eclipse.jgit.diff.DiffFormatter;
 import org.eclipse.jgit.diff.Edit;
 import org.eclipse.jgit.diff.RawTextComparator;
+import org.eclipse.jgit.dircache.DirCache;
+import org.eclipse.jgit.dircache.DirCacheEntry;
 import org.eclipse.jgit.errors.NoRemoteRepositoryException;
 import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.NullProgressMonitor;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.PersonIdent;
@@ -57,6 +62,7 @@ public final class Runner {
 
   private static final Logger log = LoggerFactory.getLogger(Runner.class);
   private static final int BRANCHES_LISTED = 10;
+  private static final int PATHS_LISTED = 5;
 
   private final Migrations migrations;
   private final CredentialResolver credentials;
@@ -83,14 +89,14 @@ public final class Runner {
         result = run.execute();
       } catch (StepFailure e) {
         result = RunResult.failed(e.phase, run.scrub(e.getMessage()));
-      } catch (RuntimeException e) {
-        // A bug of ours, not the repository's: still a result, so the fleet goes on.
+      } catch (RuntimeException | Error e) {
+        // A bug of ours, or a repository too big for memory: still a result, so the fleet goes on.
         result =
             RunResult.failed(
                 run.phase, run.scrub("unexpected " + e.getClass().getName() + ": " + e.getMessage()));
       }
       if (result.status() == RunResult.Status.FAILED) {
-        log.warn("run failed in {}: {}", result.phase(), result.reason());
+        log.warn("run failed in {}: {}", result.phase(), Printable.escape(result.reason()));
       }
       return result;
     }
@@ -106,6 +112,7 @@ public final class Runner {
     private CredentialsProvider credentialsProvider;
     private Migration migration;
     private Parameters parameters;
+    private DirectoryWorkspace workspace;
     private ObjectId defaultHead;
     private ObjectId remoteBranchHead;
     private Git git;
@@ -292,12 +299,11 @@ public final class Runner {
       String[] ownerAndName = request.repository().split("/", 2);
       Outcome outcome;
       try {
-        DirectoryWorkspace workspace = new DirectoryWorkspace(workDir, ownerAndName[0], ownerAndName[1]);
+        workspace = new DirectoryWorkspace(workDir, ownerAndName[0], ownerAndName[1]);
         outcome = migration.apply(workspace, parameters);
-      } catch (OutOfMemoryError e) {
-        throw e;
       } catch (Exception | Error e) {
-        // A migration's bug must become this repository's failure, never the fleet's.
+        // A migration's bug must become this repository's failure, never the fleet's. Memory
+        // exhausted by this run's own data is freed as the stack unwinds, so that is one too.
         log.warn("migration {} threw", migration.id(), e);
         throw new StepFailure(
             phase,
@@ -310,16 +316,27 @@ public final class Runner {
       if (outcome == null) {
         throw new StepFailure(phase, "migration '" + migration.id() + "' returned no outcome");
       }
-      log.info("migration {} says {} {}", migration.id(), outcome.kind(), outcome.message());
+      log.info("migration {} says {} {}", migration.id(), outcome.kind(), Printable.escape(outcome.message()));
       return outcome;
     }
 
-    /** Stages everything like {@code git add -A} and commits; false when no file differs. */
+    /**
+     * Stages exactly the paths the migration wrote or deleted and commits them; false when no file
+     * differs. Everything else, gitlinks included, stays as the base has it: the work tree cannot
+     * represent a submodule's content, so {@code git add -A} would delete it.
+     */
     private boolean commit(Outcome outcome) {
       phase = Phase.COMMIT;
+      Set<String> changed = workspace.changedPaths();
+      if (changed.isEmpty()) {
+        return false;
+      }
       PersonIdent ident = new PersonIdent(request.author().name(), request.author().email());
       try {
-        git.add().addFilepattern(".").setAll(true).call();
+        refuseWritesIntoSubmodules(changed);
+        AddCommand add = git.add().setAll(true);
+        changed.forEach(add::addFilepattern);
+        add.call();
         commit =
             git.commit()
                 .setMessage(message(outcome))
@@ -329,7 +346,7 @@ public final class Runner {
                 .setSign(false)
                 .setNoVerify(true)
                 .call();
-        diffstat = diffstat();
+        diffstat = diffstat(changed);
         return true;
       } catch (EmptyCommitException e) {
         return false;
@@ -338,6 +355,30 @@ public final class Runner {
       }
     }
 
+    private void refuseWritesIntoSubmodules(Set<String> changed) throws IOException {
+      DirCache index = git.getRepository().readDirCache();
+      for (int i = 0; i < index.getEntryCount(); i++) {
+        DirCacheEntry entry = index.getEntry(i);
+        if (entry.getFileMode() != FileMode.GITLINK) {
+          continue;
+        }
+        String submodule = entry.getPathString();
+        List<String> inside =
+            changed.stream().filter(path -> path.equals(submodule) || path.startsWith(submodule + "/")).toList();
+        if (!inside.isEmpty()) {
+          throw new StepFailure(
+              phase,
+              "the migration changed "
+                  + listed(inside)
+                  + " in the submodule "
+                  + submodule
+                  + "; Flotilla never changes a submodule (its content is not checked out), so the"
+                  + " migration must leave "
+                  + submodule
+                  + " alone");
+        }
+      }
+    }
     private String message(Outcome outcome) {
       StringBuilder message = new StringBuilder(migration.title()).append("\n\n");
       if (!outcome.message().isBlank()) {
@@ -346,7 +387,8 @@ public final class Runner {
       return message.append(TRAILER).append(": ").append(request.campaign()).append('\n').toString();
     }
 
-    private Diffstat diffstat() throws IOException {
+    /** Counts the commit's changes and refuses it when it holds anything the migration did not change. */
+    private Diffstat diffstat(Set<String> changed) throws IOException {
       int insertions = 0;
       int deletions = 0;
       try (DiffFormatter formatter = new DiffFormatter(DisabledOutputStream.INSTANCE)) {
@@ -354,11 +396,28 @@ public final class Runner {
         formatter.setDiffComparator(RawTextComparator.DEFAULT);
         formatter.setDetectRenames(false);
         List<DiffEntry> entries = formatter.scan(base.getTree(), commit.getTree());
+        List<String> unexpected = new ArrayList<>();
         for (DiffEntry entry : entries) {
+          String path = entry.getChangeType() == DiffEntry.ChangeType.DELETE ? entry.getOldPath() : entry.getNewPath();
+          boolean submodule = entry.getOldMode() == FileMode.GITLINK || entry.getNewMode() == FileMode.GITLINK;
+          if (submodule || !changed.contains(path)) {
+            unexpected.add(path);
+            continue;
+          }
           for (Edit edit : formatter.toFileHeader(entry).toEditList()) {
             insertions += edit.getLengthB();
             deletions += edit.getLengthA();
           }
+        }
+        if (!unexpected.isEmpty()) {
+          throw new StepFailure(
+              phase,
+              "the commit would change "
+                  + listed(unexpected)
+                  + ", which the migration did not change (it changed "
+                  + listed(List.copyOf(changed))
+                  + "); nothing was pushed. This is a bug in Flotilla or the migration: report it with"
+                  + " the repository's layout");
         }
         return new Diffstat(entries.size(), insertions, deletions);
       }
@@ -548,6 +607,11 @@ public final class Runner {
   /** {@code https://user:token@host/x} shows as {@code https://host/x}: URLs may carry secrets too. */
   static String withoutUserInfo(String text) {
     return text == null ? null : text.replaceAll("(?<=://)[^/@\\s]+@", "");
+  }
+
+  private static String listed(List<String> paths) {
+    String shown = String.join(", ", paths.subList(0, Math.min(paths.size(), PATHS_LISTED)));
+    return paths.size() > PATHS_LISTED ? shown + " and " + (paths.size() - PATHS_LISTED) + " more" : shown;
   }
 
   static String abbreviate(String sha) {

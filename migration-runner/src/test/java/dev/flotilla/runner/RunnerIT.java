@@ -319,6 +319,17 @@ class RunnerIT {
   }
 
   @Test
+  void endsAMigrationThatRunsOutOfMemoryAsFailed() throws Exception {
+    RunResult result = run(request("exhaust", Map.of()), null);
+
+    assertThat(result.status()).isEqualTo(Status.FAILED);
+    assertThat(result.phase()).isEqualTo(Phase.APPLY);
+    assertThat(result.reason())
+        .isEqualTo("migration 'exhaust' failed: java.lang.OutOfMemoryError: Java heap space");
+    assertThat(remote.head(BRANCH)).isNull();
+  }
+
+  @Test
   void trustsTheFilesOverAMigrationThatClaimsAChange() throws Exception {
     RunResult result = run(request("claim-change", Map.of()), null);
 

@@ -15,7 +15,7 @@ final class TestMigrations {
   private TestMigrations() {}
 
   static Migrations all() {
-    return Migrations.of(List.of(new ReplaceText(), new Tidy(), new Stamp(), new Explode(), new ClaimChange()));
+    return Migrations.of(List.of(new ReplaceText(), new Tidy(), new Stamp(), new Explode(), new Exhaust(), new ClaimChange()));
   }
 
   /** Replaces {@code from} with {@code to} in {@code file}; not applicable when the file is absent. */
@@ -136,6 +136,29 @@ final class TestMigrations {
     @Override
     public Outcome apply(Workspace workspace, Parameters parameters) {
       throw new IllegalStateException("boom while editing");
+    }
+  }
+
+  /** Runs out of memory, as a migration reading a huge file whole does. */
+  static final class Exhaust implements Migration {
+    @Override
+    public String id() {
+      return "exhaust";
+    }
+
+    @Override
+    public String title() {
+      return "Exhaust";
+    }
+
+    @Override
+    public String description() {
+      return "Throws OutOfMemoryError.";
+    }
+
+    @Override
+    public Outcome apply(Workspace workspace, Parameters parameters) {
+      throw new OutOfMemoryError("Java heap space");
     }
   }
 

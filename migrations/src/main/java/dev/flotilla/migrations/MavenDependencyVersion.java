@@ -1,5 +1,6 @@
 package dev.flotilla.migrations;
 
+import dev.flotilla.migration.FileTooLargeException;
 import dev.flotilla.migration.Migration;
 import dev.flotilla.migration.Outcome;
 import dev.flotilla.migration.ParameterSpec;
@@ -297,8 +298,8 @@ public final class MavenDependencyVersion implements Migration {
           } else {
             remark("skipped " + path + ": its root element is not <project>");
           }
-        } catch (XmlEditException e) {
-          // One broken pom (often a test fixture) must not stop the others from being updated.
+        } catch (XmlEditException | FileTooLargeException e) {
+          // One broken or generated pom (often a test fixture) must not stop the others from being updated.
           remark("skipped " + path + ": " + e.getMessage());
         }
       }

@@ -113,10 +113,10 @@ public final class RegexReplace implements Migration {
     }
     Tally tally = new Tally();
     for (String file : files) {
-      byte[] bytes = workspace.readBytes(file);
-      if (bytes.length > MAX_FILE_BYTES) {
+      // Sized before reading: a glob such as **/* also selects dumps and archives of any size.
+      if (workspace.size(file) > MAX_FILE_BYTES) {
         tally.tooLarge++;
-      } else if (isBinary(bytes)) {
+      } else if (isBinary(workspace.readBytes(file))) {
         tally.binary++;
       } else {
         replaceIn(workspace, file, pattern, replacement, tally);

@@ -11,9 +11,15 @@ import dev.flotilla.migration.Outcome;
 import dev.flotilla.migration.Parameters;
 import dev.flotilla.migration.Validation;
 import dev.flotilla.migration.testkit.SourceSpec;
+import dev.flotilla.migration.DirectoryWorkspace;
+import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class MavenDependencyVersionTest {
 
@@ -21,6 +27,19 @@ class MavenDependencyVersionTest {
 
   private static Parameters jackson(String version) {
     return params("groupId", "com.fasterxml.jackson.core", "artifactId", "jackson-databind", "version", version);
+  }
+
+  @Test
+  void skipsAPomTooLargeToReadWithANote(@TempDir Path repo) throws IOException {
+    Files.createDirectories(repo.resolve("generated"));
+    try (RandomAccessFile huge = new RandomAccessFile(repo.resolve("generated/pom.xml").toFile(), "rw")) {
+      huge.setLength(300L * 1024 * 1024);
+    }
+
+    Outcome outcome = migration.apply(new DirectoryWorkspace(repo, "acme", "demo"), jackson("2.17.2"));
+
+    assertThat(outcome.message())
+        .contains("skipped generated/pom.xml: 'generated/pom.xml' is 300 MiB, larger than the 16 MiB");
   }
 
   @Test

@@ -13,9 +13,16 @@ import dev.flotilla.migration.Migrations;
 import dev.flotilla.migration.Outcome;
 import dev.flotilla.migration.Validation;
 import dev.flotilla.migration.testkit.SourceSpec;
+import dev.flotilla.migration.DirectoryWorkspace;
+import dev.flotilla.migration.Parameters;
+import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class RegexReplaceTest {
 
@@ -105,6 +112,22 @@ class RegexReplaceTest {
 
     assertThat(outcome)
         .isEqualTo(Outcome.changed("replaced 1 occurrence in 1 file; skipped 1 binary file and 1 file over 5 MiB"));
+  }
+
+  @Test
+  void skipsAHugeFileWithoutReadingIt(@TempDir Path repo) throws IOException {
+    Files.writeString(repo.resolve("a.txt"), "old\n");
+    // Sparse, so cheap to make; read whole it would exhaust the heap.
+    try (RandomAccessFile huge = new RandomAccessFile(repo.resolve("huge.bin").toFile(), "rw")) {
+      huge.setLength(3L * 1024 * 1024 * 1024);
+    }
+
+    Outcome outcome =
+        migration.apply(
+            new DirectoryWorkspace(repo, "acme", "demo"),
+            Parameters.of(java.util.Map.of("glob", "**/*", "pattern", "old", "replacement", "new")));
+
+    assertThat(outcome).isEqualTo(Outcome.changed("replaced 1 occurrence in 1 file; skipped 1 file over 5 MiB"));
   }
 
   @Test

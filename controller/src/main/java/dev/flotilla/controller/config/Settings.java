@@ -206,7 +206,7 @@ public final class Settings {
           "FLOTILLA_RUNNER_DEADLINE",
           "30m",
           Setting::duration,
-          "Longest a run may take before its Job is stopped and the changeset fails");
+          "Longest a run may take, as a Kubernetes Job or on the local executor, before it is stopped and the changeset fails");
 
   /** Every setting, in the order of the documentation. */
   public static final List<Setting<?>> ALL =

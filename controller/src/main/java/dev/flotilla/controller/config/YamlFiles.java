@@ -7,13 +7,21 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
  * Turns the bytes of a file people write into SnakeYAML node trees, refusing what is too big,
@@ -75,11 +83,14 @@ final class YamlFiles {
 
   /** The single document of a file, or null when the file holds no document at all. */
   static Node composeOne(String text, String file, int maxBytes) {
+    Node node;
     try {
-      return new Yaml(options(maxBytes)).compose(new StringReader(text));
+      node = new Yaml(options(maxBytes)).compose(new StringReader(text));
     } catch (YAMLException e) {
       throw syntax(file, e);
     }
+    refuseUnstorable(node, file);
+    return node;
   }
 
   /** Every non-empty document of a file, in order. */
@@ -89,6 +100,7 @@ final class YamlFiles {
       for (Node node : new Yaml(options(maxBytes)).composeAll(new StringReader(text))) {
         // A document separator with nothing after it is an empty document, not a mistake.
         if (!YamlReader.isNull(node)) {
+          refuseUnstorable(node, file);
           documents.add(node);
         }
       }
@@ -96,6 +108,63 @@ final class YamlFiles {
       throw syntax(file, e);
     }
     return documents;
+  }
+
+  /**
+   * Refuses values the store cannot hold, naming each one's key and line: a NUL character (a YAML
+   * {@code \0} escape; the raw byte is refused as binary earlier) and an unpaired UTF-16 surrogate
+   * (a {@code \}{@code uD800} escape), which PostgreSQL's text and jsonb refuse or mangle.
+   */
+  static void refuseUnstorable(Node root, String file) {
+    List<ConfigException.Problem> problems = new ArrayList<>();
+    collectUnstorable(root, "", Collections.newSetFromMap(new IdentityHashMap<>()), problems);
+    if (!problems.isEmpty()) {
+      throw new ConfigException(file, problems);
+    }
+  }
+
+  private static void collectUnstorable(
+      Node node, String key, Set<Node> seen, List<ConfigException.Problem> problems) {
+    // An alias is the same node again: visiting each node once keeps alias bombs linear.
+    if (!seen.add(node)) {
+      return;
+    }
+    if (node instanceof ScalarNode scalar) {
+      unstorable(scalar.getValue())
+          .ifPresent(
+              what -> {
+                int line = line(scalar);
+                String subject = key.isEmpty() ? "a value" : "'" + YamlReader.shorten(key) + "'";
+                problems.add(
+                    new ConfigException.Problem(
+                        line, subject + " at line " + line + " holds " + what + ", which Flotilla cannot store; remove it"));
+              });
+    } else if (node instanceof SequenceNode sequence) {
+      sequence.getValue().forEach(item -> collectUnstorable(item, key, seen, problems));
+    } else if (node instanceof MappingNode mapping) {
+      for (NodeTuple tuple : mapping.getValue()) {
+        String name = tuple.getKeyNode() instanceof ScalarNode scalar ? scalar.getValue() : "?";
+        String path = key.isEmpty() ? name : key + "." + name;
+        collectUnstorable(tuple.getKeyNode(), path, seen, problems);
+        collectUnstorable(tuple.getValueNode(), path, seen, problems);
+      }
+    }
+  }
+
+  /** What in {@code text} the store cannot hold, described for a person, if anything. */
+  private static Optional<String> unstorable(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '\0') {
+        return Optional.of("a NUL character (\\0)");
+      }
+      if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return Optional.of(String.format("an unpaired UTF-16 surrogate (\\u%04X)", (int) c));
+      }
+    }
+    return Optional.empty();
   }
 
   static int line(Node node) {

@@ -1,5 +1,6 @@
 package dev.flotilla.controller.config;
 
+import dev.flotilla.Printable;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -238,8 +239,9 @@ final class YamlReader {
     return "'" + shorten(((ScalarNode) node).getValue()) + "'";
   }
 
+  /** A value from a file as it may appear in a message or a log line: one line, escaped, short. */
   static String shorten(String text) {
-    String oneLine = text.replace("\n", "\\n");
+    String oneLine = Printable.escape(text);
     return oneLine.length() <= MAX_SHOWN ? oneLine : oneLine.substring(0, MAX_SHOWN) + "...";
   }
 

@@ -1,16 +1,19 @@
 package dev.flotilla.controller.discovery;
 
+import dev.flotilla.Printable;
 import dev.flotilla.controller.config.ConfigException;
 import dev.flotilla.controller.config.OptIn;
 import dev.flotilla.controller.config.OptInParser;
 import dev.flotilla.controller.forge.Forge;
 import dev.flotilla.controller.forge.RepositoryRef;
 import dev.flotilla.controller.model.OptInStatus;
+import dev.flotilla.controller.store.Jdbc.StoreException;
 import dev.flotilla.controller.store.RepositoryStore;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -45,19 +48,29 @@ public final class Discovery {
     int optedIn = 0;
     int notOptedIn = 0;
     int invalid = 0;
+    int unsaved = 0;
     for (int from = 0; from < refs.size(); from += BATCH) {
       List<RepositoryRef> batch = refs.subList(from, Math.min(refs.size(), from + BATCH));
       Map<RepositoryRef, String> files = forge.readOptInFiles(batch);
       for (RepositoryRef ref : batch) {
-        OptInStatus status = record(ref, files.get(ref), seen);
-        switch (status) {
+        Optional<OptInStatus> status = record(ref, files.get(ref), seen);
+        if (status.isEmpty()) {
+          unsaved++;
+          continue;
+        }
+        switch (status.get()) {
           case OPTED_IN -> optedIn++;
           case NOT_OPTED_IN -> notOptedIn++;
           case INVALID_CONFIG -> invalid++;
         }
       }
     }
-    repositories.markAbsentExcept(seen, clock.instant());
+    if (unsaved == 0) {
+      repositories.markAbsentExcept(seen, clock.instant());
+    } else {
+      // A repository that could not be saved is still there: marking it absent would be wrong.
+      LOG.warn("discovery could not save {} repositories; no repository is marked absent this time", unsaved);
+    }
     Scan scan = new Scan(refs.size(), optedIn, notOptedIn, invalid);
     LOG.info(
         "discovery on {}: {} repositories, {} opted in, {} not opted in, {} with an invalid {}",
@@ -65,8 +78,9 @@ public final class Discovery {
     return scan;
   }
 
-  private OptInStatus record(RepositoryRef ref, String text, List<Long> seen) {
-    MDC.put("repo", ref.fullName());
+  /** The repository's verdict once saved; empty when the store refused it, which never stops the scan. */
+  private Optional<OptInStatus> record(RepositoryRef ref, String text, List<Long> seen) {
+    MDC.put("repo", Printable.escape(ref.fullName()));
     try {
       OptInStatus status;
       OptIn optIn = null;
@@ -80,13 +94,18 @@ public final class Discovery {
         } catch (ConfigException e) {
           status = OptInStatus.INVALID_CONFIG;
           error = e.getMessage();
-          LOG.warn("{}: {}", ref.fullName(), error);
+          LOG.warn("{}: {}", Printable.escape(ref.fullName()), error);
         }
       }
       // Only a bounded prefix of the file is kept for display: the store is no place for 10 MB.
       String kept = text == null ? null : (text.length() > 65_536 ? text.substring(0, 65_536) : text).replace('\0', '\uFFFD');
-      seen.add(repositories.upsert(ref, status, optIn, kept, error, clock.instant()));
-      return status;
+      try {
+        seen.add(repositories.upsert(ref, status, optIn, kept, error, clock.instant()));
+      } catch (StoreException e) {
+        LOG.warn("could not save {}; the scan goes on: {}", Printable.escape(ref.fullName()), Printable.escape(e.getMessage()));
+        return Optional.empty();
+      }
+      return Optional.of(status);
     } finally {
       MDC.remove("repo");
     }

@@ -168,7 +168,8 @@ public final class FlotillaServer implements AutoCloseable {
           decorators.run().apply((request, dir) ->
               new Runner(migrations, CredentialResolver.withEnvironment(runEnvironment(request))).run(request, dir)),
           settings.dataDir().resolve("work"),
-          settings.localConcurrency());
+          settings.localConcurrency(),
+          settings.runnerDeadline());
       case KUBERNETES -> {
         kubernetes = keep(new KubernetesClientBuilder().build());
         CredentialSource credentials = request -> runToken(request);

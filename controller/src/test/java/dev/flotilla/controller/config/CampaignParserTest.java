@@ -152,6 +152,27 @@ spec:
   }
 
   @Test
+  void refusesANulCharacterInAParameterNamingItsKeyAndLine() {
+    assertThatThrownBy(
+            () ->
+                CampaignParser.parse(
+                    """
+                    apiVersion: flotilla.dev/v1
+                    kind: Campaign
+                    metadata: {name: editorconfig}
+                    spec:
+                      migration: add-editorconfig
+                      parameters: {template: "x\\0y"}
+                    """,
+                    "c.yaml",
+                    MIGRATIONS))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            "c.yaml:6: 'spec.parameters.template' at line 6 holds a NUL character (\\0), which Flotilla"
+                + " cannot store; remove it");
+  }
+
+  @Test
   void listsEveryParameterProblemEachWithItsName() {
     assertThatThrownBy(
             () ->

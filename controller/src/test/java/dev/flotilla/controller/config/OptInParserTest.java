@@ -14,6 +14,40 @@ import org.junit.jupiter.api.Test;
 class OptInParserTest {
 
   @Test
+  void refusesANulCharacterNamingTheKeyAndLine() {
+    assertThatThrownBy(
+            () -> OptInParser.parse("enabled: true\nlabels: [ok, \"a\\0b\"]\n", ".flotilla.yaml"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            ".flotilla.yaml:2: 'labels' at line 2 holds a NUL character (\\0), which Flotilla cannot"
+                + " store; remove it")
+        .hasMessageNotContaining("\0");
+  }
+
+  @Test
+  void refusesAnUnpairedSurrogateNamingTheKeyAndLine() {
+    assertThatThrownBy(
+            () -> OptInParser.parse("enabled: true\n\nreviewers: [\"\\uD800x\"]\n", ".flotilla.yaml"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            ".flotilla.yaml:3: 'reviewers' at line 3 holds an unpaired UTF-16 surrogate (\\uD800), which"
+                + " Flotilla cannot store; remove it");
+  }
+
+  @Test
+  void escapesEveryControlCharacterOfAValueItQuotes() {
+    assertThatThrownBy(
+            () ->
+                OptInParser.parse(
+                    "enabled: true\nmergeMethod: \"sq\\e[2J\\rash\\x85\\u2028\\u202E\\x7F\\t\"\n",
+                    ".flotilla.yaml"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("got 'sq\\u001B[2J\\rash\\u0085\\u2028\\u202E\\u007F\\t'")
+        .satisfies(
+            e -> assertThat(e.getMessage().chars()).noneMatch(c -> c < 0x20 || c >= 0x7f && c <= 0x9f));
+  }
+
+  @Test
   void readsEveryKeyOfTheDesignExample() {
     OptIn optIn =
         OptInParser.parse(

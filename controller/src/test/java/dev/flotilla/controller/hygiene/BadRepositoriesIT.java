@@ -97,6 +97,22 @@ class BadRepositoriesIT {
   }
 
   @Test
+  void aNulByteInOneOptInFileIsThatRepositorysErrorAndTheScanGoesOn() throws Exception {
+    service("aaa-nul", "main", "enabled: true\nlabels: [\"a\\0b\"]\n");
+    service("zzz-after", "main", "enabled: false\n");
+
+    engine.controller.discover();
+
+    var broken = engine.controller.fleet().repositories().byName("acme", "aaa-nul").orElseThrow();
+    assertThat(broken.status()).isEqualTo(dev.flotilla.controller.model.OptInStatus.INVALID_CONFIG);
+    assertThat(broken.optInError())
+        .isEqualTo(".flotilla.yaml:2: 'labels' at line 2 holds a NUL character (\\0), which Flotilla cannot"
+            + " store; remove it");
+    var after = engine.controller.fleet().repositories().byName("acme", "zzz-after").orElseThrow();
+    assertThat(after.status()).isEqualTo(dev.flotilla.controller.model.OptInStatus.NOT_OPTED_IN);
+  }
+
+  @Test
   void symbolicLinksOutOfTheRepositoryAreNeitherReadNorWrittenThrough() throws Exception {
     Path outside = Files.writeString(Files.createDirectories(tmp.resolve("outside")).resolve("notes.txt"), README);
     String passwd = sha256(Path.of("/etc/passwd"));

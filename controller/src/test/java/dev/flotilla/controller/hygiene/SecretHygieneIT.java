@@ -96,6 +96,14 @@ class SecretHygieneIT {
       </project>
       """;
   static final String TOKEN_VARIABLE = "FLOTILLA_TEST_GIT_TOKEN";
+  /** A CI script that prints its whole environment, and the names in it on one line that the summary keeps. */
+  static final String ENV_CI = """
+      #!/bin/sh
+      env
+      env | grep SECRET
+      echo "names: $(env | cut -d= -f1 | sort | tr '\\n' ' ')"
+      echo all tests passed
+      """;
 
   @RegisterExtension
   static WireMockExtension github = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
@@ -127,7 +135,7 @@ class SecretHygieneIT {
         "denied", new RepositoryRef("acme", "denied", "main", remote + "/acme/denied.git", remote + "/acme/denied"));
     try (Engine engine = new Engine(tmp, local -> new CredentialedForge(local, remoteRepos, tokenFile),
         CredentialResolver.withEnvironment(Map.of(TOKEN_VARIABLE, GIT_TOKEN)))) {
-      engine.repos.create("acme", "svc", "main", Map.of("pom.xml", POM, "ci.sh", Engine.GREEN_CI, ".flotilla.yaml", Engine.AUTOMERGE));
+      engine.repos.create("acme", "svc", "main", Map.of("pom.xml", POM, "ci.sh", ENV_CI, ".flotilla.yaml", Engine.AUTOMERGE));
       engine.repos.create("acme", "flaky", "main", Map.of("pom.xml", POM, "ci.sh", Engine.RED_CI, ".flotilla.yaml", Engine.AUTOMERGE));
       engine.apply(CAMPAIGN);
       engine.settle("jackson");
@@ -139,6 +147,9 @@ class SecretHygieneIT {
         assertThat(changeset.state()).as(failing).isEqualTo(ChangesetState.FAILED);
         assertThat(changeset.lastError()).as(failing).contains("acme/" + failing);
       }
+      assertThat(System.getenv(Secrets.ENVIRONMENT_CANARY_VARIABLE)).as("the controller's environment holds a secret")
+          .isEqualTo(Secrets.ENVIRONMENT_CANARY);
+      assertCiSawOnlyAMinimalEnvironment(engine);
       assertThat(authorizationsSeen).as("the runner really sent the token, so the search below can find it")
           .anyMatch(seen -> seen.contains(GIT_TOKEN));
 
@@ -320,6 +331,25 @@ class SecretHygieneIT {
   }
 
   /** Every column of every row of every table, Flotilla's and the scheduler's. */
+  private static void assertCiSawOnlyAMinimalEnvironment(Engine engine) throws Exception {
+    String summary;
+    try (Connection connection = engine.db.dataSource().getConnection();
+        var statement = connection.prepareStatement("SELECT summary FROM local_check WHERE repository = ?")) {
+      statement.setString(1, "acme/svc");
+      try (ResultSet rows = statement.executeQuery()) {
+        assertThat(rows.next()).as("a CI run of acme/svc").isTrue();
+        summary = rows.getString(1);
+      }
+    }
+    String names = summary.lines().filter(line -> line.startsWith("names: ")).findFirst().orElseThrow();
+    // The shell adds PWD, SHLVL, OLDPWD and _ itself; everything else must be what Flotilla chose.
+    assertThat(names.substring("names: ".length()).trim().split(" "))
+        .as(summary)
+        .containsAnyOf("CI")
+        .isSubsetOf("CI", "HOME", "LANG", "PATH", "TMPDIR", "PWD", "SHLVL", "OLDPWD", "_");
+    assertThat(summary).contains("CI=true");
+  }
+
   private void searchDatabase(Engine engine) throws Exception {
     List<String> tables = new ArrayList<>();
     try (Connection connection = engine.db.dataSource().getConnection();

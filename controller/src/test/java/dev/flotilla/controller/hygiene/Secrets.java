@@ -29,6 +29,9 @@ final class Secrets implements AutoCloseable {
   static final String WEBHOOK_SECRET = "whsec_SECRETflotillaHOOK9876543210";
   static final String DASHBOARD_TOKEN = "dash_SECRETflotillaDASH0246813579";
   static final String DB_PASSWORD = "dbpw_SECRETflotillaPASS1357924680";
+  /** Set in the test JVM's environment by the build, as a controller's secrets are set in its own. */
+  static final String ENVIRONMENT_CANARY_VARIABLE = "FLOTILLA_HYGIENE_CANARY";
+  static final String ENVIRONMENT_CANARY = "canary_SECRETflotillaENV1122334455";
 
   /** A PEM private key, generated per run; its base64 body is unique enough to search for. */
   final String appKeyPem;
@@ -45,7 +48,7 @@ final class Secrets implements AutoCloseable {
     String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
         .encodeToString(generator.generateKeyPair().getPrivate().getEncoded());
     appKeyPem = "-----BEGIN PRIVATE KEY-----\n" + body + "\n-----END PRIVATE KEY-----\n";
-    for (String secret : List.of(GIT_TOKEN, WEBHOOK_SECRET, DASHBOARD_TOKEN, DB_PASSWORD)) {
+    for (String secret : List.of(GIT_TOKEN, WEBHOOK_SECRET, DASHBOARD_TOKEN, DB_PASSWORD, ENVIRONMENT_CANARY)) {
       forms.put(secret, encodings(secret));
     }
     // Two lines from the middle of the key: any dump of the key holds them, nothing else does.

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flotilla.Printable;
 import dev.flotilla.controller.forge.CiStatus;
 import dev.flotilla.controller.forge.Forge;
 import dev.flotilla.controller.forge.MergeMethod;
@@ -404,7 +405,8 @@ public final class GitHubForge implements Forge {
     if (response.status() == 422) {
       // A reviewer who is not a collaborator must not keep the change from being proposed.
       LOG.warn("GitHub refused reviewers {} on #{} in {}: {}; fix reviewers in {}",
-          reviewers, number, repository.fullName(), response.message(), OPT_IN_FILE);
+          Printable.escape(String.valueOf(reviewers)), number, repository.fullName(),
+          Printable.escape(response.message()), OPT_IN_FILE);
       return;
     }
     GitHubClient.requireOk(response, "requesting reviewers on #" + number + " in " + repository.fullName());

@@ -3,13 +3,17 @@ package dev.flotilla.controller.forge.local;
 import dev.flotilla.controller.forge.CiStatus;
 import dev.flotilla.controller.store.Jdbc;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -41,6 +45,8 @@ public final class LocalCi implements AutoCloseable {
   public static final String CHECK_NAME = "ci";
   /** Lines of output kept as the check's summary. */
   static final int SUMMARY_LINES = 20;
+  /** Bytes read from the end of the output to find those lines. */
+  private static final int TAIL_BYTES = 64 * 1024;
 
   private static final Logger LOG = LoggerFactory.getLogger(LocalCi.class);
   /** A command that is just a relative path to a file in the repository, run without a shell. */
@@ -211,7 +217,9 @@ public final class LocalCi implements AutoCloseable {
       temp = Files.createTempDirectory("flotilla-ci-");
       Path work = temp.resolve("work");
       checkout(bareRepository, sha, work);
-      return execute(work, temp.resolve("ci.log"));
+      Map<String, String> environment =
+          environment(Files.createDirectories(temp.resolve("home")), Files.createDirectories(temp.resolve("tmp")));
+      return execute(work, temp.resolve("ci.log"), environment);
     } catch (IOException e) {
       throw new LocalForgeException("could not prepare a checkout of " + sha + ": " + e.getMessage(), e);
     } finally {
@@ -235,7 +243,21 @@ public final class LocalCi implements AutoCloseable {
     }
   }
 
-  private Outcome execute(Path work, Path log) throws IOException {
+  /**
+   * What a CI script sees: a minimal environment of its own, as CI systems give, with a fresh home and
+   * temporary folder. Never the controller's own, which holds its tokens and database password.
+   */
+  static Map<String, String> environment(Path home, Path tmp) {
+    Map<String, String> environment = new LinkedHashMap<>();
+    environment.put("PATH", System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin"));
+    environment.put("HOME", home.toString());
+    environment.put("LANG", "C.UTF-8");
+    environment.put("TMPDIR", tmp.toString());
+    environment.put("CI", "true");
+    return environment;
+  }
+
+  private Outcome execute(Path work, Path log, Map<String, String> environment) throws IOException {
     Optional<String> file = commandFile();
     List<String> command = new ArrayList<>();
     if (file.isPresent()) {
@@ -254,6 +276,8 @@ public final class LocalCi implements AutoCloseable {
         .redirectErrorStream(true)
         .redirectOutput(log.toFile())
         .redirectInput(ProcessBuilder.Redirect.from(nullDevice()));
+    builder.environment().clear();
+    builder.environment().putAll(environment);
     Process process = startRetryingBusyText(builder);
     boolean finished;
     try {
@@ -317,7 +341,18 @@ public final class LocalCi implements AutoCloseable {
     if (!Files.exists(log)) {
       return "";
     }
-    List<String> lines = new String(Files.readAllBytes(log), StandardCharsets.UTF_8).lines().toList();
+    // Only the end is read: a script may print gigabytes, which must not fill the controller's heap.
+    ByteBuffer end;
+    try (SeekableByteChannel channel = Files.newByteChannel(log)) {
+      long size = channel.size();
+      end = ByteBuffer.allocate((int) Math.min(size, TAIL_BYTES));
+      channel.position(size - end.capacity());
+      while (end.hasRemaining() && channel.read(end) >= 0) {
+        // read until the buffer is full or the file ends
+      }
+    }
+    List<String> lines =
+        new String(end.array(), 0, end.position(), StandardCharsets.UTF_8).lines().toList();
     return String.join("\n", lines.subList(Math.max(0, lines.size() - SUMMARY_LINES), lines.size()));
   }
 
