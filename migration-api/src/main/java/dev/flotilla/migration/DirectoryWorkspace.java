@@ -15,9 +15,11 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 
@@ -126,8 +128,8 @@ public final class DirectoryWorkspace implements Workspace {
    * Every path this workspace wrote with new content or deleted, repository-relative with {@code /},
    * sorted: what the migration changed, and so all a commit of its work may contain.
    */
-  public Set<String> changedPaths() {
-    return Set.copyOf(changed);
+  public SortedSet<String> changedPaths() {
+    return Collections.unmodifiableSortedSet(new TreeSet<>(changed));
   }
 
   @Override
