@@ -44,8 +44,13 @@ public final class Database implements AutoCloseable {
     if (url == null || url.isBlank()) {
       embedded = EmbeddedPostgresServer.startOrAttach(dataDir, ownEmbedded);
       jdbcUrl = embedded.jdbcUrl();
-      user = "postgres";
-      password = "";
+      user = EmbeddedPostgresServer.APPLICATION_ROLE;
+      try {
+        password = embedded.applicationPassword();
+      } catch (RuntimeException e) {
+        embedded.close();
+        throw e;
+      }
       description = "embedded PostgreSQL (data in " + dataDir.resolve("postgres") + ")";
     } else {
       description = "PostgreSQL at " + redact(url);
@@ -81,8 +86,8 @@ public final class Database implements AutoCloseable {
     return EmbeddedPostgresServer.attach(dataDir, false).map(server -> {
       HikariConfig config = new HikariConfig();
       config.setJdbcUrl(server.jdbcUrl());
-      config.setUsername("postgres");
-      config.setPassword("");
+      config.setUsername(EmbeddedPostgresServer.APPLICATION_ROLE);
+      config.setPassword(server.applicationPassword());
       config.setMaximumPoolSize(poolSize);
       config.setPoolName("flotilla-attached");
       return new Database(new HikariDataSource(config), server, "embedded PostgreSQL at port " + server.port());
