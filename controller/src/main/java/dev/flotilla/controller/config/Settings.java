@@ -97,6 +97,12 @@ public final class Settings {
           "30s",
           Setting::duration,
           "How often open pull requests are polled for CI and merge state");
+  public static final Setting<Duration> STORE_OUTAGE_LIMIT =
+      Setting.of(
+          "FLOTILLA_STORE_OUTAGE_LIMIT",
+          "60s",
+          Setting::duration,
+          "How long the store may be unreachable before /healthz answers 503 (the process is not well)");
   public static final Setting<ExecutorKind> EXECUTOR =
       Setting.of(
           "FLOTILLA_EXECUTOR",
@@ -222,6 +228,7 @@ public final class Settings {
           CAMPAIGNS_DIR,
           DISCOVERY_INTERVAL,
           POLL_INTERVAL,
+          STORE_OUTAGE_LIMIT,
           EXECUTOR,
           LOCAL_CONCURRENCY,
           GLOBAL_CONCURRENT_RUNS,
@@ -423,6 +430,10 @@ public final class Settings {
 
   public Duration pollInterval() {
     return get(POLL_INTERVAL);
+  }
+
+  public Duration storeOutageLimit() {
+    return get(STORE_OUTAGE_LIMIT);
   }
 
   public ExecutorKind executor() {

@@ -11,6 +11,7 @@ import dev.flotilla.controller.model.Changeset;
 import dev.flotilla.controller.model.ChangesetState;
 import dev.flotilla.controller.model.Repository;
 import dev.flotilla.controller.store.ChangesetStore.Changes;
+import dev.flotilla.controller.store.StoreOutage;
 import dev.flotilla.runner.RunRequest;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -100,6 +101,10 @@ public final class ChangesetReconciler {
       MDC.put("repo", repo.fullName());
       reconcile(campaign, repo, changeset);
     } catch (RuntimeException e) {
+      if (StoreOutage.causedBy(e)) {
+        // Not the forge's fault nor this changeset's: the round ends and the controller recovers.
+        throw e;
+      }
       // The forge failing for one repository must not stop the others; the reason is kept and the
       // changeset is asked about again later.
       LOG.warn("could not reconcile changeset {}: {}", changeset.id(), e.getMessage());

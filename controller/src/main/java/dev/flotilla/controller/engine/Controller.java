@@ -8,6 +8,7 @@ import dev.flotilla.controller.model.CampaignStatus;
 import dev.flotilla.controller.model.Changeset;
 import dev.flotilla.controller.model.ChangesetState;
 import dev.flotilla.controller.store.ChangesetStore.Changes;
+import dev.flotilla.controller.store.StoreOutage;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
@@ -34,6 +35,8 @@ public final class Controller implements AutoCloseable {
   private final ChangesetReconciler changesets;
   private final List<Consumer<String>> changeListeners = new CopyOnWriteArrayList<>();
   private final EngineObserver observer;
+  private volatile ResultRecorder recorder;
+  private volatile boolean storeWasUnreachable;
 
   public Controller(Fleet fleet, Executor executor, EngineObserver observer) {
     this.fleet = fleet;
@@ -62,10 +65,20 @@ public final class Controller implements AutoCloseable {
 
   /** Starts receiving results and picks up runs that were in flight before a restart. */
   public void start() {
-    executor.start(new ResultRecorder(fleet, outcome -> {
+    start(ResultSpool.inMemory());
+  }
+
+  /**
+   * As {@link #start()}, keeping results the store cannot take in {@code spool}; results an earlier
+   * process kept there are recorded first, so their runs are not done again.
+   */
+  public void start(ResultSpool spool) {
+    recorder = new ResultRecorder(fleet, outcome -> {
       observer.runFinished(outcome);
       changed(outcome.campaign());
-    }, changesets::pushed));
+    }, changesets::pushed, spool);
+    executor.start(recorder);
+    recorder.recordKept();
     dispatcher.resubmitRunning();
   }
 
@@ -89,6 +102,33 @@ public final class Controller implements AutoCloseable {
 
   /** One round: plan and advance campaigns, start runs, follow pull requests. */
   public synchronized void tick() {
+    try {
+      recoverFromStoreOutage();
+      round();
+    } catch (RuntimeException e) {
+      if (StoreOutage.causedBy(e)) {
+        storeWasUnreachable = true;
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * After the store was unreachable: records the results kept meanwhile, then hands the executor
+   * again every changeset the store says is running, as after a restart. A round cut short by the
+   * outage may have claimed a changeset without starting its run; the executor ignores a run it
+   * already has in flight.
+   */
+  private void recoverFromStoreOutage() {
+    boolean kept = recorder != null && recorder.recordKept();
+    if (kept || storeWasUnreachable) {
+      int resubmitted = dispatcher.resubmitRunning();
+      LOG.info("the store is back: recorded the kept run results, {} running changesets handed to the executor again", resubmitted);
+      storeWasUnreachable = false;
+    }
+  }
+
+  private void round() {
     campaigns.reconcileAll();
     int started = dispatcher.dispatch();
     if (started > 0) {

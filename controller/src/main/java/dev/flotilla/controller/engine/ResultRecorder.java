@@ -5,8 +5,10 @@ import dev.flotilla.controller.model.Changeset;
 import dev.flotilla.controller.model.ChangesetState;
 import dev.flotilla.controller.store.ChangesetStore.Changes;
 import dev.flotilla.controller.store.StoreJson;
+import dev.flotilla.controller.store.StoreOutage;
 import dev.flotilla.runner.RunResult;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -16,7 +18,9 @@ import org.slf4j.MDC;
 
 /**
  * Records a run's result on its changeset. Only the run the changeset is waiting for counts: a
- * result for an older attempt, or a second delivery of the same one, changes nothing.
+ * result for an older attempt, or a second delivery of the same one, changes nothing. A result that
+ * arrives while the store is unreachable is kept in a {@link ResultSpool} and recorded by {@link
+ * #recordKept()} once the store is back.
  */
 public final class ResultRecorder implements RunListener {
 
@@ -26,6 +30,7 @@ public final class ResultRecorder implements RunListener {
   private final Fleet fleet;
   private final Consumer<RunOutcome> observer;
   private final Consumer<Changeset> onPushed;
+  private final ResultSpool spool;
 
   /** What a recorded run did, for metrics and live views. */
   public record RunOutcome(String campaign, RunResult.Status status, java.time.Duration duration) {}
@@ -36,13 +41,53 @@ public final class ResultRecorder implements RunListener {
 
   /** With {@code onPushed} told about every changeset whose branch a run just pushed. */
   public ResultRecorder(Fleet fleet, Consumer<RunOutcome> observer, Consumer<Changeset> onPushed) {
+    this(fleet, observer, onPushed, ResultSpool.inMemory());
+  }
+
+  /** With results the store cannot take kept in {@code spool}. */
+  public ResultRecorder(Fleet fleet, Consumer<RunOutcome> observer, Consumer<Changeset> onPushed, ResultSpool spool) {
     this.fleet = fleet;
     this.observer = observer;
     this.onPushed = onPushed;
+    this.spool = spool;
   }
 
   @Override
   public void onResult(String runId, RunResult result) {
+    try {
+      recordNow(runId, result);
+      spool.recorded(runId);
+    } catch (RuntimeException e) {
+      if (!StoreOutage.causedBy(e)) {
+        throw e;
+      }
+      spool.keep(runId, result);
+      LOG.warn("the store is unreachable; the result of run {} ({}) is kept and recorded when the store is back",
+          runId, result.status());
+    }
+  }
+
+  /**
+   * Records the results kept while the store was unreachable, oldest first; stops at the first the
+   * store still cannot take. Returns whether any result was kept when it was called.
+   */
+  public boolean recordKept() {
+    Map<String, RunResult> kept = spool.pending();
+    for (Map.Entry<String, RunResult> entry : kept.entrySet()) {
+      try {
+        recordNow(entry.getKey(), entry.getValue());
+      } catch (RuntimeException e) {
+        if (StoreOutage.causedBy(e)) {
+          throw e;
+        }
+        LOG.warn("the kept result of run {} could not be recorded: {}; the run is done again", entry.getKey(), e.getMessage());
+      }
+      spool.recorded(entry.getKey());
+    }
+    return !kept.isEmpty();
+  }
+
+  private void recordNow(String runId, RunResult result) {
     MDC.put("run", runId);
     try {
       Optional<Changeset> found = fleet.changesets().byRunId(runId);

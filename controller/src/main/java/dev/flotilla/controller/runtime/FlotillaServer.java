@@ -10,6 +10,7 @@ import dev.flotilla.controller.config.Settings;
 import dev.flotilla.controller.engine.Controller;
 import dev.flotilla.controller.engine.EngineSettings;
 import dev.flotilla.controller.engine.Fleet;
+import dev.flotilla.controller.engine.ResultSpool;
 import dev.flotilla.controller.exec.Executor;
 import dev.flotilla.controller.exec.LocalExecutor;
 import dev.flotilla.controller.exec.k8s.CredentialSource;
@@ -127,7 +128,7 @@ public final class FlotillaServer implements AutoCloseable {
         RunRequest.Author.DEFAULT);
     controller = new Controller(Fleet.create(jdbc, decorators.forge().apply(forge), migrations, Clock.systemUTC(), engine), executor, metrics);
     loadCampaignFolder(migrations);
-    controller.start();
+    controller.start(ResultSpool.in(settings.dataDir().resolve("result-spool")));
     var dashboard = keep(DashboardWiring.start(controller, metrics, DashboardWiring.config(settings, env), endpoints(jdbc)));
     dashboardUrl = dashboard.url();
     Schedules schedules = keep(new Schedules(database.dataSource(), controller, "flotilla"));
@@ -208,7 +209,8 @@ public final class FlotillaServer implements AutoCloseable {
         return new HealthHandler.Check(status.up(), status.detail());
       });
     }
-    HealthHandler health = new HealthHandler(readiness);
+    StoreWatch storeWatch = keep(new StoreWatch(jdbc.dataSource(), Clock.systemUTC(), settings.storeOutageLimit(), Duration.ofSeconds(1)));
+    HealthHandler health = new HealthHandler(Map.of("store", storeWatch::check), readiness);
     Map<String, HttpHandler> endpoints = new LinkedHashMap<>();
     endpoints.put("/healthz", health);
     endpoints.put("/readyz", health);

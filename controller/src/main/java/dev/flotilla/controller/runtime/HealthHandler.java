@@ -10,17 +10,25 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * {@code /healthz} (the process answers) and {@code /readyz} (every dependency answers: the store,
- * and the Kubernetes API when runs are Jobs). Plain text, one line per check, 503 when one fails.
+ * {@code /healthz} (the process answers, and has not been without its store for too long) and
+ * {@code /readyz} (every dependency answers: the store, and the Kubernetes API when runs are Jobs).
+ * Plain text, one line per check, 503 when one fails.
  */
 final class HealthHandler implements HttpHandler {
 
   /** One dependency's answer. */
   record Check(boolean up, String detail) {}
 
+  private final Map<String, Supplier<Check>> liveness;
   private final Map<String, Supplier<Check>> readiness;
 
   HealthHandler(Map<String, Supplier<Check>> readiness) {
+    this(Map.of(), readiness);
+  }
+
+  /** {@code liveness}: checks that answer at once, without waiting on the dependency. */
+  HealthHandler(Map<String, Supplier<Check>> liveness, Map<String, Supplier<Check>> readiness) {
+    this.liveness = new LinkedHashMap<>(liveness);
     this.readiness = new LinkedHashMap<>(readiness);
   }
 
@@ -33,18 +41,26 @@ final class HealthHandler implements HttpHandler {
         return;
       }
       if (exchange.getRequestURI().getPath().equals("/healthz")) {
-        send(exchange, 200, "ok\n");
+        if (liveness.values().stream().allMatch(check -> safely(check).up())) {
+          send(exchange, 200, "ok\n");
+        } else {
+          report(exchange, liveness);
+        }
         return;
       }
-      StringBuilder body = new StringBuilder();
-      boolean ready = true;
-      for (var entry : readiness.entrySet()) {
-        Check check = safely(entry.getValue());
-        ready &= check.up();
-        body.append(entry.getKey()).append(": ").append(check.up() ? "ok" : "down").append(" (").append(check.detail()).append(")\n");
-      }
-      send(exchange, ready ? 200 : 503, body.toString());
+      report(exchange, readiness);
     }
+  }
+
+  private static void report(HttpExchange exchange, Map<String, Supplier<Check>> checks) throws IOException {
+    StringBuilder body = new StringBuilder();
+    boolean up = true;
+    for (var entry : checks.entrySet()) {
+      Check check = safely(entry.getValue());
+      up &= check.up();
+      body.append(entry.getKey()).append(": ").append(check.up() ? "ok" : "down").append(" (").append(check.detail()).append(")\n");
+    }
+    send(exchange, up ? 200 : 503, body.toString());
   }
 
   private static Check safely(Supplier<Check> check) {

@@ -2,6 +2,7 @@ package dev.flotilla.controller.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
 import dev.flotilla.FlotillaException;
 import java.nio.file.Path;
 import javax.sql.DataSource;
@@ -44,8 +45,13 @@ public final class Database implements AutoCloseable {
     if (url == null || url.isBlank()) {
       embedded = EmbeddedPostgresServer.startOrAttach(dataDir, ownEmbedded);
       jdbcUrl = embedded.jdbcUrl();
-      user = "postgres";
-      password = "";
+      user = EmbeddedPostgresServer.APPLICATION_ROLE;
+      try {
+        password = embedded.applicationPassword();
+      } catch (RuntimeException e) {
+        embedded.close();
+        throw e;
+      }
       description = "embedded PostgreSQL (data in " + dataDir.resolve("postgres") + ")";
     } else {
       description = "PostgreSQL at " + redact(url);
@@ -75,17 +81,24 @@ public final class Database implements AutoCloseable {
 
   /**
    * Connects to the embedded PostgreSQL another process is running on {@code dataDir}, never
-   * starting one; empty when none runs. For tools that must not compete with a controller.
+   * starting one; empty when none runs, or when it does not take connections yet (still starting,
+   * or its owner has not set up the application role yet). For tools that must not compete with a
+   * controller.
    */
   public static java.util.Optional<Database> attachEmbedded(Path dataDir, int poolSize) {
-    return EmbeddedPostgresServer.attach(dataDir, false).map(server -> {
+    return EmbeddedPostgresServer.attach(dataDir, false).flatMap(server -> {
       HikariConfig config = new HikariConfig();
       config.setJdbcUrl(server.jdbcUrl());
-      config.setUsername("postgres");
-      config.setPassword("");
+      config.setUsername(EmbeddedPostgresServer.APPLICATION_ROLE);
+      config.setPassword(server.applicationPassword());
       config.setMaximumPoolSize(poolSize);
       config.setPoolName("flotilla-attached");
-      return new Database(new HikariDataSource(config), server, "embedded PostgreSQL at port " + server.port());
+      try {
+        return java.util.Optional.of(
+            new Database(new HikariDataSource(config), server, "embedded PostgreSQL at port " + server.port()));
+      } catch (HikariPool.PoolInitializationException notYet) {
+        return java.util.Optional.empty();
+      }
     });
   }
 

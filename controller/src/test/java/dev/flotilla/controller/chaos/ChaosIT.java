@@ -18,7 +18,7 @@ class ChaosIT {
 
   @Test
   void convergesUnderFaultsAndKillsWithNothingDuplicatedOrLost() throws Exception {
-    ChaosScenario.Config config = new ChaosScenario.Config(24, 2, 42, 0.2, 0.1, 2, Duration.ofSeconds(180));
+    ChaosScenario.Config config = new ChaosScenario.Config(24, 2, 42, 0.2, 0.1, 2, 0, Duration.ofSeconds(180));
 
     ChaosScenario.Figures figures = ChaosScenario.run(config, work, System.out);
 

@@ -30,7 +30,8 @@ import org.eclipse.jgit.revwalk.RevCommit;
 /**
  * One chaos run: a demo fleet on the local forge and its {@code jackson-2-18} campaign, the
  * controller in its own JVM with faults injected into its forge calls and runs, killed with SIGKILL
- * at random moments and started again. Failures that were injected are retried through the
+ * at random moments and started again; its embedded PostgreSQL killed with SIGKILL at other
+ * moments, for the controller's watchdog to start again. Failures that were injected are retried through the
  * dashboard API, as a person would. Once every repository reached the end the demo fleet says it
  * should, the forge and the store are checked for duplicate pull requests, lost changesets and
  * pull requests merged twice.
@@ -41,23 +42,26 @@ final class ChaosScenario {
   private static final String BRANCH = RunRequest.branchFor(CAMPAIGN);
   private static final Duration TICK = Duration.ofMillis(500);
 
-  /** The size of the fleet, how often to kill, the seed of every random choice, the fault rates. */
+  /**
+   * The size of the fleet, how often to kill the controller, the seed of every random choice, the
+   * fault rates, how often to kill the embedded PostgreSQL.
+   */
   record Config(
       int repos, int kills, long seed, double forgeFaultRate, double runFaultRate, int localConcurrency,
-      Duration timeLimit) {}
+      int storeKills, Duration timeLimit) {}
 
   /** What a chaos run found; {@link #line()} is the figures line of {@code bench/chaos}. */
   record Figures(
-      int repos, int kills, long injectedFaults, long retried, long duplicates, long lost, long doubleMerges,
-      long convergeSeconds, boolean converged) {
+      int repos, int kills, int storeKills, long injectedFaults, long retried, long duplicates, long lost,
+      long doubleMerges, long convergeSeconds, boolean converged) {
 
     boolean clean() {
       return converged && duplicates == 0 && lost == 0 && doubleMerges == 0;
     }
 
     String line() {
-      return String.format("chaos: repos=%d kills=%d injected_faults=%d duplicates=%d lost=%d double_merges=%d converge_seconds=%d%s",
-          repos, kills, injectedFaults, duplicates, lost, doubleMerges, convergeSeconds, converged ? "" : " (did not converge)");
+      return String.format("chaos: repos=%d kills=%d store_kills=%d injected_faults=%d duplicates=%d lost=%d double_merges=%d converge_seconds=%d%s",
+          repos, kills, storeKills, injectedFaults, duplicates, lost, doubleMerges, convergeSeconds, converged ? "" : " (did not converge)");
     }
   }
 
@@ -98,15 +102,17 @@ final class ChaosScenario {
 
   private Figures run() throws Exception {
     Path campaigns = prepareFleet();
-    List<Long> killMarks = killMarks();
-    out.printf("chaos: %d repositories, %d opted in, kills when %s changesets have settled, seed %d%n",
-        config.repos(), expected.size(), killMarks, config.seed());
+    List<Long> killMarks = killMarks(config.kills());
+    List<Long> storeKillMarks = killMarks(config.storeKills());
+    out.printf("chaos: %d repositories, %d opted in, kills when %s changesets have settled, PostgreSQL kills at %s, seed %d%n",
+        config.repos(), expected.size(), killMarks, storeKillMarks, config.seed());
     port = freePort();
     long started = System.nanoTime();
     launch(campaigns);
     long deadline = started + config.timeLimit().toNanos();
     boolean converged = false;
     int kills = 0;
+    int storeKills = 0;
     long lastReport = 0;
     while (System.nanoTime() < deadline) {
       sleep(TICK);
@@ -129,19 +135,27 @@ final class ChaosScenario {
         launch(campaigns);
         continue;
       }
+      if (storeKills < storeKillMarks.size() && settled >= storeKillMarks.get(storeKills)) {
+        sleep(Duration.ofMillis(random.nextInt(1500)));
+        if (killStore()) {
+          storeKills++;
+          out.printf("chaos: PostgreSQL kill -9 #%d at %d settled, %ds in%n", storeKills, settled, seconds(started));
+        }
+        continue;
+      }
       if (System.nanoTime() - lastReport > Duration.ofSeconds(10).toNanos()) {
         out.printf("chaos: %ds, %d/%d settled, %d injected faults, %d retried%n",
             seconds(started), settled, expected.size(), Faults.countIn(faultLog), retried);
         lastReport = System.nanoTime();
       }
-      if (kills == killMarks.size() && settled == expected.size()) {
+      if (kills == killMarks.size() && storeKills == storeKillMarks.size() && settled == expected.size()) {
         converged = true;
         break;
       }
     }
     long convergeSeconds = seconds(started);
     Jdbc jdbc = jdbc().orElseThrow(() -> new FlotillaException("the store is not reachable after the run"));
-    return new Figures(config.repos(), kills, Faults.countIn(faultLog), retried, duplicates(jdbc), lost(jdbc),
+    return new Figures(config.repos(), kills, storeKills, Faults.countIn(faultLog), retried, duplicates(jdbc), lost(jdbc),
         doubleMerges(), convergeSeconds, converged);
   }
 
@@ -172,12 +186,12 @@ final class ChaosScenario {
   }
 
   /** The settled counts at which to kill: random, distinct, between a tenth and four fifths of the way. */
-  private List<Long> killMarks() {
+  private List<Long> killMarks(int count) {
     List<Long> marks = new ArrayList<>();
     int total = expected.size();
-    for (int i = 0; i < config.kills(); i++) {
-      double low = 0.1 + 0.7 * i / config.kills();
-      double high = 0.1 + 0.7 * (i + 1) / config.kills();
+    for (int i = 0; i < count; i++) {
+      double low = 0.1 + 0.7 * i / count;
+      double high = 0.1 + 0.7 * (i + 1) / count;
       marks.add(Math.max(i + 1L, Math.round(total * (low + random.nextDouble() * (high - low)))));
     }
     return marks;
@@ -204,6 +218,20 @@ final class ChaosScenario {
     env.put("CHAOS_RUN_FAULT_RATE", Double.toString(config.runFaultRate()));
     builder.redirectErrorStream(true).redirectOutput(work.resolve("controller-" + launches + ".log").toFile());
     controller = builder.start();
+  }
+
+  /**
+   * Kills the embedded PostgreSQL's postmaster with SIGKILL, as the OOM killer or a slip of {@code
+   * kill} would; the controller is to notice and start it again. False if it was not running.
+   */
+  private boolean killStore() throws IOException {
+    Path pidFile = data.resolve("postgres").resolve("postmaster.pid");
+    if (!Files.isRegularFile(pidFile)) {
+      return false;
+    }
+    long pid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
+    closeStore();
+    return ProcessHandle.of(pid).map(ProcessHandle::destroyForcibly).orElse(false);
   }
 
   private void kill() throws InterruptedException {
@@ -333,7 +361,11 @@ final class ChaosScenario {
         return Optional.empty();
       }
       try {
-        store = Database.open(null, null, null, data, 2, false);
+        // Attach only: while the controller starts its PostgreSQL again, this must not start one.
+        store = Database.attachEmbedded(data, 2).orElse(null);
+        if (store == null) {
+          return Optional.empty();
+        }
       } catch (RuntimeException e) {
         return Optional.empty();
       }

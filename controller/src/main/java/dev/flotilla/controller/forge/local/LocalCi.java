@@ -2,6 +2,7 @@ package dev.flotilla.controller.forge.local;
 
 import dev.flotilla.controller.forge.CiStatus;
 import dev.flotilla.controller.store.Jdbc;
+import dev.flotilla.controller.store.StoreOutage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
@@ -191,6 +192,12 @@ public final class LocalCi implements AutoCloseable {
     } catch (RuntimeException e) {
       if (pool.isShutdown()) {
         LOG.info("CI for {} at {} stopped with the controller: {}", repository, abbreviate(sha), e.getMessage());
+        return;
+      }
+      if (StoreOutage.causedBy(e)) {
+        // The store being away says nothing about the commit: no verdict. The check stays pending
+        // and runs again when it is next asked about.
+        LOG.warn("CI for {} at {} is not recorded: the store is unreachable ({}); it runs again", repository, abbreviate(sha), e.getMessage());
         return;
       }
       // The check must not stay PENDING forever: whatever broke is the check's failure.

@@ -133,6 +133,17 @@ public final class LocalForge implements Forge {
     return withRepo(repository, repo -> {
       Optional<ObjectId> head = BareRepositories.branchHead(repo, row.branch());
       if (head.isEmpty()) {
+        // The branch also goes after a merge: one whose record the store lost (it went down between
+        // moving the base and recording it) is merged, never "closed without merging".
+        Optional<ObjectId> baseHead = BareRepositories.branchHead(repo, row.base());
+        Optional<ObjectId> merged = baseHead.isEmpty()
+            ? Optional.empty()
+            : LocalMerge.findMerged(repo, baseHead.get(), number, row.createdAt());
+        if (merged.isPresent()) {
+          LOG.info("{} #{} is merged as {} though not recorded; recording it", repository.fullName(), number, merged.get().name());
+          pullRequests.markMerged(repository.fullName(), number, merged.get().name());
+          return view(repository, row.withState(PullRequest.State.MERGED), PullRequest.Mergeable.UNKNOWN);
+        }
         pullRequests.close(repository.fullName(), number, "The branch " + row.branch() + " was deleted.");
         return view(repository, row.withState(PullRequest.State.CLOSED), PullRequest.Mergeable.UNKNOWN);
       }

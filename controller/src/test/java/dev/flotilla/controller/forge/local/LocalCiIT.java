@@ -7,10 +7,15 @@ import static org.awaitility.Awaitility.await;
 import dev.flotilla.controller.forge.CiStatus;
 import dev.flotilla.controller.forge.RepositoryRef;
 import dev.flotilla.controller.store.Database;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.sql.SQLTransientConnectionException;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -183,6 +188,49 @@ class LocalCiIT {
     assertThat(forge.ciStatus(ref, sha).state()).isEqualTo(CiStatus.State.PENDING);
 
     assertThat(awaitDone(ref, sha).state()).isEqualTo(CiStatus.State.SUCCESS);
+  }
+
+  /**
+   * The store is unreachable at the moment CI finishes: that is no verdict on the commit. The check
+   * stays pending and runs again once asked; it never becomes "CI could not run: store operation failed".
+   */
+  @Test
+  void aStoreOutageWhenCiFinishesIsNoVerdict() throws Exception {
+    Path started = scratch.resolve("started");
+    Path gate = scratch.resolve("gate");
+    AtomicInteger outages = new AtomicInteger();
+    DataSource real = db.dataSource();
+    DataSource flaky = (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {DataSource.class},
+        (proxy, method, args) -> {
+          if (method.getName().equals("getConnection") && outages.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            throw new SQLTransientConnectionException("flotilla - Connection is not available, request timed out after 30000ms");
+          }
+          try {
+            return method.invoke(real, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+    ci.close();
+    ci = new LocalCi(flaky, new LocalCi.Settings("./ci.sh", Duration.ofSeconds(20), 1));
+    forge = new LocalForge(root, real, ci, "http://localhost:8080");
+    RepositoryRef ref = repo("outage", """
+        #!/bin/sh
+        touch %s
+        while [ ! -f %s ]; do sleep 0.1; done
+        echo fine
+        """.formatted(started, gate));
+    String sha = Fixtures.head(root.resolve("acme/outage.git"), "main");
+    assertThat(forge.ciStatus(ref, sha).state()).isEqualTo(CiStatus.State.PENDING);
+    await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(started));
+
+    outages.set(1);
+    Files.writeString(gate, "go");
+    await().atMost(Duration.ofSeconds(30)).until(() -> outages.get() == 0);
+
+    CiStatus done = awaitDone(ref, sha);
+    assertThat(done.state()).isEqualTo(CiStatus.State.SUCCESS);
+    assertThat(done.checks().get(0).summary()).doesNotContain("could not run");
   }
 
   RepositoryRef repo(String name, String script) throws Exception {

@@ -193,6 +193,27 @@ class LocalForgeIT {
     assertThat(forge.getPullRequest(ref, pr.number()).state()).isEqualTo(PullRequest.State.CLOSED);
   }
 
+  /**
+   * The store went down after the merge moved the base and before it was recorded (or lost the
+   * record), and the branch was deleted: the pull request is merged, never closed without merging.
+   */
+  @Test
+  void aMergeTheStoreLostIsReadAsMergedNotClosed() throws Exception {
+    commit(svc, "flotilla/a", "main", Map.of("a.txt", "a"), "a");
+    PullRequest pr = forge.openPullRequest(ref, spec("flotilla/a"));
+    var merged = forge.merge(ref, pr.number(), pr.headSha(), dev.flotilla.controller.forge.MergeMethod.MERGE);
+    assertThat(merged).isInstanceOf(dev.flotilla.controller.forge.MergeResult.Merged.class);
+    forge.deleteBranch(ref, "flotilla/a");
+    new dev.flotilla.controller.store.Jdbc(db.dataSource()).update(
+        "UPDATE local_pull_request SET state = 'OPEN', merge_sha = NULL WHERE number = ?", pr.number());
+
+    PullRequest read = forge.getPullRequest(ref, pr.number());
+
+    assertThat(read.state()).isEqualTo(PullRequest.State.MERGED);
+    assertThat(forge.getPullRequest(ref, pr.number()).state()).as("and recorded so").isEqualTo(PullRequest.State.MERGED);
+    assertThat(forge.comments(ref, pr.number())).noneMatch(c -> c.contains("was deleted"));
+  }
+
   @Test
   void updatesTitleAndBody() throws Exception {
     commit(svc, "flotilla/a", "main", Map.of("a.txt", "a"), "a");

@@ -1,0 +1,64 @@
+package dev.flotilla.controller.runtime;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+
+/**
+ * Asks the store for a connection every {@code every} on a thread of its own, so that {@code
+ * /healthz} can say how long the store has been gone without waiting on it: the process is not well
+ * once the store has been unreachable for longer than the limit ({@code FLOTILLA_STORE_OUTAGE_LIMIT}).
+ */
+final class StoreWatch implements AutoCloseable {
+
+  private final DataSource dataSource;
+  private final Clock clock;
+  private final Duration limit;
+  private final ScheduledExecutorService probes;
+  private volatile Instant lastAnswer;
+
+  StoreWatch(DataSource dataSource, Clock clock, Duration limit, Duration every) {
+    this.dataSource = dataSource;
+    this.clock = clock;
+    this.limit = limit;
+    this.lastAnswer = clock.instant();
+    this.probes = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "store-watch");
+      t.setDaemon(true);
+      return t;
+    });
+    probes.scheduleWithFixedDelay(this::probe, 0, every.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** One probe: the store answered if a connection from the pool is valid. */
+  void probe() {
+    try (Connection c = dataSource.getConnection()) {
+      if (c.isValid(5)) {
+        lastAnswer = clock.instant();
+      }
+    } catch (SQLException | RuntimeException e) {
+      // Unreachable: lastAnswer stays where it was, and the outage grows.
+    }
+  }
+
+  /** The liveness check: down once the store has not answered for longer than the limit. */
+  HealthHandler.Check check() {
+    Duration silent = Duration.between(lastAnswer, clock.instant());
+    if (silent.compareTo(limit) > 0) {
+      return new HealthHandler.Check(false, "unreachable for " + silent.toSeconds() + "s, longer than FLOTILLA_STORE_OUTAGE_LIMIT ("
+          + limit.toSeconds() + "s)");
+    }
+    return new HealthHandler.Check(true, "last answered " + silent.toSeconds() + "s ago");
+  }
+
+  @Override
+  public void close() {
+    probes.shutdownNow();
+  }
+}
