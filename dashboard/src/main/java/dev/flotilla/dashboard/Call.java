@@ -5,6 +5,7 @@ import dev.flotilla.dashboard.port.Actor;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -69,6 +70,9 @@ final class Call {
         }
         out.write(buf, 0, n);
       }
+    } catch (IOException | UncheckedIOException e) {
+      // The client stopped sending (the read timeout) or went away: its fault, not the server's.
+      throw new ApiException(408, "The request body did not arrive in time; send it whole");
     }
     return out.toByteArray();
   }

@@ -22,7 +22,12 @@ import java.util.function.Function;
  * @param keepAlive how often an idle event stream gets a comment line, so proxies keep it open
  * @param stalePullRequestAfter how long a PR may stay open before "Needs attention" lists it
  * @param corsOrigins origins allowed to call the API from a browser page served elsewhere; never "*"
- * @param threads request threads, besides one per event stream
+ * @param threads requests handled at once (more wait their turn without holding a thread); event streams
+ *     and health probes have threads of their own
+ * @param readTimeout how long a connection may send nothing while its request headers or body are
+ *     awaited, or stay idle between requests, before the server closes it
+ * @param maxConnections open connections at which the server stops accepting more and cuts the idle
+ *     time of those open to a second
  */
 public record DashboardConfig(
     String bindAddress,
@@ -34,7 +39,9 @@ public record DashboardConfig(
     Duration keepAlive,
     Duration stalePullRequestAfter,
     List<String> corsOrigins,
-    int threads) {
+    int threads,
+    Duration readTimeout,
+    int maxConnections) {
 
   public static final String BIND = "FLOTILLA_DASHBOARD_BIND";
   public static final String PORT = "FLOTILLA_DASHBOARD_PORT";
@@ -46,6 +53,8 @@ public record DashboardConfig(
   public static final String STALE_PR_DAYS = "FLOTILLA_DASHBOARD_STALE_PR_DAYS";
   public static final String CORS_ORIGINS = "FLOTILLA_DASHBOARD_CORS_ORIGINS";
   public static final String THREADS = "FLOTILLA_DASHBOARD_THREADS";
+  public static final String READ_TIMEOUT_SECONDS = "FLOTILLA_DASHBOARD_READ_TIMEOUT_SECONDS";
+  public static final String MAX_CONNECTIONS = "FLOTILLA_DASHBOARD_MAX_CONNECTIONS";
 
   /** Short tokens can be guessed; 16 characters is the least `openssl rand -hex 16` gives twice over. */
   static final int MIN_TOKEN_LENGTH = 16;
@@ -87,12 +96,14 @@ public record DashboardConfig(
         Duration.ofSeconds(setting(env, KEEPALIVE_SECONDS, "15", v -> intIn(v, 1, 3600))),
         Duration.ofDays(setting(env, STALE_PR_DAYS, "7", v -> intIn(v, 1, 365))),
         setting(env, CORS_ORIGINS, "", DashboardConfig::list),
-        setting(env, THREADS, "8", v -> intIn(v, 1, 256)));
+        setting(env, THREADS, "8", v -> intIn(v, 1, 256)),
+        Duration.ofSeconds(setting(env, READ_TIMEOUT_SECONDS, "10", v -> intIn(v, 1, 300))),
+        setting(env, MAX_CONNECTIONS, "1000", v -> intIn(v, 16, 100_000)));
   }
 
   public DashboardConfig withToken(String newToken) {
     return new DashboardConfig(bindAddress, port, Optional.ofNullable(newToken), readsNeedToken, maxBodyBytes,
-        maxEventClients, keepAlive, stalePullRequestAfter, corsOrigins, threads);
+        maxEventClients, keepAlive, stalePullRequestAfter, corsOrigins, threads, readTimeout, maxConnections);
   }
 
   /** Never prints the token: configs end up in logs. */
@@ -103,7 +114,7 @@ public record DashboardConfig(
         + ", readsNeedToken=" + readsNeedToken + ", maxBodyBytes=" + maxBodyBytes
         + ", maxEventClients=" + maxEventClients + ", keepAlive=" + keepAlive
         + ", stalePullRequestAfter=" + stalePullRequestAfter + ", corsOrigins=" + corsOrigins
-        + ", threads=" + threads + "]";
+        + ", threads=" + threads + ", readTimeout=" + readTimeout + ", maxConnections=" + maxConnections + "]";
   }
 
   private static <T> T setting(Map<String, String> env, String name, String fallback, Function<String, T> parse) {

@@ -1,7 +1,6 @@
 package dev.flotilla.dashboard;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.flotilla.dashboard.Router.Access;
 import dev.flotilla.dashboard.port.ActionRefusedException;
 import dev.flotilla.dashboard.port.CampaignSummary;
@@ -13,7 +12,8 @@ import dev.flotilla.dashboard.port.FleetView;
 import dev.flotilla.dashboard.port.NotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,15 +23,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The dashboard: web page, JSON API, live events and metrics on the JDK's HTTP server. The controller
+ * The dashboard: web page, JSON API, live events and metrics over HTTP. The controller
  * creates one with its implementations of the port, starts it, and {@linkplain #publish publishes} an
  * event after each committed change.
  */
@@ -40,17 +38,6 @@ public final class DashboardServer implements FleetEventSink, AutoCloseable {
   private final java.util.Map<String, com.sun.net.httpserver.HttpHandler> mounted = new java.util.LinkedHashMap<>();
 
   private static final Logger LOG = LoggerFactory.getLogger(DashboardServer.class);
-
-  /** The JDK server's switch for TCP_NODELAY on accepted connections, read once when it first starts. */
-  static final String NODELAY_PROPERTY = "sun.net.httpserver.nodelay";
-
-  static {
-    // Without it every response waits for the client's delayed ACK (Nagle's algorithm): about 40 ms
-    // added to each request, more than the store takes to answer. An explicit setting is kept.
-    if (System.getProperty(NODELAY_PROPERTY) == null) {
-      System.setProperty(NODELAY_PROPERTY, "true");
-    }
-  }
 
   @FunctionalInterface
   interface Handler {
@@ -66,8 +53,7 @@ public final class DashboardServer implements FleetEventSink, AutoCloseable {
   private final EventHub events;
   private final StaticResources assets = new StaticResources();
   private final Router<Handler> router = new Router<>();
-  private HttpServer server;
-  private ExecutorService executor;
+  private Server server;
 
   public DashboardServer(DashboardConfig config, FleetView view, FleetActions actions, FleetMetrics metrics) {
     this(config, view, actions, metrics, Clock.systemUTC());
@@ -127,28 +113,25 @@ public final class DashboardServer implements FleetEventSink, AutoCloseable {
     return this;
   }
 
-  /** Starts listening and returns the base URL, e.g. {@code http://127.0.0.1:43125/}. */
+  /**
+   * Starts listening and returns the base URL, e.g. {@code http://127.0.0.1:43125/}. The server is Jetty
+   * behind the JDK's handler interface: see {@link Lanes} for how slow clients are kept from the threads
+   * that requests, event streams and probes need.
+   */
   public synchronized URI start() {
     if (server != null) {
       throw new IllegalStateException("the dashboard is already running at " + url());
     }
+    Server starting = Lanes.server(config, this::dispatch);
     try {
-      server = HttpServer.create(new InetSocketAddress(config.bindAddress(), config.port()), 0);
-    } catch (IOException e) {
+      starting.start();
+    } catch (Exception e) {
+      stopQuietly(starting);
       throw new UncheckedIOException("cannot listen on " + config.bindAddress() + ":" + config.port()
-          + "; set " + DashboardConfig.PORT + " to a free port", e);
+          + "; set " + DashboardConfig.PORT + " to a free port",
+          e instanceof IOException io ? io : new IOException(e.getMessage(), e));
     }
-    // Each live-update stream holds a thread, so they get their own share and never starve requests.
-    AtomicInteger n = new AtomicInteger();
-    executor = Executors.newFixedThreadPool(config.threads() + config.maxEventClients(), r -> {
-      Thread t = new Thread(r, "flotilla-dashboard-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
-    server.setExecutor(executor);
-    server.createContext("/", this::handle);
-    mounted.forEach(server::createContext);
-    server.start();
+    server = starting;
     LOG.info("dashboard listening at {} with {}", url(), config);
     return url();
   }
@@ -157,12 +140,18 @@ public final class DashboardServer implements FleetEventSink, AutoCloseable {
     if (server == null) {
       throw new IllegalStateException("the dashboard is not running; call start() first");
     }
-    InetSocketAddress address = server.getAddress();
-    String host = address.getAddress().isAnyLocalAddress() ? "127.0.0.1" : address.getAddress().getHostAddress();
+    ServerConnector connector = Lanes.connector(server);
+    String host = config.bindAddress();
+    try {
+      InetAddress address = InetAddress.getByName(host);
+      host = address.isAnyLocalAddress() ? "127.0.0.1" : address.getHostAddress();
+    } catch (UnknownHostException e) {
+      // A name the server could listen on resolves; keep it as given otherwise.
+    }
     if (host.contains(":")) {
       host = "[" + host + "]";
     }
-    return URI.create("http://" + host + ":" + address.getPort() + "/");
+    return URI.create("http://" + host + ":" + connector.getLocalPort() + "/");
   }
 
   /** Closes live streams, lets running requests finish for up to a second, and stops. */
@@ -170,23 +159,28 @@ public final class DashboardServer implements FleetEventSink, AutoCloseable {
     stop(Duration.ofSeconds(1));
   }
 
-  /** Closes live streams, lets running requests finish for up to {@code grace} (whole seconds), and stops. */
+  /** Closes live streams, lets running requests finish for up to {@code grace}, and stops. */
   public synchronized void stop(Duration grace) {
     if (server == null) {
       return;
     }
     events.close();
-    server.stop((int) grace.toSeconds());
-    executor.shutdownNow();
-    try {
-      if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
-        LOG.warn("dashboard request threads still running after 5 s; continuing shutdown");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    server.setStopTimeout(grace.toMillis());
+    stopQuietly(server);
     server = null;
     LOG.info("dashboard stopped");
+  }
+
+  private static void stopQuietly(Server jetty) {
+    try {
+      jetty.stop();
+    } catch (Exception e) {
+      LOG.warn("dashboard did not stop cleanly: {}", e.toString());
+    }
+  }
+
+  boolean tcpNoDelay() {
+    return Lanes.connector(server).getAcceptedTcpNoDelay();
   }
 
   @Override
@@ -206,6 +200,18 @@ public final class DashboardServer implements FleetEventSink, AutoCloseable {
 
   int eventClients() {
     return events.clientCount();
+  }
+
+  /** A mounted handler for its path and anything below it, the dashboard's router for the rest. */
+  private void dispatch(HttpExchange exchange) throws IOException {
+    String path = exchange.getRequestURI().getRawPath();
+    for (Map.Entry<String, com.sun.net.httpserver.HttpHandler> mount : mounted.entrySet()) {
+      if (path.equals(mount.getKey()) || path.startsWith(mount.getKey() + "/")) {
+        mount.getValue().handle(exchange);
+        return;
+      }
+    }
+    handle(exchange);
   }
 
   private void handle(HttpExchange exchange) {

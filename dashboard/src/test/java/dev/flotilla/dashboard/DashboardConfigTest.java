@@ -25,13 +25,19 @@ class DashboardConfigTest {
 
   @Test
   void readsEverySetting() {
-    DashboardConfig c = DashboardConfig.fromEnv(Map.of(
-        "FLOTILLA_DASHBOARD_BIND", "0.0.0.0", "FLOTILLA_DASHBOARD_PORT", "9090",
-        "FLOTILLA_DASHBOARD_TOKEN", "0123456789abcdef0123", "FLOTILLA_DASHBOARD_READS_NEED_TOKEN", "TRUE",
-        "FLOTILLA_DASHBOARD_MAX_BODY_BYTES", "1024", "FLOTILLA_DASHBOARD_MAX_EVENT_CLIENTS", "5",
-        "FLOTILLA_DASHBOARD_KEEPALIVE_SECONDS", "30", "FLOTILLA_DASHBOARD_STALE_PR_DAYS", "14",
-        "FLOTILLA_DASHBOARD_CORS_ORIGINS", "https://backstage.example.com, http://localhost:3000",
-        "FLOTILLA_DASHBOARD_THREADS", "4"));
+    DashboardConfig c = DashboardConfig.fromEnv(Map.ofEntries(
+        Map.entry("FLOTILLA_DASHBOARD_BIND", "0.0.0.0"),
+        Map.entry("FLOTILLA_DASHBOARD_PORT", "9090"),
+        Map.entry("FLOTILLA_DASHBOARD_TOKEN", "0123456789abcdef0123"),
+        Map.entry("FLOTILLA_DASHBOARD_READS_NEED_TOKEN", "TRUE"),
+        Map.entry("FLOTILLA_DASHBOARD_MAX_BODY_BYTES", "1024"),
+        Map.entry("FLOTILLA_DASHBOARD_MAX_EVENT_CLIENTS", "5"),
+        Map.entry("FLOTILLA_DASHBOARD_KEEPALIVE_SECONDS", "30"),
+        Map.entry("FLOTILLA_DASHBOARD_STALE_PR_DAYS", "14"),
+        Map.entry("FLOTILLA_DASHBOARD_CORS_ORIGINS", "https://backstage.example.com, http://localhost:3000"),
+        Map.entry("FLOTILLA_DASHBOARD_THREADS", "4"),
+        Map.entry("FLOTILLA_DASHBOARD_READ_TIMEOUT_SECONDS", "5"),
+        Map.entry("FLOTILLA_DASHBOARD_MAX_CONNECTIONS", "200")));
     assertThat(c.bindAddress()).isEqualTo("0.0.0.0");
     assertThat(c.port()).isEqualTo(9090);
     assertThat(c.token()).hasValue("0123456789abcdef0123");
@@ -42,6 +48,8 @@ class DashboardConfigTest {
     assertThat(c.stalePullRequestAfter()).isEqualTo(Duration.ofDays(14));
     assertThat(c.corsOrigins()).containsExactly("https://backstage.example.com", "http://localhost:3000");
     assertThat(c.threads()).isEqualTo(4);
+    assertThat(c.readTimeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(c.maxConnections()).isEqualTo(200);
   }
 
   @Test
@@ -55,6 +63,8 @@ class DashboardConfigTest {
         .hasMessage("FLOTILLA_DASHBOARD_READS_NEED_TOKEN='yes' is invalid: expected true or false");
     assertThatThrownBy(() -> DashboardConfig.fromEnv(Map.of("FLOTILLA_DASHBOARD_CORS_ORIGINS", "*")))
         .hasMessageContaining("FLOTILLA_DASHBOARD_CORS_ORIGINS").hasMessageContaining("no wildcard");
+    assertThatThrownBy(() -> DashboardConfig.fromEnv(Map.of("FLOTILLA_DASHBOARD_READ_TIMEOUT_SECONDS", "0")))
+        .hasMessage("FLOTILLA_DASHBOARD_READ_TIMEOUT_SECONDS='0' is invalid: expected a whole number between 1 and 300");
   }
 
   @Test

@@ -90,7 +90,7 @@ class DashboardServerTest {
   void turnsOnTcpNoDelaySoResponsesDoNotWaitForDelayedAcks() throws Exception {
     start();
     assertThat(get("/healthz").statusCode()).isEqualTo(200);
-    assertThat(System.getProperty(DashboardServer.NODELAY_PROPERTY)).isEqualTo("true");
+    assertThat(server.tcpNoDelay()).isTrue();
   }
 
   @Test

@@ -101,6 +101,8 @@ public final class DashboardWiring {
         base.keepAlive(),
         base.stalePullRequestAfter(),
         base.corsOrigins(),
-        base.threads());
+        base.threads(),
+        base.readTimeout(),
+        base.maxConnections());
   }
 }

@@ -50,7 +50,9 @@ public final class KubernetesExecutor implements Executor {
           new Permission("batch", "jobs", List.of("create", "delete", "get", "list", "watch")),
           new Permission("", "pods", List.of("list", "watch")),
           new Permission("", "pods/log", List.of("get")),
-          new Permission("", "secrets", List.of("create", "delete")),
+          // No delete: RBAC cannot narrow it to the Secrets this executor made, so each run's Secret is
+          // owned by its Job and Kubernetes' garbage collector deletes it with the Job.
+          new Permission("", "secrets", List.of("create")),
           new Permission("", "configmaps", List.of("create")));
 
   private static final Logger LOG = LoggerFactory.getLogger(KubernetesExecutor.class);
@@ -296,7 +298,6 @@ public final class KubernetesExecutor implements Executor {
           .map(pod -> pod.getMetadata().getName())
           .max(String::compareTo)
           .ifPresent(pod -> keepLogTail(runId, pod));
-      deleteCredential(job);
       LOG.info("run finished as {} in Job {}", result.status(), job.getMetadata().getName());
       listener.onResult(runId, result);
       running.remove(runId);
@@ -324,21 +325,6 @@ public final class KubernetesExecutor implements Executor {
     } catch (KubernetesClientException e) {
       // The result matters more than its log: report the run and say why the log is missing.
       LOG.warn("cannot read the log of pod {}: {}", pod, describe(e));
-    }
-  }
-
-  /** The token is only needed while the pod runs; the Job stays longer for its log. */
-  private void deleteCredential(Job job) {
-    boolean hasCredential =
-        job.getSpec().getTemplate().getSpec().getVolumes().stream().anyMatch(v -> v.getSecret() != null);
-    if (!hasCredential) {
-      return;
-    }
-    try {
-      client.secrets().inNamespace(config.namespace()).withName(job.getMetadata().getName()).delete();
-    } catch (KubernetesClientException e) {
-      // Kubernetes still deletes the Secret with its Job after ttlSecondsAfterFinished.
-      LOG.warn("cannot delete Secret {} now, it goes with its Job: {}", job.getMetadata().getName(), describe(e));
     }
   }
 

@@ -22,6 +22,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -143,6 +145,67 @@ class K8sManifestsIT {
         .anySatisfy(v -> assertThat(v.getPersistentVolumeClaim().getClaimName()).isEqualTo("flotilla-data"));
     assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
         .noneMatch(e -> e.getName().startsWith("FLOTILLA_DB_"));
+  }
+
+  /** Kinds that belong to no namespace; everything else must land in the controller's. */
+  private static final Set<String> CLUSTER_SCOPED = Set.of("Namespace", "CustomResourceDefinition", "ClusterRole",
+      "ClusterRoleBinding", "PriorityClass", "StorageClass", "ValidatingWebhookConfiguration",
+      "MutatingWebhookConfiguration", "APIService");
+
+  @ParameterizedTest
+  @ValueSource(strings = {"dev", "production"})
+  void putsEveryNamespacedObjectInTheControllersNamespace(String overlay) throws Exception {
+    assertThat(render(overlay))
+        .filteredOn(o -> !CLUSTER_SCOPED.contains(o.getKind()))
+        .allSatisfy(o -> assertThat(o.getMetadata().getNamespace())
+            .as("%s %s", o.getKind(), o.getMetadata().getName()).isEqualTo("flotilla"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"dev", "production"})
+  void letsOnlyTheIngressControllerAndPrometheusReachTheController(String overlay) throws Exception {
+    NetworkPolicy policy = named(render(overlay), NetworkPolicy.class, "flotilla-controller");
+
+    var from = policy.getSpec().getIngress().get(0).getFrom();
+    // An empty "from" is anyone, and reads need no token: every source is named by label.
+    assertThat(from).isNotEmpty().allSatisfy(peer -> {
+      assertThat(peer.getIpBlock()).isNull();
+      boolean namespaceNamed = peer.getNamespaceSelector() != null
+          && !peer.getNamespaceSelector().getMatchLabels().isEmpty();
+      boolean podNamed = peer.getPodSelector() != null && !peer.getPodSelector().getMatchLabels().isEmpty();
+      assertThat(namespaceNamed || podNamed).as("peer %s names its source", peer).isTrue();
+    });
+    assertThat(from).filteredOn(peer -> peer.getNamespaceSelector() != null)
+        .anySatisfy(peer -> assertThat(peer.getNamespaceSelector().getMatchLabels())
+            .containsEntry("kubernetes.io/metadata.name", "ingress-nginx"));
+    assertThat(from).filteredOn(peer -> peer.getPodSelector() != null)
+        .anySatisfy(peer -> assertThat(peer.getPodSelector().getMatchLabels())
+            .containsEntry("app.kubernetes.io/name", "prometheus"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"dev", "production"})
+  void keepsTheJavaOptionsOfTheImage(String overlay) throws Exception {
+    Container controller = only(render(overlay), Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
+    String dockerfile = Files.readString(K8S.resolveSibling("controller").resolve("Dockerfile"), StandardCharsets.UTF_8);
+    Matcher image = Pattern.compile("JAVA_TOOL_OPTIONS=\"([^\"]*)\"").matcher(dockerfile);
+    assertThat(image.find()).as("controller/Dockerfile sets JAVA_TOOL_OPTIONS").isTrue();
+
+    // The pod's variable replaces the image's: it must repeat every option, ExitOnOutOfMemoryError first of all.
+    String pod = controller.getEnv().stream().filter(e -> e.getName().equals("JAVA_TOOL_OPTIONS"))
+        .map(EnvVar::getValue).findFirst().orElse(image.group(1));
+    assertThat(List.of(pod.split("\\s+"))).contains(image.group(1).split("\\s+")).contains("-XX:+ExitOnOutOfMemoryError");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"dev", "production"})
+  void neverLetsTheControllerDeleteSecrets(String overlay) throws Exception {
+    Role role = only(render(overlay), Role.class);
+
+    // RBAC cannot narrow a delete to the Secrets the controller made; Kubernetes deletes those with their Job.
+    assertThat(role.getRules())
+        .filteredOn(rule -> rule.getResources().contains("secrets"))
+        .allSatisfy(rule -> assertThat(rule.getVerbs()).containsExactly("create"));
   }
 
   private static List<HasMetadata> render(String overlay) throws IOException, InterruptedException {
