@@ -11,6 +11,7 @@ import dev.flotilla.controller.model.Changeset;
 import dev.flotilla.controller.model.ChangesetState;
 import dev.flotilla.controller.model.Repository;
 import dev.flotilla.controller.store.ChangesetStore.Changes;
+import dev.flotilla.controller.store.PullRequestBudget;
 import dev.flotilla.runner.RunRequest;
 import java.sql.Timestamp;
 import java.time.Duration;
