@@ -3,6 +3,7 @@ package dev.flotilla.controller.engine;
 import dev.flotilla.controller.model.Campaign;
 import dev.flotilla.controller.model.ChangesetState;
 import dev.flotilla.controller.store.CampaignStore;
+import dev.flotilla.controller.store.ChangesetStore;
 import dev.flotilla.controller.store.Jdbc;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -39,29 +40,17 @@ public record CampaignReport(
   }
 
   public static List<CampaignReport> all(Jdbc jdbc) {
+    ChangesetStore changesets = new ChangesetStore(jdbc);
     List<CampaignReport> reports = new ArrayList<>();
     for (Campaign campaign : new CampaignStore(jdbc).all()) {
-      reports.add(of(jdbc, campaign));
+      reports.add(of(campaign, changesets.countByStateAndOptIn(campaign.name())));
     }
     return reports;
   }
 
-  public static CampaignReport of(Jdbc jdbc, Campaign campaign) {
-    Map<ChangesetState, Long> states = new EnumMap<>(ChangesetState.class);
-    long[] invalid = {0};
-    jdbc.query(
-            "SELECT c.state, r.opt_in_status = 'INVALID_CONFIG' AS invalid, count(*) FROM changeset c"
-                + " JOIN repository r ON r.id = c.repository_id WHERE c.campaign = ? GROUP BY 1, 2",
-            rs -> new Object[] {ChangesetState.valueOf(rs.getString(1)), rs.getBoolean(2), rs.getLong(3)},
-            campaign.name())
-        .forEach(row -> {
-          ChangesetState state = (ChangesetState) row[0];
-          long n = (Long) row[2];
-          states.merge(state, n, Long::sum);
-          if (state == ChangesetState.SKIPPED && (Boolean) row[1]) {
-            invalid[0] += n;
-          }
-        });
+  static CampaignReport of(Campaign campaign, ChangesetStore.StateCounts counts) {
+    Map<ChangesetState, Long> states = new EnumMap<>(counts.states());
+    long invalid = counts.skippedForInvalidOptIn();
     // Green and waiting for a person (review, or the merge window); checks still running are progress.
     long awaiting = sum(states, ChangesetState.MERGEABLE);
     long inProgress = sum(states, ChangesetState.PENDING, ChangesetState.RUNNING, ChangesetState.PUSHED,
@@ -76,8 +65,8 @@ public record CampaignReport(
         awaiting,
         sum(states, ChangesetState.CI_FAILED),
         sum(states, ChangesetState.NO_CHANGE, ChangesetState.NOT_APPLICABLE),
-        sum(states, ChangesetState.SKIPPED) - invalid[0],
-        invalid[0],
+        sum(states, ChangesetState.SKIPPED) - invalid,
+        invalid,
         sum(states, ChangesetState.FAILED),
         inProgress,
         other,

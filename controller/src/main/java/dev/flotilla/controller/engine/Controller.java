@@ -7,9 +7,10 @@ import dev.flotilla.controller.model.Campaign;
 import dev.flotilla.controller.model.CampaignStatus;
 import dev.flotilla.controller.model.Changeset;
 import dev.flotilla.controller.model.ChangesetState;
+import dev.flotilla.controller.model.Lifecycle;
+import dev.flotilla.controller.model.Lifecycle.By;
 import dev.flotilla.controller.store.ChangesetStore.Changes;
 import java.time.Instant;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -111,11 +112,12 @@ public final class Controller implements AutoCloseable {
       for (Changeset c : fleet.changesets().forCampaign(campaignName)) {
         // A merged pull request is history: the next change, if any, gets a fresh branch and pull
         // request rather than touching the merged one.
-        Changes fresh = c.state() == ChangesetState.MERGED
-            ? Changes.of("pr_number", null).set("pr_url", null).set("last_pushed_sha", null)
-            : Changes.none();
+        if (!Lifecycle.RECONVERGED.contains(c.state())) {
+          continue;
+        }
+        Changes fresh = c.state() == ChangesetState.MERGED ? Changes.none().forgetPullRequest() : Changes.none();
         fleet.changesets().transition(
-            c.id(), EnumSet.of(ChangesetState.MERGED, ChangesetState.NO_CHANGE), ChangesetState.PENDING,
+            c.id(), c.state(), ChangesetState.PENDING, By.CAMPAIGN,
             fresh, "schedule", "scheduled re-run to keep the fleet converged", now);
       }
       campaigns.reconcile(campaign);
@@ -151,8 +153,7 @@ public final class Controller implements AutoCloseable {
   /** Sends a failed (or CI-failed) changeset back to run again. */
   public boolean retry(long changesetId, String actor) {
     boolean moved = fleet.changesets().transition(
-        changesetId, EnumSet.of(ChangesetState.FAILED, ChangesetState.CI_FAILED, ChangesetState.CONFLICT),
-        ChangesetState.PENDING, Changes.of("next_check_at", null), actor, "retry requested by " + actor, fleet.clock().instant());
+        changesetId, ChangesetState.PENDING, By.PERSON, Changes.none().nextCheckAt(null), actor, "retry requested by " + actor, fleet.clock().instant());
     changed("retry");
     return moved;
   }
@@ -160,7 +161,7 @@ public final class Controller implements AutoCloseable {
   public int retryAllFailed(String campaign, String actor) {
     int n = 0;
     for (Changeset c : fleet.changesets().forCampaign(campaign)) {
-      if ((c.state() == ChangesetState.FAILED || c.state() == ChangesetState.CI_FAILED) && retry(c.id(), actor)) {
+      if (Lifecycle.FAILURE.contains(c.state()) && retry(c.id(), actor)) {
         n++;
       }
     }

@@ -4,11 +4,13 @@ import dev.flotilla.controller.exec.Executor;
 import dev.flotilla.controller.model.Campaign;
 import dev.flotilla.controller.model.Changeset;
 import dev.flotilla.controller.model.ChangesetState;
+import dev.flotilla.controller.model.Lifecycle;
+import dev.flotilla.controller.model.Lifecycle.By;
 import dev.flotilla.controller.model.Repository;
+import dev.flotilla.controller.store.ChangesetStore.Changes;
 import dev.flotilla.runner.RunRequest;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,10 +22,6 @@ import org.slf4j.LoggerFactory;
 public final class Dispatcher {
 
   private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
-  static final Set<ChangesetState> HOLDING_A_PR_SLOT =
-      EnumSet.of(
-          ChangesetState.RUNNING, ChangesetState.PUSHED, ChangesetState.PR_OPEN, ChangesetState.CI_PENDING,
-          ChangesetState.CI_FAILED, ChangesetState.MERGEABLE, ChangesetState.CONFLICT, ChangesetState.MODIFIED);
 
   private final Fleet fleet;
   private final Executor executor;
@@ -73,7 +71,7 @@ public final class Dispatcher {
   private int allowedFor(Campaign campaign) {
     var limits = campaign.spec().limits();
     long running = fleet.changesets().countInStates(campaign.name(), EnumSet.of(ChangesetState.RUNNING));
-    long holding = fleet.changesets().countInStates(campaign.name(), HOLDING_A_PR_SLOT);
+    long holding = fleet.changesets().countInStates(campaign.name(), Lifecycle.HOLDS_A_PULL_REQUEST_SLOT);
     long byRuns = limits.concurrentRuns() - running;
     long byOpenPrs = limits.openPullRequests() - holding;
     return (int) Math.max(0, Math.min(byRuns, byOpenPrs));
@@ -88,8 +86,8 @@ public final class Dispatcher {
     } catch (RuntimeException e) {
       LOG.warn("could not start run {} on {}: {}", changeset.runId(), repo.fullName(), e.getMessage());
       fleet.changesets().transition(
-          changeset.id(), java.util.EnumSet.of(ChangesetState.RUNNING), ChangesetState.PENDING,
-          dev.flotilla.controller.store.ChangesetStore.Changes.of("attempts", changeset.attempts() - 1),
+          changeset.id(), ChangesetState.RUNNING, ChangesetState.PENDING, By.ENGINE,
+          Changes.none().attempts(changeset.attempts() - 1),
           "dispatcher", "the executor did not take the run (" + e.getMessage() + "); it will be tried again",
           fleet.clock().instant());
       return false;

@@ -4,6 +4,7 @@ import dev.flotilla.controller.forge.Forge;
 import dev.flotilla.controller.store.CampaignStore;
 import dev.flotilla.controller.store.ChangesetStore;
 import dev.flotilla.controller.store.Jdbc;
+import dev.flotilla.controller.store.PullRequestBudget;
 import dev.flotilla.controller.store.RepositoryStore;
 import dev.flotilla.migration.Migrations;
 import java.time.Clock;
@@ -13,10 +14,10 @@ import java.time.Clock;
  * all time-based rules read.
  */
 public record Fleet(
-    Jdbc jdbc,
     RepositoryStore repositories,
     CampaignStore campaigns,
     ChangesetStore changesets,
+    PullRequestBudget pullRequestBudget,
     Forge forge,
     Migrations migrations,
     Clock clock,
@@ -24,10 +25,10 @@ public record Fleet(
 
   public static Fleet create(Jdbc jdbc, Forge forge, Migrations migrations, Clock clock, EngineSettings settings) {
     return new Fleet(
-        jdbc,
         new RepositoryStore(jdbc, forge.name()),
         new CampaignStore(jdbc),
         new ChangesetStore(jdbc),
+        new PullRequestBudget(jdbc),
         forge,
         migrations,
         clock,

@@ -7,13 +7,12 @@ import dev.flotilla.controller.model.Campaign;
 import dev.flotilla.controller.model.CampaignStatus;
 import dev.flotilla.controller.model.Changeset;
 import dev.flotilla.controller.model.ChangesetState;
+import dev.flotilla.controller.model.Lifecycle;
 import dev.flotilla.dashboard.port.ActionRefusedException;
 import dev.flotilla.dashboard.port.Actor;
 import dev.flotilla.dashboard.port.FleetActions;
 import dev.flotilla.dashboard.port.NotFoundException;
-import java.util.EnumSet;
 import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -30,9 +29,6 @@ import org.slf4j.MDC;
 public final class ControllerFleetActions implements FleetActions, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ControllerFleetActions.class);
-  private static final Set<ChangesetState> RETRYABLE =
-      EnumSet.of(ChangesetState.FAILED, ChangesetState.CI_FAILED, ChangesetState.CONFLICT);
-  private static final Set<ChangesetState> ALREADY_RETRIED = EnumSet.of(ChangesetState.PENDING, ChangesetState.RUNNING);
 
   private final Controller controller;
   private final Fleet fleet;
@@ -87,16 +83,16 @@ public final class ControllerFleetActions implements FleetActions, AutoCloseable
   public String retry(long changesetId, Actor actor) {
     Changeset changeset = fleet.changesets().byId(changesetId)
         .orElseThrow(() -> new NotFoundException("Changeset " + changesetId + " does not exist; reload the page"));
-    if (ALREADY_RETRIED.contains(changeset.state())) {
+    if (Lifecycle.QUEUED.contains(changeset.state())) {
       return "Changeset " + changesetId + " is already " + changeset.state() + ".";
     }
-    if (!RETRYABLE.contains(changeset.state())) {
+    if (!Lifecycle.RETRYABLE.contains(changeset.state())) {
       throw new ActionRefusedException("Changeset " + changesetId + " is " + changeset.state()
           + "; only FAILED, CI_FAILED or CONFLICT changesets can be retried");
     }
     if (!controller.retry(changesetId, who(actor))) {
       ChangesetState now = fleet.changesets().byId(changesetId).map(Changeset::state).orElse(changeset.state());
-      if (!ALREADY_RETRIED.contains(now)) {
+      if (!Lifecycle.QUEUED.contains(now)) {
         throw new ActionRefusedException("Changeset " + changesetId + " moved to " + now
             + " while retrying it; reload the page and try again");
       }

@@ -32,6 +32,10 @@ public final class EngineMetrics implements EngineObserver {
     this.merged = new Mark("MERGED", start);
   }
 
+  Jdbc jdbc() {
+    return jdbc;
+  }
+
   public FleetMetrics metrics() {
     return metrics;
   }
