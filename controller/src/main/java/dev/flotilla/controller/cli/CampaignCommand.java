@@ -1,7 +1,7 @@
 package dev.flotilla.controller.cli;
 
 import dev.flotilla.controller.config.CampaignParser;
-import dev.flotilla.controller.config.CampaignSpec;
+import dev.flotilla.controller.model.CampaignSpec;
 import dev.flotilla.controller.config.Settings;
 import dev.flotilla.controller.engine.Cancellation;
 import dev.flotilla.controller.engine.EngineSettings;

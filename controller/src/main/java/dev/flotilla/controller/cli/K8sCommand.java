@@ -1,7 +1,7 @@
 package dev.flotilla.controller.cli;
 
 import dev.flotilla.controller.config.CampaignParser;
-import dev.flotilla.controller.config.CampaignSpec;
+import dev.flotilla.controller.model.CampaignSpec;
 import dev.flotilla.controller.exec.k8s.KubernetesExecutorConfig;
 import dev.flotilla.controller.exec.k8s.RenderJobCommand;
 import dev.flotilla.migration.Migrations;

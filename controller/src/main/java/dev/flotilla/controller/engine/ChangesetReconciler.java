@@ -1,6 +1,6 @@
 package dev.flotilla.controller.engine;
 
-import dev.flotilla.controller.config.OptIn;
+import dev.flotilla.controller.model.OptIn;
 import dev.flotilla.controller.forge.MergeResult;
 import dev.flotilla.controller.forge.PullRequest;
 import dev.flotilla.controller.forge.PullRequestSpec;

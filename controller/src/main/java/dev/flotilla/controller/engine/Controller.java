@@ -1,6 +1,6 @@
 package dev.flotilla.controller.engine;
 
-import dev.flotilla.controller.config.CampaignSpec;
+import dev.flotilla.controller.model.CampaignSpec;
 import dev.flotilla.controller.discovery.Discovery;
 import dev.flotilla.controller.exec.Executor;
 import dev.flotilla.controller.model.Campaign;

@@ -1,7 +1,7 @@
 package dev.flotilla.controller.engine;
 
 import dev.flotilla.controller.forge.CiStatus;
-import dev.flotilla.controller.forge.MergeMethod;
+import dev.flotilla.controller.model.MergeMethod;
 import dev.flotilla.controller.model.ChangesetState;
 import java.time.Instant;
 

@@ -1,5 +1,7 @@
 package dev.flotilla.controller.forge;
 
+import dev.flotilla.controller.model.MergeMethod;
+import dev.flotilla.controller.model.RepositoryRef;
 import dev.flotilla.runner.RunRequest;
 import java.util.List;
 import java.util.Optional;

@@ -1,6 +1,6 @@
 package dev.flotilla.controller.store;
 
-import dev.flotilla.controller.config.CampaignSpec;
+import dev.flotilla.controller.model.CampaignSpec;
 import dev.flotilla.controller.model.Campaign;
 import dev.flotilla.controller.model.CampaignStatus;
 import java.sql.ResultSet;

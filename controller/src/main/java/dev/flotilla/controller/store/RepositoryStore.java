@@ -1,7 +1,7 @@
 package dev.flotilla.controller.store;
 
-import dev.flotilla.controller.config.OptIn;
-import dev.flotilla.controller.forge.RepositoryRef;
+import dev.flotilla.controller.model.OptIn;
+import dev.flotilla.controller.model.RepositoryRef;
 import dev.flotilla.controller.model.OptInStatus;
 import dev.flotilla.controller.model.Repository;
 import java.sql.ResultSet;

@@ -3,7 +3,7 @@ package dev.flotilla.controller.bench;
 import ch.qos.logback.classic.Level;
 import dev.flotilla.FlotillaException;
 import dev.flotilla.controller.config.CampaignParser;
-import dev.flotilla.controller.config.CampaignSpec;
+import dev.flotilla.controller.model.CampaignSpec;
 import dev.flotilla.controller.engine.Controller;
 import dev.flotilla.controller.engine.EngineObserver;
 import dev.flotilla.controller.engine.EngineSettings;

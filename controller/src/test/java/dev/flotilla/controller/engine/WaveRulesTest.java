@@ -2,7 +2,7 @@ package dev.flotilla.controller.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.flotilla.controller.config.CampaignSpec;
+import dev.flotilla.controller.model.CampaignSpec;
 import dev.flotilla.controller.model.Campaign;
 import dev.flotilla.controller.model.CampaignStatus;
 import dev.flotilla.controller.model.Changeset;

@@ -3,8 +3,8 @@ package dev.flotilla.controller.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.flotilla.controller.config.CampaignSpec;
-import dev.flotilla.controller.forge.RepositoryRef;
+import dev.flotilla.controller.model.CampaignSpec;
+import dev.flotilla.controller.model.RepositoryRef;
 import dev.flotilla.controller.model.ChangesetState;
 import dev.flotilla.controller.model.Lifecycle.By;
 import dev.flotilla.controller.model.OptInStatus;

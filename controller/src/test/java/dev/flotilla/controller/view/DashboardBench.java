@@ -1,6 +1,6 @@
 package dev.flotilla.controller.view;
 
-import dev.flotilla.controller.config.CampaignSpec;
+import dev.flotilla.controller.model.CampaignSpec;
 import dev.flotilla.controller.engine.Controller;
 import dev.flotilla.controller.store.CampaignStore;
 import dev.flotilla.controller.store.Database;

@@ -1,6 +1,6 @@
 package dev.flotilla.controller.view;
 
-import dev.flotilla.controller.config.CampaignSpec;
+import dev.flotilla.controller.model.CampaignSpec;
 import dev.flotilla.controller.engine.Controller;
 import dev.flotilla.controller.engine.EngineObserver;
 import dev.flotilla.controller.engine.EngineSettings;
@@ -9,11 +9,11 @@ import dev.flotilla.controller.exec.Executor;
 import dev.flotilla.controller.exec.RunListener;
 import dev.flotilla.controller.forge.CiStatus;
 import dev.flotilla.controller.forge.Forge;
-import dev.flotilla.controller.forge.MergeMethod;
+import dev.flotilla.controller.model.MergeMethod;
 import dev.flotilla.controller.forge.MergeResult;
 import dev.flotilla.controller.forge.PullRequest;
 import dev.flotilla.controller.forge.PullRequestSpec;
-import dev.flotilla.controller.forge.RepositoryRef;
+import dev.flotilla.controller.model.RepositoryRef;
 import dev.flotilla.controller.model.ChangesetState;
 import dev.flotilla.controller.model.Lifecycle;
 import dev.flotilla.controller.model.Lifecycle.By;

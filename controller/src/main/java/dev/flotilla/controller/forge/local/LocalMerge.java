@@ -1,6 +1,6 @@
 package dev.flotilla.controller.forge.local;
 
-import dev.flotilla.controller.forge.MergeMethod;
+import dev.flotilla.controller.model.MergeMethod;
 import dev.flotilla.controller.forge.PullRequest;
 import java.io.IOException;
 import java.time.Instant;

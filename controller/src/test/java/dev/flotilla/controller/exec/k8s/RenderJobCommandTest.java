@@ -2,7 +2,7 @@ package dev.flotilla.controller.exec.k8s;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.flotilla.controller.config.CampaignSpec;
+import dev.flotilla.controller.model.CampaignSpec;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;

@@ -18,7 +18,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import dev.flotilla.controller.forge.MergeMethod;
+import dev.flotilla.controller.model.MergeMethod;
 import dev.flotilla.controller.forge.PullRequestSpec;
 import java.util.ArrayList;
 import java.util.List;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.flotilla.controller.forge.CiStatus;
-import dev.flotilla.controller.forge.RepositoryRef;
+import dev.flotilla.controller.model.RepositoryRef;
 import dev.flotilla.controller.store.Database;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.flotilla.controller.config.OptInParser;
 import dev.flotilla.controller.forge.PullRequest;
-import dev.flotilla.controller.forge.RepositoryRef;
+import dev.flotilla.controller.model.RepositoryRef;
 import dev.flotilla.controller.store.Database;
 import dev.flotilla.runner.RunRequest;
 import java.nio.file.Path;
