@@ -1,9 +1,9 @@
 package dev.flotilla.controller.engine;
 
 import dev.flotilla.controller.model.OptIn;
-import dev.flotilla.controller.forge.MergeResult;
-import dev.flotilla.controller.forge.PullRequest;
-import dev.flotilla.controller.forge.PullRequestSpec;
+import dev.flotilla.controller.model.MergeResult;
+import dev.flotilla.controller.model.PullRequest;
+import dev.flotilla.controller.model.PullRequestSpec;
 import dev.flotilla.controller.model.Campaign;
 import dev.flotilla.controller.model.Changeset;
 import dev.flotilla.controller.model.ChangesetState;

@@ -1,8 +1,8 @@
 package dev.flotilla.controller.engine;
 
 import dev.flotilla.controller.model.OptIn;
-import dev.flotilla.controller.forge.CiStatus;
-import dev.flotilla.controller.forge.PullRequest;
+import dev.flotilla.controller.model.CiStatus;
+import dev.flotilla.controller.model.PullRequest;
 import dev.flotilla.controller.model.Campaign;
 import dev.flotilla.controller.model.CampaignStatus;
 import dev.flotilla.controller.model.Changeset;

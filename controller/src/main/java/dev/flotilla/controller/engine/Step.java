@@ -1,6 +1,6 @@
 package dev.flotilla.controller.engine;
 
-import dev.flotilla.controller.forge.CiStatus;
+import dev.flotilla.controller.model.CiStatus;
 import dev.flotilla.controller.model.MergeMethod;
 import dev.flotilla.controller.model.ChangesetState;
 import java.time.Instant;

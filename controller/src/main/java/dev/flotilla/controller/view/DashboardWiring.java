@@ -1,5 +1,6 @@
 package dev.flotilla.controller.view;
 
+import dev.flotilla.controller.store.StoreFleetView;
 import dev.flotilla.controller.config.Secret;
 import dev.flotilla.controller.config.Settings;
 import dev.flotilla.controller.engine.Controller;

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.flotilla.controller.config.CampaignParser;
 import dev.flotilla.controller.exec.LocalExecutor;
-import dev.flotilla.controller.forge.PullRequest;
+import dev.flotilla.controller.model.PullRequest;
 import dev.flotilla.controller.model.RepositoryRef;
 import dev.flotilla.controller.forge.local.LocalCi;
 import dev.flotilla.controller.forge.local.LocalForge;

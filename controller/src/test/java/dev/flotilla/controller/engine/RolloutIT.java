@@ -536,7 +536,7 @@ class RolloutIT {
     Changeset done = changeset("svc");
     assertThat(done.state()).isEqualTo(ChangesetState.NO_CHANGE);
     assertThat(done.stateReason()).contains("closed pull request #" + pr);
-    assertThat(forge.getPullRequest(ref("svc"), pr).state()).isEqualTo(dev.flotilla.controller.forge.PullRequest.State.CLOSED);
+    assertThat(forge.getPullRequest(ref("svc"), pr).state()).isEqualTo(dev.flotilla.controller.model.PullRequest.State.CLOSED);
   }
 
   // --- pause, resume, cancel ---

@@ -13,6 +13,7 @@ import static dev.flotilla.dashboard.port.ChangesetState.PR_OPEN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.flotilla.controller.store.StoreFleetView;
 import dev.flotilla.controller.store.Database;
 import dev.flotilla.controller.store.Jdbc;
 import dev.flotilla.dashboard.port.AttentionItem;

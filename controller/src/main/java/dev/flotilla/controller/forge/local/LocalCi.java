@@ -1,6 +1,6 @@
 package dev.flotilla.controller.forge.local;
 
-import dev.flotilla.controller.forge.CiStatus;
+import dev.flotilla.controller.model.CiStatus;
 import dev.flotilla.controller.store.Jdbc;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package dev.flotilla.controller.forge.local;
 
-import dev.flotilla.controller.forge.PullRequest;
+import dev.flotilla.controller.model.PullRequest;
 import dev.flotilla.controller.model.RepositoryRef;
 import java.util.Map;
 import org.eclipse.jgit.lib.PersonIdent;

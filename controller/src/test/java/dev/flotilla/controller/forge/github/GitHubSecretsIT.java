@@ -19,7 +19,7 @@ import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.flotilla.controller.model.MergeMethod;
-import dev.flotilla.controller.forge.PullRequestSpec;
+import dev.flotilla.controller.model.PullRequestSpec;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;

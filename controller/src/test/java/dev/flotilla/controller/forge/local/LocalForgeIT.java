@@ -1,5 +1,6 @@
 package dev.flotilla.controller.forge.local;
 
+import dev.flotilla.controller.store.PullRequestRows;
 import static dev.flotilla.controller.forge.local.Fixtures.bareRepo;
 import static dev.flotilla.controller.forge.local.Fixtures.commit;
 import static dev.flotilla.controller.forge.local.Fixtures.head;
@@ -8,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.flotilla.controller.config.OptInParser;
-import dev.flotilla.controller.forge.PullRequest;
+import dev.flotilla.controller.model.PullRequest;
 import dev.flotilla.controller.model.RepositoryRef;
 import dev.flotilla.controller.store.Database;
 import dev.flotilla.runner.RunRequest;
@@ -198,7 +199,7 @@ class LocalForgeIT {
     commit(svc, "flotilla/a", "main", Map.of("a.txt", "a"), "a");
     PullRequest pr = forge.openPullRequest(ref, spec("flotilla/a"));
 
-    forge.updatePullRequest(ref, pr.number(), new dev.flotilla.controller.forge.PullRequestSpec(
+    forge.updatePullRequest(ref, pr.number(), new dev.flotilla.controller.model.PullRequestSpec(
         "flotilla/a", "main", "New title", "New body", List.of(), List.of()));
 
     assertThat(forge.pullRequests().find("acme/svc", pr.number()).orElseThrow())

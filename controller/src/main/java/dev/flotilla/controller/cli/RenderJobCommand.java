@@ -1,5 +1,7 @@
-package dev.flotilla.controller.exec.k8s;
+package dev.flotilla.controller.cli;
 
+import dev.flotilla.controller.exec.k8s.JobRenderer;
+import dev.flotilla.controller.exec.k8s.KubernetesExecutorConfig;
 import dev.flotilla.controller.model.CampaignSpec;
 import dev.flotilla.runner.RunRequest;
 import io.fabric8.kubernetes.api.model.HasMetadata;

@@ -1,4 +1,4 @@
-package dev.flotilla.controller.view;
+package dev.flotilla.controller.store;
 
 import dev.flotilla.controller.model.ChangesetState;
 import java.util.Arrays;

@@ -1,5 +1,6 @@
-package dev.flotilla.controller.exec.k8s;
+package dev.flotilla.controller.cli;
 
+import dev.flotilla.controller.exec.k8s.KubernetesExecutorConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flotilla.controller.model.CampaignSpec;
