@@ -2,11 +2,13 @@ package dev.flotilla.controller.engine;
 
 import dev.flotilla.controller.exec.Executor;
 import dev.flotilla.controller.model.Campaign;
+import dev.flotilla.controller.model.CampaignSpec;
 import dev.flotilla.controller.model.Changeset;
 import dev.flotilla.controller.model.ChangesetState;
 import dev.flotilla.controller.model.Lifecycle;
 import dev.flotilla.controller.model.Lifecycle.By;
 import dev.flotilla.controller.model.Repository;
+import dev.flotilla.controller.model.RepositoryRef;
 import dev.flotilla.controller.store.ChangesetStore.Changes;
 import dev.flotilla.runner.RunRequest;
 import java.util.EnumSet;
@@ -96,16 +98,23 @@ public final class Dispatcher {
 
   /** The run request for one changeset's current attempt. */
   public RunRequest requestFor(Campaign campaign, Changeset changeset, Repository repo) {
-    return new RunRequest(
-        campaign.name(),
-        repo.fullName(),
-        campaign.spec().migration(),
-        campaign.spec().parameters(),
-        repo.ref().cloneUrl(),
-        repo.ref().defaultBranch(),
-        RunRequest.branchFor(campaign.name()),
-        fleet.settings().author(),
-        fleet.forge().runCredential(repo.ref()),
+    return request(campaign.spec(), repo.ref(), fleet.settings().author(), fleet.forge().runCredential(repo.ref()),
         changeset.lastPushedSha());
+  }
+
+  /** The run request for {@code spec} on {@code ref}; {@code lastPushedSha} null for a first push. */
+  public static RunRequest request(
+      CampaignSpec spec, RepositoryRef ref, RunRequest.Author author, RunRequest.Credential credential, String lastPushedSha) {
+    return new RunRequest(
+        spec.name(),
+        ref.fullName(),
+        spec.migration(),
+        spec.parameters(),
+        ref.cloneUrl(),
+        ref.defaultBranch(),
+        RunRequest.branchFor(spec.name()),
+        author,
+        credential,
+        lastPushedSha);
   }
 }

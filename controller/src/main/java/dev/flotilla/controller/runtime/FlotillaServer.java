@@ -8,6 +8,7 @@ import dev.flotilla.controller.config.ConfigException;
 import dev.flotilla.controller.config.Secret;
 import dev.flotilla.controller.config.Settings;
 import dev.flotilla.controller.engine.Controller;
+import dev.flotilla.controller.engine.ForgeEvents;
 import dev.flotilla.controller.engine.EngineSettings;
 import dev.flotilla.controller.engine.Fleet;
 import dev.flotilla.controller.exec.Executor;
@@ -199,7 +200,7 @@ public final class FlotillaServer implements AutoCloseable {
   /** Health probes, and the GitHub webhook endpoint when the forge is GitHub. */
   private Map<String, HttpHandler> endpoints(Jdbc jdbc) {
     Map<String, Supplier<HealthHandler.Check>> readiness = new LinkedHashMap<>();
-    readiness.put("store", () -> new HealthHandler.Check(jdbc.count("SELECT 1") == 1, database.description()));
+    readiness.put("store", () -> new HealthHandler.Check(jdbc.reachable(), database.description()));
     if (kubernetes != null) {
       KubernetesHealth k8s = new KubernetesHealth(kubernetes, KubernetesExecutorConfig.fromSettings(env).namespace(), Duration.ofSeconds(3));
       readiness.put("kubernetes", () -> {
@@ -212,34 +213,14 @@ public final class FlotillaServer implements AutoCloseable {
     endpoints.put("/healthz", health);
     endpoints.put("/readyz", health);
     if (forge instanceof GitHubForge) {
+      ForgeEvents webhooks = new ForgeEvents(controller.fleet());
       endpoints.put(GitHubWebhookHandler.PATH, new GitHubWebhookHandler(settings.githubWebhookSecret().orElse(null), event -> {
-        for (Changeset changeset : changesetsFor(jdbc, event.repository(), event.branch(), event.headSha())) {
+        for (Changeset changeset : webhooks.changesetsFor(event.repository(), event.branch(), event.headSha())) {
           controller.changesetReconciler().reconcile(changeset.id());
         }
       }));
     }
     return endpoints;
-  }
-
-  /** The changesets a webhook is about: by the campaign branch, or else by the head commit. */
-  private List<Changeset> changesetsFor(Jdbc jdbc, String repository, String branch, String headSha) {
-    List<Changeset> found = new ArrayList<>();
-    if (repository == null) {
-      return found;
-    }
-    String[] ownerAndName = repository.split("/", 2);
-    var repo = controller.fleet().repositories().byName(ownerAndName[0], ownerAndName.length > 1 ? ownerAndName[1] : "");
-    if (repo.isEmpty()) {
-      return found;
-    }
-    if (branch != null && branch.startsWith(RunRequest.branchFor(""))) {
-      controller.fleet().changesets().find(branch.substring(RunRequest.branchFor("").length()), repo.get().id()).ifPresent(found::add);
-    } else if (headSha != null) {
-      controller.fleet().changesets().forRepository(repo.get().id()).stream()
-          .filter(c -> headSha.equals(c.lastPushedSha()))
-          .forEach(found::add);
-    }
-    return found;
   }
 
   /** Applies every campaign file in the campaigns folder; a bad file is reported and skipped. */

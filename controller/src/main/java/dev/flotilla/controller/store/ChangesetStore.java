@@ -364,6 +364,22 @@ public final class ChangesetStore {
         id);
   }
 
+  /** One history row: a changeset of {@code campaign} moved. */
+  public record Event(long id, String campaign) {}
+
+  /** The newest history row's id, 0 when there is none. */
+  public long lastEventId() {
+    return jdbc.count("SELECT coalesce(max(id), 0) FROM changeset_event");
+  }
+
+  /** Moves into {@code state} from another state recorded after history row {@code afterId}, oldest first. */
+  public List<Event> eventsInto(ChangesetState state, long afterId) {
+    return jdbc.query(
+        "SELECT id, campaign FROM changeset_event WHERE id > ? AND to_state = ? AND from_state IS DISTINCT FROM ? ORDER BY id",
+        rs -> new Event(rs.getLong(1), rs.getString(2)),
+        afterId, state, state);
+  }
+
   /** Appends to a changeset's history without a state change (an action, a note). */
   public void event(long id, String campaign, ChangesetState from, ChangesetState to, String actor, String detail, Instant now) {
     jdbc.update(

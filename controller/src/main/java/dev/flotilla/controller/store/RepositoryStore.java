@@ -77,6 +77,11 @@ public final class RepositoryStore {
         "SELECT " + COLUMNS + " FROM repository WHERE forge = ? AND owner = ? AND name = ?", RepositoryStore::map, forge, owner, name);
   }
 
+  /** Present repositories in {@code status} on every forge the store knows. */
+  public static long countByStatusOnEveryForge(Jdbc jdbc, OptInStatus status) {
+    return jdbc.count("SELECT count(*) FROM repository WHERE present AND opt_in_status = ?", status);
+  }
+
   public long countByStatus(OptInStatus status) {
     return jdbc.count("SELECT count(*) FROM repository WHERE forge = ? AND present AND opt_in_status = ?", forge, status);
   }
