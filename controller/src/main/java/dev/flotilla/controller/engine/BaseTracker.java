@@ -24,10 +24,10 @@ final class BaseTracker {
 
   private static final Logger LOG = LoggerFactory.getLogger(BaseTracker.class);
 
-  private final Fleet fleet;
+  private final EngineContext fleet;
   private final CredentialResolver credentials = CredentialResolver.fromEnvironment();
 
-  BaseTracker(Fleet fleet) {
+  BaseTracker(EngineContext fleet) {
     this.fleet = fleet;
   }
 

@@ -24,9 +24,9 @@ public final class CampaignReconciler {
 
   private static final Logger LOG = LoggerFactory.getLogger(CampaignReconciler.class);
 
-  private final Fleet fleet;
+  private final EngineContext fleet;
 
-  public CampaignReconciler(Fleet fleet) {
+  public CampaignReconciler(EngineContext fleet) {
     this.fleet = fleet;
   }
 

@@ -21,9 +21,9 @@ public final class Cancellation {
   /** What a cancel did; {@code notClosed} pull requests need closing by hand (see last_error). */
   public record Result(boolean cancelled, int skipped, int closed, int notClosed) {}
 
-  private final Fleet fleet;
+  private final EngineContext fleet;
 
-  public Cancellation(Fleet fleet) {
+  public Cancellation(EngineContext fleet) {
     this.fleet = fleet;
   }
 

@@ -37,13 +37,13 @@ public final class ChangesetReconciler {
     MERGED
   }
 
-  private final Fleet fleet;
+  private final EngineContext fleet;
   private final Consumer<PullRequestEvent> observer;
   private final PullRequestBudget budget;
   private final BaseTracker bases;
   private final PullRequestRules rules;
 
-  public ChangesetReconciler(Fleet fleet, Consumer<PullRequestEvent> observer) {
+  public ChangesetReconciler(EngineContext fleet, Consumer<PullRequestEvent> observer) {
     this.fleet = fleet;
     this.observer = observer;
     this.budget = fleet.pullRequestBudget();

@@ -27,7 +27,7 @@ public final class Controller implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Controller.class);
   private static final int RECONCILE_BATCH = 500;
 
-  private final Fleet fleet;
+  private final EngineContext fleet;
   private final Executor executor;
   private final Discovery discovery;
   private final Dispatcher dispatcher;
@@ -36,7 +36,7 @@ public final class Controller implements AutoCloseable {
   private final List<Consumer<String>> changeListeners = new CopyOnWriteArrayList<>();
   private final EngineObserver observer;
 
-  public Controller(Fleet fleet, Executor executor, EngineObserver observer) {
+  public Controller(EngineContext fleet, Executor executor, EngineObserver observer) {
     this.fleet = fleet;
     this.executor = executor;
     this.observer = observer;
@@ -49,7 +49,7 @@ public final class Controller implements AutoCloseable {
     });
   }
 
-  public Fleet fleet() {
+  public EngineContext fleet() {
     return fleet;
   }
 

@@ -25,10 +25,10 @@ public final class Dispatcher {
 
   private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
 
-  private final Fleet fleet;
+  private final EngineContext fleet;
   private final Executor executor;
 
-  public Dispatcher(Fleet fleet, Executor executor) {
+  public Dispatcher(EngineContext fleet, Executor executor) {
     this.fleet = fleet;
     this.executor = executor;
   }

@@ -11,9 +11,9 @@ import java.util.List;
  */
 public final class ForgeEvents {
 
-  private final Fleet fleet;
+  private final EngineContext fleet;
 
-  public ForgeEvents(Fleet fleet) {
+  public ForgeEvents(EngineContext fleet) {
     this.fleet = fleet;
   }
 

@@ -20,19 +20,19 @@ public final class ResultRecorder implements RunListener {
 
   private static final Logger LOG = LoggerFactory.getLogger(ResultRecorder.class);
 
-  private final Fleet fleet;
+  private final EngineContext fleet;
   private final Consumer<RunOutcome> observer;
   private final Consumer<Changeset> onPushed;
 
   /** What a recorded run did, for metrics and live views. */
   public record RunOutcome(String campaign, RunResult.Status status, java.time.Duration duration) {}
 
-  public ResultRecorder(Fleet fleet, Consumer<RunOutcome> observer) {
+  public ResultRecorder(EngineContext fleet, Consumer<RunOutcome> observer) {
     this(fleet, observer, changeset -> {});
   }
 
   /** With {@code onPushed} told about every changeset whose branch a run just pushed. */
-  public ResultRecorder(Fleet fleet, Consumer<RunOutcome> observer, Consumer<Changeset> onPushed) {
+  public ResultRecorder(EngineContext fleet, Consumer<RunOutcome> observer, Consumer<Changeset> onPushed) {
     this.fleet = fleet;
     this.observer = observer;
     this.onPushed = onPushed;

@@ -10,7 +10,7 @@ import dev.flotilla.controller.config.Settings;
 import dev.flotilla.controller.engine.Controller;
 import dev.flotilla.controller.engine.ForgeEvents;
 import dev.flotilla.controller.engine.EngineSettings;
-import dev.flotilla.controller.engine.Fleet;
+import dev.flotilla.controller.engine.EngineContext;
 import dev.flotilla.controller.exec.Executor;
 import dev.flotilla.controller.exec.LocalExecutor;
 import dev.flotilla.controller.exec.k8s.CredentialSource;
@@ -126,7 +126,7 @@ public final class FlotillaServer implements AutoCloseable {
         settings.maxOpenPrsPerRepo(),
         settings.pollInterval(),
         RunRequest.Author.DEFAULT);
-    controller = new Controller(Fleet.create(jdbc, decorators.forge().apply(forge), migrations, Clock.systemUTC(), engine), executor, metrics);
+    controller = new Controller(EngineContext.create(jdbc, decorators.forge().apply(forge), migrations, Clock.systemUTC(), engine), executor, metrics);
     loadCampaignFolder(migrations);
     controller.start();
     var dashboard = keep(DashboardWiring.start(controller, metrics, DashboardWiring.config(settings, env), endpoints(jdbc)));

@@ -2,7 +2,7 @@ package dev.flotilla.controller.view;
 
 import dev.flotilla.controller.discovery.Discovery;
 import dev.flotilla.controller.engine.Controller;
-import dev.flotilla.controller.engine.Fleet;
+import dev.flotilla.controller.engine.EngineContext;
 import dev.flotilla.controller.model.Campaign;
 import dev.flotilla.controller.model.CampaignStatus;
 import dev.flotilla.controller.model.Changeset;
@@ -31,7 +31,7 @@ public final class ControllerFleetActions implements FleetActions, AutoCloseable
   private static final Logger LOG = LoggerFactory.getLogger(ControllerFleetActions.class);
 
   private final Controller controller;
-  private final Fleet fleet;
+  private final EngineContext fleet;
   // A scan lists the whole forge and may take minutes: it runs beside the request, one at a time.
   private final ExecutorService scans = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "flotilla-dashboard-rescan");

@@ -78,7 +78,7 @@ class EngineIT {
     forge = new LocalForge(forgeRoot, db.dataSource(), ci, "http://localhost:8080");
     Migrations migrations = Migrations.load();
     executor = new LocalExecutor(new Runner(migrations, CredentialResolver.fromEnvironment())::run, tmp.resolve("work"), 2);
-    Fleet fleet = Fleet.create(jdbc, forge, migrations, clock, EngineSettings.defaults().withRecheckInterval(Duration.ZERO));
+    EngineContext fleet = EngineContext.create(jdbc, forge, migrations, clock, EngineSettings.defaults().withRecheckInterval(Duration.ZERO));
     controller = new Controller(fleet, executor, EngineObserver.NONE);
     controller.start();
   }

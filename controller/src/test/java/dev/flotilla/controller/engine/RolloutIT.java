@@ -70,7 +70,7 @@ class RolloutIT {
   Controller newController() {
     Migrations migrations = Migrations.load();
     var executor = new LocalExecutor(new Runner(migrations, CredentialResolver.fromEnvironment())::run, tmp.resolve("work"), 2);
-    Controller c = new Controller(Fleet.create(jdbc, forge, migrations, clock, settings), executor, EngineObserver.NONE);
+    Controller c = new Controller(EngineContext.create(jdbc, forge, migrations, clock, settings), executor, EngineObserver.NONE);
     c.start();
     return c;
   }

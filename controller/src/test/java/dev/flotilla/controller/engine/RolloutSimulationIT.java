@@ -69,7 +69,7 @@ class RolloutSimulationIT {
     // Every tick moves the clock on by a second, so a pull request is asked about again every ten.
     EngineSettings settings = new EngineSettings("http://localhost:8080", 200, 3, Duration.ofSeconds(10), EngineSettings.defaults().author());
     this.jdbc = jdbc;
-    controller = new Controller(Fleet.create(jdbc, forge, migrations, clock, settings), executor, EngineObserver.NONE);
+    controller = new Controller(EngineContext.create(jdbc, forge, migrations, clock, settings), executor, EngineObserver.NONE);
     controller.start();
   }
 

@@ -4,7 +4,7 @@ import dev.flotilla.controller.model.CampaignSpec;
 import dev.flotilla.controller.engine.Controller;
 import dev.flotilla.controller.engine.EngineObserver;
 import dev.flotilla.controller.engine.EngineSettings;
-import dev.flotilla.controller.engine.Fleet;
+import dev.flotilla.controller.engine.EngineContext;
 import dev.flotilla.controller.exec.Executor;
 import dev.flotilla.controller.exec.RunListener;
 import dev.flotilla.controller.model.CiStatus;
@@ -167,7 +167,7 @@ final class SeededFleet {
 
   /** A controller over this store whose forge lists {@code listed} and which never runs anything. */
   Controller controller(List<RepositoryRef> listed, EngineObserver observer) {
-    Fleet fleet = Fleet.create(jdbc, new ListingForge(listed), Migrations.of(List.of()), clock(), EngineSettings.defaults());
+    EngineContext fleet = EngineContext.create(jdbc, new ListingForge(listed), Migrations.of(List.of()), clock(), EngineSettings.defaults());
     return new Controller(fleet, new IdleExecutor(), observer);
   }
 

@@ -8,7 +8,7 @@ import dev.flotilla.controller.demo.DemoFleet;
 import dev.flotilla.controller.engine.Controller;
 import dev.flotilla.controller.engine.EngineObserver;
 import dev.flotilla.controller.engine.EngineSettings;
-import dev.flotilla.controller.engine.Fleet;
+import dev.flotilla.controller.engine.EngineContext;
 import dev.flotilla.controller.forge.local.LocalCi;
 import dev.flotilla.controller.forge.local.LocalForge;
 import dev.flotilla.controller.model.ChangesetState;
@@ -55,7 +55,7 @@ class KubernetesLifecycleIT {
       KubernetesExecutor executor = new KubernetesExecutor(
           client, KubernetesExecutorConfig.fromSettings(Map.of("FLOTILLA_K8S_NAMESPACE", "flotilla")), CredentialSource.NONE);
       Jdbc jdbc = new Jdbc(db.dataSource());
-      Fleet fleet = Fleet.create(jdbc, new LocalForge(forgeRoot, db.dataSource(), ci, "http://localhost:8080"),
+      EngineContext fleet = EngineContext.create(jdbc, new LocalForge(forgeRoot, db.dataSource(), ci, "http://localhost:8080"),
           migrations, Clock.systemUTC(), EngineSettings.defaults().withRecheckInterval(Duration.ZERO));
       try (Controller controller = new Controller(fleet, executor, EngineObserver.NONE)) {
         controller.start();

@@ -13,7 +13,7 @@ import java.time.Clock;
  * What every step of the engine works with: the store, the forge, the migrations and the one clock
  * all time-based rules read.
  */
-public record Fleet(
+public record EngineContext(
     RepositoryStore repositories,
     CampaignStore campaigns,
     ChangesetStore changesets,
@@ -23,8 +23,8 @@ public record Fleet(
     Clock clock,
     EngineSettings settings) {
 
-  public static Fleet create(Jdbc jdbc, Forge forge, Migrations migrations, Clock clock, EngineSettings settings) {
-    return new Fleet(
+  public static EngineContext create(Jdbc jdbc, Forge forge, Migrations migrations, Clock clock, EngineSettings settings) {
+    return new EngineContext(
         new RepositoryStore(jdbc, forge.name()),
         new CampaignStore(jdbc),
         new ChangesetStore(jdbc),
