@@ -3,12 +3,16 @@ package dev.flotilla.controller.engine;
 import dev.flotilla.controller.model.Campaign;
 import dev.flotilla.controller.model.ChangesetState;
 import dev.flotilla.controller.store.CampaignStore;
-import dev.flotilla.controller.store.ChangesetStore;
 import dev.flotilla.controller.store.Jdbc;
+import dev.flotilla.controller.store.StoreFleetView;
+import dev.flotilla.dashboard.port.CampaignSummary;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * One campaign's numbers as people ask for them: merged, open awaiting review, CI failed, no change,
@@ -39,18 +43,35 @@ public record CampaignReport(
     return states.values().stream().mapToLong(Long::longValue).sum();
   }
 
+  /**
+   * Every campaign, oldest first, counted by the dashboard's own summary query, so {@code flotilla
+   * status} and the overview always agree.
+   */
   public static List<CampaignReport> all(Jdbc jdbc) {
-    ChangesetStore changesets = new ChangesetStore(jdbc);
+    Map<String, CampaignSummary> summaries = new StoreFleetView(jdbc, Clock.systemUTC()).campaigns().stream()
+        .collect(Collectors.toMap(CampaignSummary::name, Function.identity()));
     List<CampaignReport> reports = new ArrayList<>();
     for (Campaign campaign : new CampaignStore(jdbc).all()) {
-      reports.add(of(campaign, changesets.countByStateAndOptIn(campaign.name())));
+      CampaignSummary summary = summaries.get(campaign.name());
+      if (summary != null) {
+        reports.add(of(campaign, summary));
+      }
     }
     return reports;
   }
 
-  static CampaignReport of(Campaign campaign, ChangesetStore.StateCounts counts) {
-    Map<ChangesetState, Long> states = new EnumMap<>(counts.states());
-    long invalid = counts.skippedForInvalidOptIn();
+  static CampaignReport of(Campaign campaign, CampaignSummary summary) {
+    // The dashboard shows a changeset skipped for an invalid opt-in as INVALID_CONFIG; here it is
+    // counted as SKIPPED and reported apart.
+    Map<ChangesetState, Long> states = new EnumMap<>(ChangesetState.class);
+    long invalid = summary.counts().getOrDefault(dev.flotilla.dashboard.port.ChangesetState.INVALID_CONFIG, 0L);
+    summary.counts().forEach((shown, n) -> {
+      if (n > 0) {
+        ChangesetState state = shown == dev.flotilla.dashboard.port.ChangesetState.INVALID_CONFIG
+            ? ChangesetState.SKIPPED : ChangesetState.valueOf(shown.name());
+        states.merge(state, n, Long::sum);
+      }
+    });
     // Green and waiting for a person (review, or the merge window); checks still running are progress.
     long awaiting = sum(states, ChangesetState.MERGEABLE);
     long inProgress = sum(states, ChangesetState.PENDING, ChangesetState.RUNNING, ChangesetState.PUSHED,

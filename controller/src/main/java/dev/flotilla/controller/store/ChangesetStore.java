@@ -305,36 +305,6 @@ public final class ChangesetStore {
         states.stream().map(Enum::name).toArray(String[]::new));
   }
 
-  /**
-   * A campaign's changesets counted by state, and how many of the skipped ones are skipped because
-   * their repository's {@code .flotilla.yaml} is invalid.
-   */
-  public record StateCounts(Map<ChangesetState, Long> states, long skippedForInvalidOptIn) {}
-
-  public StateCounts countByStateAndOptIn(String campaign) {
-    Map<ChangesetState, Long> states = new EnumMap<>(ChangesetState.class);
-    long[] invalid = {0};
-    jdbc.query(
-            "SELECT c.state, " + SKIPPED_FOR_INVALID_OPT_IN + " AS invalid, count(*) FROM changeset c"
-                + " JOIN repository r ON r.id = c.repository_id WHERE c.campaign = ? GROUP BY 1, 2",
-            rs -> new Object[] {ChangesetState.valueOf(rs.getString(1)), rs.getBoolean(2), rs.getLong(3)},
-            campaign)
-        .forEach(row -> {
-          long n = (Long) row[2];
-          states.merge((ChangesetState) row[0], n, Long::sum);
-          if ((Boolean) row[1]) {
-            invalid[0] += n;
-          }
-        });
-    return new StateCounts(states, invalid[0]);
-  }
-
-  /**
-   * {@link dev.flotilla.controller.model.Lifecycle#skippedForInvalidOptIn} as SQL over changeset
-   * {@code c} joined to repository {@code r}.
-   */
-  public static final String SKIPPED_FOR_INVALID_OPT_IN = "(c.state = 'SKIPPED' AND r.opt_in_status = 'INVALID_CONFIG')";
-
   /** Records that a merge of {@code headSha} is being attempted, so a crash mid-merge is visible. */
   public void mergeAttempted(long id, String headSha, Instant now) {
     jdbc.update(

@@ -161,7 +161,7 @@ public final class StoreFleetView implements FleetView {
     String sql = "WITH counts AS (SELECT campaign, state, count(*) AS n FROM changeset" + changesetFilter
         + " GROUP BY 1, 2),"
         + " invalid AS (SELECT c.campaign, count(*) AS n FROM changeset c JOIN repository r ON r.id = c.repository_id"
-        + " WHERE c.state = 'SKIPPED' AND r.opt_in_status = 'INVALID_CONFIG'" + skippedFilter + " GROUP BY 1),"
+        + " WHERE " + States.SKIPPED_FOR_INVALID_OPT_IN + skippedFilter + " GROUP BY 1),"
         + " merges AS (SELECT campaign, count(DISTINCT changeset_id) AS n FROM changeset_event"
         + " WHERE to_state = 'MERGED' AND at >= ?" + mergeFilter + " GROUP BY campaign)"
         + " SELECT k.name, k.migration, k.status, k.status_reason, counts.state, counts.n,"
