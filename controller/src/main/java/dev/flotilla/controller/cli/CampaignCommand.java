@@ -1,11 +1,11 @@
 package dev.flotilla.controller.cli;
 
 import dev.flotilla.controller.config.CampaignParser;
-import dev.flotilla.controller.config.CampaignSpec;
+import dev.flotilla.controller.model.CampaignSpec;
 import dev.flotilla.controller.config.Settings;
 import dev.flotilla.controller.engine.Cancellation;
 import dev.flotilla.controller.engine.EngineSettings;
-import dev.flotilla.controller.engine.Fleet;
+import dev.flotilla.controller.engine.EngineContext;
 import dev.flotilla.controller.forge.Forge;
 import dev.flotilla.controller.forge.local.LocalCi;
 import dev.flotilla.controller.forge.local.LocalForge;
@@ -155,7 +155,7 @@ final class CampaignCommand {
             "no campaign named '" + name + "'; list them with: flotilla status"));
         String actor = System.getProperty("user.name", "cli");
         try (LocalCi ci = new LocalCi(jdbc.dataSource(), new LocalCi.Settings(settings.ciCommand(), settings.ciTimeout(), 1))) {
-          Fleet fleet = Fleet.create(jdbc, forge(settings, jdbc, ci), Migrations.load(), Clock.systemUTC(), EngineSettings.defaults());
+          EngineContext fleet = EngineContext.create(jdbc, forge(settings, jdbc, ci), Migrations.load(), Clock.systemUTC(), EngineSettings.defaults());
           Cancellation.Result result = new Cancellation(fleet).cancel(name, closePullRequests, actor);
           if (!result.cancelled() && campaign.status() == CampaignStatus.CANCELLED && !closePullRequests) {
             throw new CliException("campaign " + name + " is already CANCELLED");

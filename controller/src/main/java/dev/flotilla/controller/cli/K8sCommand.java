@@ -1,9 +1,8 @@
 package dev.flotilla.controller.cli;
 
 import dev.flotilla.controller.config.CampaignParser;
-import dev.flotilla.controller.config.CampaignSpec;
+import dev.flotilla.controller.model.CampaignSpec;
 import dev.flotilla.controller.exec.k8s.KubernetesExecutorConfig;
-import dev.flotilla.controller.exec.k8s.RenderJobCommand;
 import dev.flotilla.migration.Migrations;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -5,6 +5,7 @@ import dev.flotilla.controller.engine.CampaignReport;
 import dev.flotilla.controller.model.OptInStatus;
 import dev.flotilla.controller.store.Database;
 import dev.flotilla.controller.store.Jdbc;
+import dev.flotilla.controller.store.RepositoryStore;
 import dev.flotilla.controller.store.StoreJson;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
@@ -42,7 +43,7 @@ final class StatusCommand implements Callable<Integer> {
     try (Database db = Stores.open(store.settings(), false, 2)) {
       Jdbc jdbc = new Jdbc(db.dataSource());
       List<CampaignReport> reports = CampaignReport.all(jdbc);
-      long invalid = jdbc.count("SELECT count(*) FROM repository WHERE present AND opt_in_status = ?", OptInStatus.INVALID_CONFIG);
+      long invalid = RepositoryStore.countByStatusOnEveryForge(jdbc, OptInStatus.INVALID_CONFIG);
       PrintWriter out = spec.commandLine().getOut();
       if (output == Output.json) {
         Map<String, Object> doc = new LinkedHashMap<>();

@@ -1,5 +1,6 @@
 package dev.flotilla.controller.config;
 
+import dev.flotilla.controller.model.CampaignSpec;
 import dev.flotilla.migration.Migrations;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;

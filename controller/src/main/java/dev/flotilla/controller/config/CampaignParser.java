@@ -1,5 +1,6 @@
 package dev.flotilla.controller.config;
 
+import dev.flotilla.controller.model.CampaignSpec;
 import dev.flotilla.FlotillaException;
 import dev.flotilla.migration.Migration;
 import dev.flotilla.migration.Migrations;

@@ -1,6 +1,8 @@
 package dev.flotilla.controller.config;
 
-import dev.flotilla.controller.forge.MergeMethod;
+import dev.flotilla.controller.model.MergeWindow;
+import dev.flotilla.controller.model.OptIn;
+import dev.flotilla.controller.model.MergeMethod;
 import java.time.DateTimeException;
 import java.time.DayOfWeek;
 import java.time.LocalTime;

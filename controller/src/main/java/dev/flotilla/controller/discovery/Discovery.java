@@ -2,10 +2,10 @@ package dev.flotilla.controller.discovery;
 
 import dev.flotilla.Printable;
 import dev.flotilla.controller.config.ConfigException;
-import dev.flotilla.controller.config.OptIn;
+import dev.flotilla.controller.model.OptIn;
 import dev.flotilla.controller.config.OptInParser;
 import dev.flotilla.controller.forge.Forge;
-import dev.flotilla.controller.forge.RepositoryRef;
+import dev.flotilla.controller.model.RepositoryRef;
 import dev.flotilla.controller.model.OptInStatus;
 import dev.flotilla.controller.store.Jdbc.StoreException;
 import dev.flotilla.controller.store.RepositoryStore;

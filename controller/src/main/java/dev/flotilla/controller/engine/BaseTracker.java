@@ -2,6 +2,7 @@ package dev.flotilla.controller.engine;
 
 import dev.flotilla.controller.model.Changeset;
 import dev.flotilla.controller.model.Repository;
+import dev.flotilla.controller.store.ChangesetStore.PushedBase;
 import dev.flotilla.runner.CredentialResolver;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,10 +24,10 @@ final class BaseTracker {
 
   private static final Logger LOG = LoggerFactory.getLogger(BaseTracker.class);
 
-  private final Fleet fleet;
+  private final EngineContext fleet;
   private final CredentialResolver credentials = CredentialResolver.fromEnvironment();
 
-  BaseTracker(Fleet fleet) {
+  BaseTracker(EngineContext fleet) {
     this.fleet = fleet;
   }
 
@@ -35,10 +36,7 @@ final class BaseTracker {
     // A head read a moment after the runner cloned can only be newer than the real base, so the
     // branch looks fresher than it is: a re-run comes later, never sooner.
     String base = defaultBranchHead(repo).orElse(null);
-    fleet.jdbc().update(
-        "INSERT INTO changeset_base (changeset_id, base_sha, pushed_at) VALUES (?, ?, ?)"
-            + " ON CONFLICT (changeset_id) DO UPDATE SET base_sha = EXCLUDED.base_sha, pushed_at = EXCLUDED.pushed_at",
-        changeset.id(), base, now);
+    fleet.changesets().pushedOnto(changeset.id(), base, now);
   }
 
   /**
@@ -49,14 +47,11 @@ final class BaseTracker {
     if (rebaseAfter == null) {
       return Optional.empty();
     }
-    Optional<Object[]> pushed = fleet.jdbc().queryOne(
-        "SELECT base_sha, pushed_at FROM changeset_base WHERE changeset_id = ?",
-        rs -> new Object[] {rs.getString(1), dev.flotilla.controller.store.Jdbc.instant(rs, "pushed_at")},
-        changeset.id());
-    if (pushed.isEmpty() || ((Instant) pushed.get()[1]).plus(rebaseAfter).isAfter(now)) {
+    Optional<PushedBase> pushed = fleet.changesets().pushedBase(changeset.id());
+    if (pushed.isEmpty() || pushed.get().pushedAt().plus(rebaseAfter).isAfter(now)) {
       return Optional.empty();
     }
-    String base = (String) pushed.get()[0];
+    String base = pushed.get().baseSha();
     Optional<String> head = defaultBranchHead(repo);
     if (head.isEmpty() || head.get().equals(base)) {
       return Optional.empty();

@@ -4,13 +4,12 @@ import dev.flotilla.controller.model.Campaign;
 import dev.flotilla.controller.model.CampaignStatus;
 import dev.flotilla.controller.model.Changeset;
 import dev.flotilla.controller.model.ChangesetState;
+import dev.flotilla.controller.model.Lifecycle.By;
 import dev.flotilla.controller.plan.Planner;
 import dev.flotilla.controller.store.ChangesetStore.Changes;
 import java.time.Instant;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -18,23 +17,16 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * Keeps a campaign's changesets matching the fleet (planning) and moves the campaign through its
- * rollout: the next wave starts only when the current one is finished and failed no more than
- * {@code haltOnFailureRate}; otherwise the campaign halts until a person resumes it.
+ * Keeps a campaign's changesets matching the fleet ({@link Planner}) and moves the campaign through
+ * its rollout ({@link WaveRules}): fetch, decide, apply.
  */
 public final class CampaignReconciler {
 
   private static final Logger LOG = LoggerFactory.getLogger(CampaignReconciler.class);
 
-  static final Set<ChangesetState> FAILURES = EnumSet.of(ChangesetState.FAILED, ChangesetState.CI_FAILED);
-  private static final Set<ChangesetState> NOT_COUNTED =
-      EnumSet.of(ChangesetState.NO_CHANGE, ChangesetState.NOT_APPLICABLE, ChangesetState.SKIPPED);
-  private static final Set<ChangesetState> OPEN_PR =
-      EnumSet.of(ChangesetState.PR_OPEN, ChangesetState.CI_PENDING, ChangesetState.MERGEABLE, ChangesetState.MODIFIED);
+  private final EngineContext fleet;
 
-  private final Fleet fleet;
-
-  public CampaignReconciler(Fleet fleet) {
+  public CampaignReconciler(EngineContext fleet) {
     this.fleet = fleet;
   }
 
@@ -68,8 +60,8 @@ public final class CampaignReconciler {
       if (d.existingId() == null) {
         fleet.changesets().createIfAbsent(campaign.name(), d.repositoryId(), d.state(), d.reason(), d.wave(), "planner", now);
       } else {
-        Set<ChangesetState> from = d.state() == ChangesetState.PENDING ? EnumSet.of(ChangesetState.SKIPPED) : EnumSet.of(ChangesetState.PENDING);
-        fleet.changesets().transition(d.existingId(), from, d.state(), Changes.of("wave", d.wave()), "planner", d.reason(), now);
+        ChangesetState from = d.state() == ChangesetState.PENDING ? ChangesetState.SKIPPED : ChangesetState.PENDING;
+        fleet.changesets().transition(d.existingId(), from, d.state(), By.CAMPAIGN, Changes.none().wave(d.wave()), "planner", d.reason(), now);
       }
     }
     if (!decisions.isEmpty()) {
@@ -79,83 +71,44 @@ public final class CampaignReconciler {
   }
 
   /**
-   * Starts the next wave, halts the campaign, or marks it completed, depending on how the current
-   * wave went. A wave's failure rate counts only its own changesets. A wave that halted the campaign
-   * is evaluated again once a person resumes it: with a threshold raised by {@code campaign apply}
-   * it passes on its own; otherwise the resume itself accepts the wave, and the next one starts.
+   * Starts the next wave, halts the campaign, or marks it completed, as {@link WaveRules} says. A
+   * wave that halted the campaign is judged again once a person resumes it: with a threshold raised
+   * by {@code campaign apply} it passes on its own; otherwise the resume itself accepts the wave.
    */
   void advanceWave(Campaign campaign) {
     Instant now = fleet.clock().instant();
-    var rollout = campaign.spec().rollout();
-    int current = campaign.currentWave();
-    int lastWave = rollout.waves().size() - 1;
     List<Changeset> all = fleet.changesets().forCampaign(campaign.name());
-    boolean finished = all.stream().filter(c -> c.wave() <= current).allMatch(c -> finished(c, rollout.waveGracePeriod(), now));
-    if (!finished) {
-      return;
-    }
-    List<Changeset> wave = all.stream().filter(c -> c.wave() == current).toList();
-    long counted = wave.stream().filter(c -> !NOT_COUNTED.contains(c.state())).count();
-    long failed = wave.stream().filter(c -> FAILURES.contains(c.state())).count();
-    double rate = counted == 0 ? 0 : (double) failed / counted;
-    if (current < lastWave) {
-      if (rate > rollout.haltOnFailureRate()) {
-        if (!haltedBefore(campaign.name(), current)) {
-          halt(campaign, failed, counted, rate, now);
-          return;
-        }
-        accept(campaign, failed, counted, now);
+    WaveRules.Verdict verdict =
+        WaveRules.verdict(campaign, all, wave -> fleet.campaigns().waveHaltedBefore(campaign.name(), wave), now);
+    int current = campaign.currentWave();
+    if (verdict instanceof WaveRules.Verdict.Halt halt) {
+      halt(campaign, halt, now);
+    } else if (verdict instanceof WaveRules.Verdict.NextWave next) {
+      if (next.accepted()) {
+        accept(campaign, next, now);
       }
       fleet.campaigns().setCurrentWave(campaign.name(), current + 1, now);
       LOG.info("campaign {}: wave {} finished ({} of {} failed); starting wave {}",
-          campaign.name(), current + 1, failed, counted, current + 2);
-      return;
-    }
-    boolean allTerminal = all.stream().allMatch(c -> c.state().isTerminal());
-    if (allTerminal && !all.isEmpty() && campaign.spec().schedule() == null) {
+          campaign.name(), current + 1, next.failed(), next.counted(), current + 2);
+    } else if (verdict instanceof WaveRules.Verdict.Finished) {
       fleet.campaigns().setStatus(campaign.name(), CampaignStatus.COMPLETED, "every changeset is done", now, CampaignStatus.ACTIVE);
     }
   }
 
-  private void halt(Campaign campaign, long failed, long counted, double rate, Instant now) {
-    var rollout = campaign.spec().rollout();
-    int current = campaign.currentWave();
-    String reason = String.format(
-        "wave %d of %d failed on %d of %d repositories (%.0f%% > haltOnFailureRate %.0f%%); fix the migration and retry,"
-            + " or raise haltOnFailureRate and apply the campaign again, then run: flotilla campaign resume %s"
-            + " (a resume with the rate still too high accepts the wave and starts the next)",
-        current + 1, rollout.waves().size(), failed, counted, rate * 100, rollout.haltOnFailureRate() * 100, campaign.name());
-    if (fleet.campaigns().setStatus(campaign.name(), CampaignStatus.HALTED, reason, now, CampaignStatus.ACTIVE)) {
-      fleet.jdbc().update(
-          "INSERT INTO rollout_wave (campaign, wave, failed, counted, halted_at) VALUES (?, ?, ?, ?, ?)"
-              + " ON CONFLICT (campaign, wave) DO UPDATE SET failed = EXCLUDED.failed, counted = EXCLUDED.counted,"
-              + " halted_at = EXCLUDED.halted_at",
-          campaign.name(), current, failed, counted, now);
-      LOG.warn("campaign {} halted: {}", campaign.name(), reason);
-      fleet.campaigns().audit("controller", "halt", campaign.name(), reason, now);
+  private void halt(Campaign campaign, WaveRules.Verdict.Halt halt, Instant now) {
+    if (fleet.campaigns().setStatus(campaign.name(), CampaignStatus.HALTED, halt.reason(), now, CampaignStatus.ACTIVE)) {
+      fleet.campaigns().waveHalted(campaign.name(), campaign.currentWave(), halt.failed(), halt.counted(), now);
+      LOG.warn("campaign {} halted: {}", campaign.name(), halt.reason());
+      fleet.campaigns().audit("controller", "halt", campaign.name(), halt.reason(), now);
     }
   }
 
   /** A wave that halted the campaign once and was resumed by a person goes through as it is. */
-  private void accept(Campaign campaign, long failed, long counted, Instant now) {
+  private void accept(Campaign campaign, WaveRules.Verdict.NextWave next, Instant now) {
     int current = campaign.currentWave();
-    fleet.jdbc().update("UPDATE rollout_wave SET accepted_at = ? WHERE campaign = ? AND wave = ?", now, campaign.name(), current);
-    String detail = String.format("wave %d accepted on resume with %d of %d repositories failed", current + 1, failed, counted);
+    fleet.campaigns().waveAccepted(campaign.name(), current, now);
+    String detail = String.format("wave %d accepted on resume with %d of %d repositories failed", current + 1, next.failed(), next.counted());
     LOG.warn("campaign {}: {}", campaign.name(), detail);
     fleet.campaigns().audit("controller", "accept wave", campaign.name(), detail, now);
-  }
-
-  private boolean haltedBefore(String campaign, int wave) {
-    return fleet.jdbc().count(
-            "SELECT count(*) FROM rollout_wave WHERE campaign = ? AND wave = ? AND halted_at IS NOT NULL", campaign, wave)
-        > 0;
-  }
-
-  private static boolean finished(Changeset c, java.time.Duration grace, Instant now) {
-    if (c.state().isTerminal() || FAILURES.contains(c.state()) || c.state() == ChangesetState.HALTED
-        || c.state() == ChangesetState.NEEDS_HUMAN) {
-      return true;
-    }
-    return OPEN_PR.contains(c.state()) && c.stateSince() != null && c.stateSince().plus(grace).isBefore(now);
   }
 }

@@ -4,10 +4,15 @@ import dev.flotilla.controller.model.Campaign;
 import dev.flotilla.controller.model.ChangesetState;
 import dev.flotilla.controller.store.CampaignStore;
 import dev.flotilla.controller.store.Jdbc;
+import dev.flotilla.controller.store.StoreFleetView;
+import dev.flotilla.dashboard.port.CampaignSummary;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * One campaign's numbers as people ask for them: merged, open awaiting review, CI failed, no change,
@@ -40,30 +45,35 @@ public record CampaignReport(
     return states.values().stream().mapToLong(Long::longValue).sum();
   }
 
+  /**
+   * Every campaign, oldest first, counted by the dashboard's own summary query, so {@code flotilla
+   * status} and the overview always agree.
+   */
   public static List<CampaignReport> all(Jdbc jdbc) {
+    Map<String, CampaignSummary> summaries = new StoreFleetView(jdbc, Clock.systemUTC()).campaigns().stream()
+        .collect(Collectors.toMap(CampaignSummary::name, Function.identity()));
     List<CampaignReport> reports = new ArrayList<>();
     for (Campaign campaign : new CampaignStore(jdbc).all()) {
-      reports.add(of(jdbc, campaign));
+      CampaignSummary summary = summaries.get(campaign.name());
+      if (summary != null) {
+        reports.add(of(campaign, summary));
+      }
     }
     return reports;
   }
 
-  public static CampaignReport of(Jdbc jdbc, Campaign campaign) {
+  static CampaignReport of(Campaign campaign, CampaignSummary summary) {
+    // The dashboard shows a changeset skipped for an invalid opt-in as INVALID_CONFIG; here it is
+    // counted as SKIPPED and reported apart.
     Map<ChangesetState, Long> states = new EnumMap<>(ChangesetState.class);
-    long[] invalid = {0};
-    jdbc.query(
-            "SELECT c.state, r.opt_in_status = 'INVALID_CONFIG' AS invalid, count(*) FROM changeset c"
-                + " JOIN repository r ON r.id = c.repository_id WHERE c.campaign = ? GROUP BY 1, 2",
-            rs -> new Object[] {ChangesetState.valueOf(rs.getString(1)), rs.getBoolean(2), rs.getLong(3)},
-            campaign.name())
-        .forEach(row -> {
-          ChangesetState state = (ChangesetState) row[0];
-          long n = (Long) row[2];
-          states.merge(state, n, Long::sum);
-          if (state == ChangesetState.SKIPPED && (Boolean) row[1]) {
-            invalid[0] += n;
-          }
-        });
+    long invalid = summary.counts().getOrDefault(dev.flotilla.dashboard.port.ChangesetState.INVALID_CONFIG, 0L);
+    summary.counts().forEach((shown, n) -> {
+      if (n > 0) {
+        ChangesetState state = shown == dev.flotilla.dashboard.port.ChangesetState.INVALID_CONFIG
+            ? ChangesetState.SKIPPED : ChangesetState.valueOf(shown.name());
+        states.merge(state, n, Long::sum);
+      }
+    });
     // Green and waiting for a person (review, or the merge window); checks still running are progress.
     long awaiting = sum(states, ChangesetState.MERGEABLE);
     long inProgress = sum(states, ChangesetState.PENDING, ChangesetState.RUNNING, ChangesetState.PUSHED,
@@ -79,8 +89,8 @@ public record CampaignReport(
         sum(states, ChangesetState.CI_FAILED),
         sum(states, ChangesetState.NO_CHANGE, ChangesetState.NOT_APPLICABLE),
         sum(states, ChangesetState.NEEDS_HUMAN),
-        sum(states, ChangesetState.SKIPPED) - invalid[0],
-        invalid[0],
+        sum(states, ChangesetState.SKIPPED) - invalid,
+        invalid,
         sum(states, ChangesetState.FAILED),
         inProgress,
         other,

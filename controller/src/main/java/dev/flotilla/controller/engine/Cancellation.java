@@ -3,9 +3,9 @@ package dev.flotilla.controller.engine;
 import dev.flotilla.controller.model.CampaignStatus;
 import dev.flotilla.controller.model.Changeset;
 import dev.flotilla.controller.model.ChangesetState;
+import dev.flotilla.controller.model.Lifecycle.By;
 import dev.flotilla.controller.store.ChangesetStore.Changes;
 import java.time.Instant;
-import java.util.EnumSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,9 +21,9 @@ public final class Cancellation {
   /** What a cancel did; {@code notClosed} pull requests need closing by hand (see last_error). */
   public record Result(boolean cancelled, int skipped, int closed, int notClosed) {}
 
-  private final Fleet fleet;
+  private final EngineContext fleet;
 
-  public Cancellation(Fleet fleet) {
+  public Cancellation(EngineContext fleet) {
     this.fleet = fleet;
   }
 
@@ -46,7 +46,7 @@ public final class Cancellation {
     for (Changeset c : fleet.changesets().forCampaign(campaign)) {
       if (c.state() == ChangesetState.PENDING) {
         if (fleet.changesets().transition(
-            c.id(), EnumSet.of(ChangesetState.PENDING), ChangesetState.SKIPPED, Changes.none(), actor, "campaign cancelled", now)) {
+            c.id(), ChangesetState.SKIPPED, By.PERSON, Changes.none(), actor, "campaign cancelled", now)) {
           skipped++;
         }
       } else if (closePullRequests && c.prNumber() != null && c.state().hasOpenPullRequest()) {
@@ -66,12 +66,12 @@ public final class Cancellation {
       fleet.forge().closePullRequest(
           repo.ref(), c.prNumber(), "The campaign `" + campaign + "` was cancelled by " + actor + "; Flotilla closes this pull request.");
       fleet.changesets().transition(
-          c.id(), EnumSet.of(c.state()), ChangesetState.CLOSED, Changes.none(), actor, "campaign cancelled; pull request closed", now);
+          c.id(), c.state(), ChangesetState.CLOSED, By.PERSON, Changes.none(), actor, "campaign cancelled; pull request closed", now);
       return true;
     } catch (RuntimeException e) {
       // One repository's forge trouble must not keep the other pull requests open.
       LOG.warn("could not close pull request #{} on {}: {}", c.prNumber(), repo.fullName(), e.getMessage());
-      fleet.changesets().update(c.id(), Changes.of("last_error",
+      fleet.changesets().update(c.id(), Changes.none().error(
           "campaign cancelled, but pull request #" + c.prNumber() + " could not be closed (" + e.getMessage() + "): close it by hand"), now);
       return false;
     }

@@ -1,16 +1,17 @@
 package dev.flotilla.controller.engine;
 
-import dev.flotilla.controller.config.CampaignSpec;
+import dev.flotilla.controller.model.CampaignSpec;
 import dev.flotilla.controller.discovery.Discovery;
 import dev.flotilla.controller.exec.Executor;
 import dev.flotilla.controller.model.Campaign;
 import dev.flotilla.controller.model.CampaignStatus;
 import dev.flotilla.controller.model.Changeset;
 import dev.flotilla.controller.model.ChangesetState;
+import dev.flotilla.controller.model.Lifecycle;
+import dev.flotilla.controller.model.Lifecycle.By;
 import dev.flotilla.controller.store.ChangesetStore.Changes;
 import dev.flotilla.controller.store.StoreOutage;
 import java.time.Instant;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -27,7 +28,7 @@ public final class Controller implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Controller.class);
   private static final int RECONCILE_BATCH = 500;
 
-  private final Fleet fleet;
+  private final EngineContext fleet;
   private final Executor executor;
   private final Discovery discovery;
   private final Dispatcher dispatcher;
@@ -38,7 +39,7 @@ public final class Controller implements AutoCloseable {
   private volatile ResultRecorder recorder;
   private volatile boolean storeWasUnreachable;
 
-  public Controller(Fleet fleet, Executor executor, EngineObserver observer) {
+  public Controller(EngineContext fleet, Executor executor, EngineObserver observer) {
     this.fleet = fleet;
     this.executor = executor;
     this.observer = observer;
@@ -51,7 +52,7 @@ public final class Controller implements AutoCloseable {
     });
   }
 
-  public Fleet fleet() {
+  public EngineContext fleet() {
     return fleet;
   }
 
@@ -151,11 +152,12 @@ public final class Controller implements AutoCloseable {
       for (Changeset c : fleet.changesets().forCampaign(campaignName)) {
         // A merged pull request is history: the next change, if any, gets a fresh branch and pull
         // request rather than touching the merged one.
-        Changes fresh = c.state() == ChangesetState.MERGED
-            ? Changes.of("pr_number", null).set("pr_url", null).set("last_pushed_sha", null)
-            : Changes.none();
+        if (!Lifecycle.RECONVERGED.contains(c.state())) {
+          continue;
+        }
+        Changes fresh = c.state() == ChangesetState.MERGED ? Changes.none().forgetPullRequest() : Changes.none();
         fleet.changesets().transition(
-            c.id(), EnumSet.of(ChangesetState.MERGED, ChangesetState.NO_CHANGE, ChangesetState.NEEDS_HUMAN), ChangesetState.PENDING,
+            c.id(), c.state(), ChangesetState.PENDING, By.CAMPAIGN,
             fresh, "schedule", "scheduled re-run to keep the fleet converged", now);
       }
       campaigns.reconcile(campaign);
@@ -191,8 +193,7 @@ public final class Controller implements AutoCloseable {
   /** Sends a failed, CI-failed, conflicting or needs-a-person changeset back to run again. */
   public boolean retry(long changesetId, String actor) {
     boolean moved = fleet.changesets().transition(
-        changesetId, EnumSet.of(ChangesetState.FAILED, ChangesetState.CI_FAILED, ChangesetState.CONFLICT, ChangesetState.NEEDS_HUMAN),
-        ChangesetState.PENDING, Changes.of("next_check_at", null), actor, "retry requested by " + actor, fleet.clock().instant());
+        changesetId, ChangesetState.PENDING, By.PERSON, Changes.none().nextCheckAt(null), actor, "retry requested by " + actor, fleet.clock().instant());
     changed("retry");
     return moved;
   }
@@ -200,7 +201,7 @@ public final class Controller implements AutoCloseable {
   public int retryAllFailed(String campaign, String actor) {
     int n = 0;
     for (Changeset c : fleet.changesets().forCampaign(campaign)) {
-      if ((c.state() == ChangesetState.FAILED || c.state() == ChangesetState.CI_FAILED) && retry(c.id(), actor)) {
+      if (Lifecycle.FAILURE.contains(c.state()) && retry(c.id(), actor)) {
         n++;
       }
     }

@@ -2,13 +2,17 @@ package dev.flotilla.controller.engine;
 
 import dev.flotilla.controller.exec.Executor;
 import dev.flotilla.controller.model.Campaign;
+import dev.flotilla.controller.model.CampaignSpec;
 import dev.flotilla.controller.model.Changeset;
 import dev.flotilla.controller.model.ChangesetState;
+import dev.flotilla.controller.model.Lifecycle;
+import dev.flotilla.controller.model.Lifecycle.By;
 import dev.flotilla.controller.model.Repository;
+import dev.flotilla.controller.model.RepositoryRef;
+import dev.flotilla.controller.store.ChangesetStore.Changes;
 import dev.flotilla.runner.RunRequest;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,15 +24,11 @@ import org.slf4j.LoggerFactory;
 public final class Dispatcher {
 
   private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
-  static final Set<ChangesetState> HOLDING_A_PR_SLOT =
-      EnumSet.of(
-          ChangesetState.RUNNING, ChangesetState.PUSHED, ChangesetState.PR_OPEN, ChangesetState.CI_PENDING,
-          ChangesetState.CI_FAILED, ChangesetState.MERGEABLE, ChangesetState.CONFLICT, ChangesetState.MODIFIED);
 
-  private final Fleet fleet;
+  private final EngineContext fleet;
   private final Executor executor;
 
-  public Dispatcher(Fleet fleet, Executor executor) {
+  public Dispatcher(EngineContext fleet, Executor executor) {
     this.fleet = fleet;
     this.executor = executor;
   }
@@ -73,7 +73,7 @@ public final class Dispatcher {
   private int allowedFor(Campaign campaign) {
     var limits = campaign.spec().limits();
     long running = fleet.changesets().countInStates(campaign.name(), EnumSet.of(ChangesetState.RUNNING));
-    long holding = fleet.changesets().countInStates(campaign.name(), HOLDING_A_PR_SLOT);
+    long holding = fleet.changesets().countInStates(campaign.name(), Lifecycle.HOLDS_A_PULL_REQUEST_SLOT);
     long byRuns = limits.concurrentRuns() - running;
     long byOpenPrs = limits.openPullRequests() - holding;
     return (int) Math.max(0, Math.min(byRuns, byOpenPrs));
@@ -88,8 +88,8 @@ public final class Dispatcher {
     } catch (RuntimeException e) {
       LOG.warn("could not start run {} on {}: {}", changeset.runId(), repo.fullName(), e.getMessage());
       fleet.changesets().transition(
-          changeset.id(), java.util.EnumSet.of(ChangesetState.RUNNING), ChangesetState.PENDING,
-          dev.flotilla.controller.store.ChangesetStore.Changes.of("attempts", changeset.attempts() - 1),
+          changeset.id(), ChangesetState.RUNNING, ChangesetState.PENDING, By.ENGINE,
+          Changes.none().attempts(changeset.attempts() - 1),
           "dispatcher", "the executor did not take the run (" + e.getMessage() + "); it will be tried again",
           fleet.clock().instant());
       return false;
@@ -98,16 +98,23 @@ public final class Dispatcher {
 
   /** The run request for one changeset's current attempt. */
   public RunRequest requestFor(Campaign campaign, Changeset changeset, Repository repo) {
-    return new RunRequest(
-        campaign.name(),
-        repo.fullName(),
-        campaign.spec().migration(),
-        campaign.spec().parameters(),
-        repo.ref().cloneUrl(),
-        repo.ref().defaultBranch(),
-        RunRequest.branchFor(campaign.name()),
-        fleet.settings().author(),
-        fleet.forge().runCredential(repo.ref()),
+    return request(campaign.spec(), repo.ref(), fleet.settings().author(), fleet.forge().runCredential(repo.ref()),
         changeset.lastPushedSha());
+  }
+
+  /** The run request for {@code spec} on {@code ref}; {@code lastPushedSha} null for a first push. */
+  public static RunRequest request(
+      CampaignSpec spec, RepositoryRef ref, RunRequest.Author author, RunRequest.Credential credential, String lastPushedSha) {
+    return new RunRequest(
+        spec.name(),
+        ref.fullName(),
+        spec.migration(),
+        spec.parameters(),
+        ref.cloneUrl(),
+        ref.defaultBranch(),
+        RunRequest.branchFor(spec.name()),
+        author,
+        credential,
+        lastPushedSha);
   }
 }

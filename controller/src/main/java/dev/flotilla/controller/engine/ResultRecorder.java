@@ -3,6 +3,7 @@ package dev.flotilla.controller.engine;
 import dev.flotilla.controller.exec.RunListener;
 import dev.flotilla.controller.model.Changeset;
 import dev.flotilla.controller.model.ChangesetState;
+import dev.flotilla.controller.model.Lifecycle.By;
 import dev.flotilla.controller.store.ChangesetStore.Changes;
 import dev.flotilla.controller.store.StoreJson;
 import dev.flotilla.controller.store.StoreOutage;
@@ -10,7 +11,6 @@ import dev.flotilla.runner.RunResult;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,9 +25,8 @@ import org.slf4j.MDC;
 public final class ResultRecorder implements RunListener {
 
   private static final Logger LOG = LoggerFactory.getLogger(ResultRecorder.class);
-  private static final Set<ChangesetState> RUNNING = EnumSet.of(ChangesetState.RUNNING);
 
-  private final Fleet fleet;
+  private final EngineContext fleet;
   private final Consumer<RunOutcome> observer;
   private final Consumer<Changeset> onPushed;
   private final ResultSpool spool;
@@ -35,17 +34,17 @@ public final class ResultRecorder implements RunListener {
   /** What a recorded run did, for metrics and live views. */
   public record RunOutcome(String campaign, RunResult.Status status, java.time.Duration duration) {}
 
-  public ResultRecorder(Fleet fleet, Consumer<RunOutcome> observer) {
+  public ResultRecorder(EngineContext fleet, Consumer<RunOutcome> observer) {
     this(fleet, observer, changeset -> {});
   }
 
   /** With {@code onPushed} told about every changeset whose branch a run just pushed. */
-  public ResultRecorder(Fleet fleet, Consumer<RunOutcome> observer, Consumer<Changeset> onPushed) {
+  public ResultRecorder(EngineContext fleet, Consumer<RunOutcome> observer, Consumer<Changeset> onPushed) {
     this(fleet, observer, onPushed, ResultSpool.inMemory());
   }
 
   /** With results the store cannot take kept in {@code spool}. */
-  public ResultRecorder(Fleet fleet, Consumer<RunOutcome> observer, Consumer<Changeset> onPushed, ResultSpool spool) {
+  public ResultRecorder(EngineContext fleet, Consumer<RunOutcome> observer, Consumer<Changeset> onPushed, ResultSpool spool) {
     this.fleet = fleet;
     this.observer = observer;
     this.onPushed = onPushed;
@@ -113,7 +112,7 @@ public final class ResultRecorder implements RunListener {
 
   private boolean record(Changeset changeset, RunResult result) {
     var now = fleet.clock().instant();
-    Changes changes = Changes.of("last_result", StoreJson.write(result));
+    Changes changes = Changes.none().lastResult(result);
     return switch (result.status()) {
       case NO_CHANGE, NOT_APPLICABLE, NEEDS_HUMAN -> {
         ChangesetState to = switch (result.status()) {
@@ -125,34 +124,31 @@ public final class ResultRecorder implements RunListener {
         if (changeset.prNumber() != null) {
           reason = closeObsoletePullRequest(changeset, reason);
         }
-        yield fleet.changesets().transition(changeset.id(), RUNNING, to, changes.set("last_error", null), "runner", reason, now);
+        yield fleet.changesets().transition(changeset.id(), to, By.RUNNER, changes.error(null), "runner", reason, now);
       }
       case PUSHED -> {
         // A re-run on a new base updates the branch of the pull request that is already open.
         ChangesetState to = changeset.prNumber() != null ? ChangesetState.PR_OPEN : ChangesetState.PUSHED;
         yield fleet.changesets().transition(
             changeset.id(),
-            RUNNING,
             to,
+            By.RUNNER,
             changes
-                .set("last_pushed_sha", result.headSha())
-                .set("files_changed", result.filesChanged())
-                .set("insertions", result.insertions())
-                .set("deletions", result.deletions())
-                .set("last_error", null)
-                .set("ci_state", null)
-                .set("next_check_at", null),
+                .pushed(result.headSha(), result.filesChanged(), result.insertions(), result.deletions())
+                .error(null)
+                .ciUnknown()
+                .nextCheckAt(null),
             "runner",
             "pushed " + shortSha(result.headSha()) + ": " + result.summary(),
             now);
       }
       case MODIFIED -> fleet.changesets().transition(
-          changeset.id(), RUNNING, ChangesetState.MODIFIED, changes, "runner", result.reason(), now);
+          changeset.id(), ChangesetState.MODIFIED, By.RUNNER, changes, "runner", result.reason(), now);
       case FAILED -> fleet.changesets().transition(
           changeset.id(),
-          RUNNING,
           ChangesetState.FAILED,
-          changes.set("last_error", result.phase() + ": " + result.reason()),
+          By.RUNNER,
+          changes.error(result.phase() + ": " + result.reason()),
           "runner",
           "failed in " + result.phase() + ": " + result.reason(),
           now);

@@ -1,5 +1,11 @@
 package dev.flotilla.controller.forge;
 
+import dev.flotilla.controller.model.MergeResult;
+import dev.flotilla.controller.model.CiStatus;
+import dev.flotilla.controller.model.PullRequestSpec;
+import dev.flotilla.controller.model.PullRequest;
+import dev.flotilla.controller.model.MergeMethod;
+import dev.flotilla.controller.model.RepositoryRef;
 import dev.flotilla.runner.RunRequest;
 import java.util.List;
 import java.util.Optional;

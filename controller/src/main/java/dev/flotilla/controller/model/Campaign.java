@@ -1,6 +1,5 @@
 package dev.flotilla.controller.model;
 
-import dev.flotilla.controller.config.CampaignSpec;
 import java.time.Instant;
 
 /** A campaign as stored: its spec and whether it is running. */

@@ -1,9 +1,6 @@
 package dev.flotilla.controller.model;
 
-import java.util.EnumSet;
-import java.util.Set;
-
-/** Where one campaign stands on one repository; the lifecycle is drawn in DESIGN.md. */
+/** Where one campaign stands on one repository; its lifecycle is {@link Lifecycle}. */
 public enum ChangesetState {
   PENDING,
   RUNNING,
@@ -27,19 +24,13 @@ public enum ChangesetState {
   SKIPPED,
   HALTED;
 
-  private static final Set<ChangesetState> TERMINAL =
-      EnumSet.of(NO_CHANGE, NOT_APPLICABLE, MERGED, CLOSED, SKIPPED);
-
-  private static final Set<ChangesetState> PULL_REQUEST_OPEN =
-      EnumSet.of(PR_OPEN, CI_PENDING, CI_FAILED, MERGEABLE, CONFLICT, MODIFIED);
-
   /** Nothing more will happen on its own (a person or a new campaign run may start it again). */
   public boolean isTerminal() {
-    return TERMINAL.contains(this);
+    return Lifecycle.TERMINAL.contains(this);
   }
 
   /** A pull request is open on the forge for it. */
   public boolean hasOpenPullRequest() {
-    return PULL_REQUEST_OPEN.contains(this);
+    return Lifecycle.OPEN_PULL_REQUEST.contains(this);
   }
 }

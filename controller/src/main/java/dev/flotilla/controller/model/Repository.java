@@ -1,7 +1,5 @@
 package dev.flotilla.controller.model;
 
-import dev.flotilla.controller.config.OptIn;
-import dev.flotilla.controller.forge.RepositoryRef;
 
 /**
  * A repository as the store knows it: where it lives and what its opt-in file says.

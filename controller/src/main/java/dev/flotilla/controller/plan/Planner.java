@@ -1,7 +1,7 @@
 package dev.flotilla.controller.plan;
 
-import dev.flotilla.controller.config.CampaignSpec;
-import dev.flotilla.controller.config.OptIn;
+import dev.flotilla.controller.model.CampaignSpec;
+import dev.flotilla.controller.model.OptIn;
 import dev.flotilla.controller.model.Campaign;
 import dev.flotilla.controller.model.Changeset;
 import dev.flotilla.controller.model.ChangesetState;

@@ -3,13 +3,14 @@ package dev.flotilla.controller.runtime;
 import com.sun.net.httpserver.HttpHandler;
 import dev.flotilla.FlotillaException;
 import dev.flotilla.controller.config.CampaignLoader;
-import dev.flotilla.controller.config.CampaignSpec;
+import dev.flotilla.controller.model.CampaignSpec;
 import dev.flotilla.controller.config.ConfigException;
 import dev.flotilla.controller.config.Secret;
 import dev.flotilla.controller.config.Settings;
 import dev.flotilla.controller.engine.Controller;
+import dev.flotilla.controller.engine.ForgeEvents;
 import dev.flotilla.controller.engine.EngineSettings;
-import dev.flotilla.controller.engine.Fleet;
+import dev.flotilla.controller.engine.EngineContext;
 import dev.flotilla.controller.engine.ResultSpool;
 import dev.flotilla.controller.exec.Executor;
 import dev.flotilla.controller.exec.LocalExecutor;
@@ -18,7 +19,7 @@ import dev.flotilla.controller.exec.k8s.KubernetesExecutor;
 import dev.flotilla.controller.exec.k8s.KubernetesExecutorConfig;
 import dev.flotilla.controller.exec.k8s.KubernetesHealth;
 import dev.flotilla.controller.forge.Forge;
-import dev.flotilla.controller.forge.RepositoryRef;
+import dev.flotilla.controller.model.RepositoryRef;
 import dev.flotilla.controller.forge.github.ApiCallCounter;
 import dev.flotilla.controller.forge.github.GitHubConfig;
 import dev.flotilla.controller.forge.github.GitHubForge;
@@ -126,7 +127,7 @@ public final class FlotillaServer implements AutoCloseable {
         settings.maxOpenPrsPerRepo(),
         settings.pollInterval(),
         RunRequest.Author.DEFAULT);
-    controller = new Controller(Fleet.create(jdbc, decorators.forge().apply(forge), migrations, Clock.systemUTC(), engine), executor, metrics);
+    controller = new Controller(EngineContext.create(jdbc, decorators.forge().apply(forge), migrations, Clock.systemUTC(), engine), executor, metrics);
     loadCampaignFolder(migrations);
     controller.start(ResultSpool.in(settings.dataDir().resolve("result-spool")));
     var dashboard = keep(DashboardWiring.start(controller, metrics, DashboardWiring.config(settings, env), endpoints(jdbc)));
@@ -201,7 +202,7 @@ public final class FlotillaServer implements AutoCloseable {
   /** Health probes, and the GitHub webhook endpoint when the forge is GitHub. */
   private Map<String, HttpHandler> endpoints(Jdbc jdbc) {
     Map<String, Supplier<HealthHandler.Check>> readiness = new LinkedHashMap<>();
-    readiness.put("store", () -> new HealthHandler.Check(jdbc.count("SELECT 1") == 1, database.description()));
+    readiness.put("store", () -> new HealthHandler.Check(jdbc.reachable(), database.description()));
     if (kubernetes != null) {
       KubernetesHealth k8s = new KubernetesHealth(kubernetes, KubernetesExecutorConfig.fromSettings(env).namespace(), Duration.ofSeconds(3));
       readiness.put("kubernetes", () -> {
@@ -215,34 +216,14 @@ public final class FlotillaServer implements AutoCloseable {
     endpoints.put("/healthz", health);
     endpoints.put("/readyz", health);
     if (forge instanceof GitHubForge) {
+      ForgeEvents webhooks = new ForgeEvents(controller.fleet());
       endpoints.put(GitHubWebhookHandler.PATH, new GitHubWebhookHandler(settings.githubWebhookSecret().orElse(null), event -> {
-        for (Changeset changeset : changesetsFor(jdbc, event.repository(), event.branch(), event.headSha())) {
+        for (Changeset changeset : webhooks.changesetsFor(event.repository(), event.branch(), event.headSha())) {
           controller.changesetReconciler().reconcile(changeset.id());
         }
       }));
     }
     return endpoints;
-  }
-
-  /** The changesets a webhook is about: by the campaign branch, or else by the head commit. */
-  private List<Changeset> changesetsFor(Jdbc jdbc, String repository, String branch, String headSha) {
-    List<Changeset> found = new ArrayList<>();
-    if (repository == null) {
-      return found;
-    }
-    String[] ownerAndName = repository.split("/", 2);
-    var repo = controller.fleet().repositories().byName(ownerAndName[0], ownerAndName.length > 1 ? ownerAndName[1] : "");
-    if (repo.isEmpty()) {
-      return found;
-    }
-    if (branch != null && branch.startsWith(RunRequest.branchFor(""))) {
-      controller.fleet().changesets().find(branch.substring(RunRequest.branchFor("").length()), repo.get().id()).ifPresent(found::add);
-    } else if (headSha != null) {
-      controller.fleet().changesets().forRepository(repo.get().id()).stream()
-          .filter(c -> headSha.equals(c.lastPushedSha()))
-          .forEach(found::add);
-    }
-    return found;
   }
 
   /** Applies every campaign file in the campaigns folder; a bad file is reported and skipped. */

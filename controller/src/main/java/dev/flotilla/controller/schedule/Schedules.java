@@ -3,8 +3,7 @@ package dev.flotilla.controller.schedule;
 import dev.flotilla.FlotillaException;
 import dev.flotilla.controller.engine.Controller;
 import dev.flotilla.controller.model.Campaign;
-import java.sql.Connection;
-import java.sql.SQLException;
+import dev.flotilla.controller.store.QuartzConnections;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Properties;
@@ -25,7 +24,6 @@ import org.quartz.TriggerBuilder;
 import org.quartz.TriggerKey;
 import org.quartz.impl.StdSchedulerFactory;
 import org.quartz.impl.matchers.GroupMatcher;
-import org.quartz.utils.ConnectionProvider;
 import org.quartz.utils.DBConnectionManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,7 +45,7 @@ public final class Schedules implements AutoCloseable {
 
   public Schedules(DataSource dataSource, Controller controller, String instanceName) {
     this.controller = controller;
-    DBConnectionManager.getInstance().addConnectionProvider(DATA_SOURCE, new PooledProvider(dataSource));
+    DBConnectionManager.getInstance().addConnectionProvider(DATA_SOURCE, new QuartzConnections(dataSource));
     Properties props = new Properties();
     props.setProperty("org.quartz.scheduler.instanceName", instanceName);
     props.setProperty("org.quartz.scheduler.instanceId", "AUTO");
@@ -212,19 +210,5 @@ public final class Schedules implements AutoCloseable {
     public void execute(JobExecutionContext context) {
       controller.reconverge(context.getMergedJobDataMap().getString("campaign"));
     }
-  }
-
-  /** Hands Quartz connections from the controller's own pool. */
-  private record PooledProvider(DataSource dataSource) implements ConnectionProvider {
-    @Override
-    public Connection getConnection() throws SQLException {
-      return dataSource.getConnection();
-    }
-
-    @Override
-    public void shutdown() {}
-
-    @Override
-    public void initialize() {}
   }
 }

@@ -1,6 +1,6 @@
 package dev.flotilla.controller.store;
 
-import dev.flotilla.controller.config.CampaignSpec;
+import dev.flotilla.controller.model.CampaignSpec;
 import dev.flotilla.controller.model.Campaign;
 import dev.flotilla.controller.model.CampaignStatus;
 import java.sql.ResultSet;
@@ -85,5 +85,25 @@ public final class CampaignStore {
         rs.getString("status_reason"),
         rs.getInt("current_wave"),
         Jdbc.instant(rs, "created_at"));
+  }
+
+  /** Records that {@code wave} halted the campaign, with its numbers. */
+  public void waveHalted(String campaign, int wave, long failed, long counted, Instant now) {
+    jdbc.update(
+        "INSERT INTO rollout_wave (campaign, wave, failed, counted, halted_at) VALUES (?, ?, ?, ?, ?)"
+            + " ON CONFLICT (campaign, wave) DO UPDATE SET failed = EXCLUDED.failed, counted = EXCLUDED.counted,"
+            + " halted_at = EXCLUDED.halted_at",
+        campaign, wave, failed, counted, now);
+  }
+
+  /** Records that a person's resume let {@code wave} through as it was. */
+  public void waveAccepted(String campaign, int wave, Instant now) {
+    jdbc.update("UPDATE rollout_wave SET accepted_at = ? WHERE campaign = ? AND wave = ?", now, campaign, wave);
+  }
+
+  public boolean waveHaltedBefore(String campaign, int wave) {
+    return jdbc.count(
+            "SELECT count(*) FROM rollout_wave WHERE campaign = ? AND wave = ? AND halted_at IS NOT NULL", campaign, wave)
+        > 0;
   }
 }

@@ -2,12 +2,15 @@ package dev.flotilla.controller.store;
 
 import dev.flotilla.controller.model.Changeset;
 import dev.flotilla.controller.model.ChangesetState;
+import dev.flotilla.controller.model.Lifecycle;
+import dev.flotilla.controller.model.Lifecycle.By;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,23 +28,13 @@ public final class ChangesetStore {
       "c.id, c.campaign, c.repository_id, c.state, c.state_reason, c.state_since, c.wave, c.attempts, c.run_id,"
           + " c.last_pushed_sha, c.pr_number, c.pr_url, c.ci_state, c.last_error";
 
-  private static final Set<String> UPDATABLE =
-      Set.of(
-          "state_reason", "wave", "attempts", "run_id", "run_started_at", "last_pushed_sha", "pr_number", "pr_url",
-          "ci_state", "ci_summary", "last_result", "last_error", "files_changed", "insertions", "deletions",
-          "next_check_at");
-
   private final Jdbc jdbc;
 
   public ChangesetStore(Jdbc jdbc) {
     this.jdbc = jdbc;
   }
 
-  public Jdbc jdbc() {
-    return jdbc;
-  }
-
-  /** Column changes that go with a transition. */
+  /** What else changes on a changeset with a transition or an update, in the engine's words. */
   public static final class Changes {
     private final Map<String, Object> values = new LinkedHashMap<>();
 
@@ -49,14 +42,63 @@ public final class ChangesetStore {
       return new Changes();
     }
 
-    public static Changes of(String column, Object value) {
-      return new Changes().set(column, value);
+    /** Why it is where it is, when that is not the transition's own detail. */
+    public Changes reason(String reason) {
+      return set("state_reason", reason);
     }
 
-    public Changes set(String column, Object value) {
-      if (!UPDATABLE.contains(column)) {
-        throw new IllegalArgumentException("not an updatable changeset column: " + column);
-      }
+    public Changes wave(int wave) {
+      return set("wave", wave);
+    }
+
+    public Changes attempts(int attempts) {
+      return set("attempts", attempts);
+    }
+
+    public Changes run(String runId, Instant startedAt) {
+      return set("run_id", runId).set("run_started_at", Jdbc.ts(startedAt));
+    }
+
+    /** What the last run pushed. */
+    public Changes pushed(String headSha, int filesChanged, int insertions, int deletions) {
+      return set("last_pushed_sha", headSha).set("files_changed", filesChanged).set("insertions", insertions)
+          .set("deletions", deletions);
+    }
+
+    public Changes pullRequest(Integer number, String url) {
+      return set("pr_number", number).set("pr_url", url);
+    }
+
+    /** Forgets the pull request and the branch head, so the next change gets a fresh pull request. */
+    public Changes forgetPullRequest() {
+      return pullRequest(null, null).set("last_pushed_sha", null);
+    }
+
+    /** The combined CI state on the head ({@code null} for not known yet) and each check's. */
+    public Changes ci(String state, String summary) {
+      return set("ci_state", state).set("ci_summary", summary);
+    }
+
+    public Changes ciUnknown() {
+      return set("ci_state", null);
+    }
+
+    /** The run's result, kept as JSON for the dashboard. */
+    public Changes lastResult(Object result) {
+      return set("last_result", StoreJson.write(result));
+    }
+
+    /** The last error a person should read; null clears it. */
+    public Changes error(String error) {
+      return set("last_error", error);
+    }
+
+    /** When the reconciler looks at it again; null means at its next round. */
+    public Changes nextCheckAt(Instant at) {
+      return set("next_check_at", at == null ? null : Jdbc.ts(at));
+    }
+
+    private Changes set(String column, Object value) {
       values.put(column, value);
       return this;
     }
@@ -90,11 +132,27 @@ public final class ChangesetStore {
   }
 
   /**
-   * Moves a changeset to {@code to} if its state is one of {@code from}, applying {@code changes}
-   * and recording the event. Returns false (and changes nothing) when the state was not in {@code
-   * from}, for instance because another replica got there first.
+   * Moves a changeset to {@code to} if {@link Lifecycle} lets {@code by} move it there from its
+   * current state, applying {@code changes} and recording the event. Returns false (and changes
+   * nothing) when it may not, for instance because another replica got there first.
+   */
+  public boolean transition(long id, ChangesetState to, By by, Changes changes, String actor, String detail, Instant now) {
+    return move(id, Lifecycle.from(to, by), to, changes, actor, detail, now);
+  }
+
+  /**
+   * Moves a changeset from {@code expected}, the state it was seen in, to {@code to}: a
+   * compare-and-set on that state. A move the {@link Lifecycle} does not allow is a bug and throws.
    */
   public boolean transition(
+      long id, ChangesetState expected, ChangesetState to, By by, Changes changes, String actor, String detail, Instant now) {
+    if (!Lifecycle.allows(expected, to, by)) {
+      throw new IllegalStateException("the lifecycle does not let " + by + " move a changeset from " + expected + " to " + to);
+    }
+    return move(id, EnumSet.of(expected), to, changes, actor, detail, now);
+  }
+
+  private boolean move(
       long id, Set<ChangesetState> from, ChangesetState to, Changes changes, String actor, String detail, Instant now) {
     return jdbc.inTransaction(
         () -> {
@@ -169,9 +227,9 @@ public final class ChangesetStore {
             String runId = Changeset.runId(c.id(), attempt);
             transition(
                 c.id(),
-                Set.of(ChangesetState.PENDING),
                 ChangesetState.RUNNING,
-                Changes.of("attempts", attempt).set("run_id", runId).set("run_started_at", java.sql.Timestamp.from(now)),
+                By.ENGINE,
+                Changes.none().attempts(attempt).run(runId, now),
                 actor,
                 "run " + runId + " started",
                 now);
@@ -237,6 +295,59 @@ public final class ChangesetStore {
             campaign)
         .forEach(e -> counts.put(e.getKey(), e.getValue()));
     return counts;
+  }
+
+  /** How many changesets of a repository, over every campaign, are in {@code states}. */
+  public long countInRepository(long repositoryId, Set<ChangesetState> states) {
+    return jdbc.count(
+        "SELECT count(*) FROM changeset WHERE repository_id = ? AND state = ANY(?)",
+        repositoryId,
+        states.stream().map(Enum::name).toArray(String[]::new));
+  }
+
+  /** Records that a merge of {@code headSha} is being attempted, so a crash mid-merge is visible. */
+  public void mergeAttempted(long id, String headSha, Instant now) {
+    jdbc.update(
+        "INSERT INTO merge_attempt (changeset_id, head_sha, at) VALUES (?, ?, ?)"
+            + " ON CONFLICT (changeset_id) DO UPDATE SET head_sha = EXCLUDED.head_sha, at = EXCLUDED.at",
+        id, headSha, now);
+  }
+
+  public void mergeOutcome(long id, String outcome) {
+    jdbc.update("UPDATE merge_attempt SET outcome = ? WHERE changeset_id = ?", outcome, id);
+  }
+
+  /** The default branch's head a changeset's branch was pushed onto, and when. */
+  public record PushedBase(String baseSha, Instant pushedAt) {}
+
+  public void pushedOnto(long id, String baseSha, Instant now) {
+    jdbc.update(
+        "INSERT INTO changeset_base (changeset_id, base_sha, pushed_at) VALUES (?, ?, ?)"
+            + " ON CONFLICT (changeset_id) DO UPDATE SET base_sha = EXCLUDED.base_sha, pushed_at = EXCLUDED.pushed_at",
+        id, baseSha, now);
+  }
+
+  public Optional<PushedBase> pushedBase(long id) {
+    return jdbc.queryOne(
+        "SELECT base_sha, pushed_at FROM changeset_base WHERE changeset_id = ?",
+        rs -> new PushedBase(rs.getString(1), Jdbc.instant(rs, "pushed_at")),
+        id);
+  }
+
+  /** One history row: a changeset of {@code campaign} moved. */
+  public record Event(long id, String campaign) {}
+
+  /** The newest history row's id, 0 when there is none. */
+  public long lastEventId() {
+    return jdbc.count("SELECT coalesce(max(id), 0) FROM changeset_event");
+  }
+
+  /** Moves into {@code state} from another state recorded after history row {@code afterId}, oldest first. */
+  public List<Event> eventsInto(ChangesetState state, long afterId) {
+    return jdbc.query(
+        "SELECT id, campaign FROM changeset_event WHERE id > ? AND to_state = ? AND from_state IS DISTINCT FROM ? ORDER BY id",
+        rs -> new Event(rs.getLong(1), rs.getString(2)),
+        afterId, state, state);
   }
 
   /** Appends to a changeset's history without a state change (an action, a note). */

@@ -92,6 +92,11 @@ public final class Jdbc {
     return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
   }
 
+  /** Whether the database answers a trivial query. */
+  public boolean reachable() {
+    return count("SELECT 1") == 1;
+  }
+
   public long count(String sql, Object... params) {
     return queryOne(sql, rs -> rs.getLong(1), params).orElse(0L);
   }

@@ -1,7 +1,7 @@
 package dev.flotilla.controller.store;
 
-import dev.flotilla.controller.config.OptIn;
-import dev.flotilla.controller.forge.RepositoryRef;
+import dev.flotilla.controller.model.OptIn;
+import dev.flotilla.controller.model.RepositoryRef;
 import dev.flotilla.controller.model.OptInStatus;
 import dev.flotilla.controller.model.Repository;
 import java.sql.ResultSet;
@@ -75,6 +75,11 @@ public final class RepositoryStore {
   public Optional<Repository> byName(String owner, String name) {
     return jdbc.queryOne(
         "SELECT " + COLUMNS + " FROM repository WHERE forge = ? AND owner = ? AND name = ?", RepositoryStore::map, forge, owner, name);
+  }
+
+  /** Present repositories in {@code status} on every forge the store knows. */
+  public static long countByStatusOnEveryForge(Jdbc jdbc, OptInStatus status) {
+    return jdbc.count("SELECT count(*) FROM repository WHERE present AND opt_in_status = ?", status);
   }
 
   public long countByStatus(OptInStatus status) {

@@ -2,18 +2,17 @@ package dev.flotilla.controller.view;
 
 import dev.flotilla.controller.discovery.Discovery;
 import dev.flotilla.controller.engine.Controller;
-import dev.flotilla.controller.engine.Fleet;
+import dev.flotilla.controller.engine.EngineContext;
 import dev.flotilla.controller.model.Campaign;
 import dev.flotilla.controller.model.CampaignStatus;
 import dev.flotilla.controller.model.Changeset;
 import dev.flotilla.controller.model.ChangesetState;
+import dev.flotilla.controller.model.Lifecycle;
 import dev.flotilla.dashboard.port.ActionRefusedException;
 import dev.flotilla.dashboard.port.Actor;
 import dev.flotilla.dashboard.port.FleetActions;
 import dev.flotilla.dashboard.port.NotFoundException;
-import java.util.EnumSet;
 import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -30,12 +29,9 @@ import org.slf4j.MDC;
 public final class ControllerFleetActions implements FleetActions, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ControllerFleetActions.class);
-  private static final Set<ChangesetState> RETRYABLE =
-      EnumSet.of(ChangesetState.FAILED, ChangesetState.CI_FAILED, ChangesetState.CONFLICT, ChangesetState.NEEDS_HUMAN);
-  private static final Set<ChangesetState> ALREADY_RETRIED = EnumSet.of(ChangesetState.PENDING, ChangesetState.RUNNING);
 
   private final Controller controller;
-  private final Fleet fleet;
+  private final EngineContext fleet;
   // A scan lists the whole forge and may take minutes: it runs beside the request, one at a time.
   private final ExecutorService scans = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "flotilla-dashboard-rescan");
@@ -87,16 +83,16 @@ public final class ControllerFleetActions implements FleetActions, AutoCloseable
   public String retry(long changesetId, Actor actor) {
     Changeset changeset = fleet.changesets().byId(changesetId)
         .orElseThrow(() -> new NotFoundException("Changeset " + changesetId + " does not exist; reload the page"));
-    if (ALREADY_RETRIED.contains(changeset.state())) {
+    if (Lifecycle.QUEUED.contains(changeset.state())) {
       return "Changeset " + changesetId + " is already " + changeset.state() + ".";
     }
-    if (!RETRYABLE.contains(changeset.state())) {
+    if (!Lifecycle.RETRYABLE.contains(changeset.state())) {
       throw new ActionRefusedException("Changeset " + changesetId + " is " + changeset.state()
           + "; only FAILED, CI_FAILED, CONFLICT or NEEDS_HUMAN changesets can be retried");
     }
     if (!controller.retry(changesetId, who(actor))) {
       ChangesetState now = fleet.changesets().byId(changesetId).map(Changeset::state).orElse(changeset.state());
-      if (!ALREADY_RETRIED.contains(now)) {
+      if (!Lifecycle.QUEUED.contains(now)) {
         throw new ActionRefusedException("Changeset " + changesetId + " moved to " + now
             + " while retrying it; reload the page and try again");
       }

@@ -1,5 +1,6 @@
 package dev.flotilla.controller.view;
 
+import dev.flotilla.controller.store.StoreFleetView;
 import dev.flotilla.controller.config.Secret;
 import dev.flotilla.controller.config.Settings;
 import dev.flotilla.controller.engine.Controller;
@@ -68,21 +69,15 @@ public final class DashboardWiring {
   /** As above, with more handlers on the same port (health probes, webhooks), each at its path. */
   public static RunningDashboard start(
       Controller controller, EngineMetrics metrics, DashboardConfig config, Map<String, com.sun.net.httpserver.HttpHandler> mounts) {
-    Jdbc jdbc = controller.fleet().jdbc();
-    StoreFleetView view = new StoreFleetView(jdbc, controller.fleet().clock());
+    StoreFleetView view = new StoreFleetView(metrics.jdbc(), controller.fleet().clock());
     ControllerFleetActions actions = new ControllerFleetActions(controller);
     DashboardServer server = new DashboardServer(config, view, actions, metrics.metrics());
     mounts.forEach(server::mount);
     ChangeEvents events = new ChangeEvents(server,
-        name -> jdbc.count("SELECT count(*) FROM campaign WHERE name = ?", name) > 0, ChangeEvents.DEFAULT_WINDOW);
+        name -> controller.fleet().campaigns().byName(name).isPresent(), ChangeEvents.DEFAULT_WINDOW);
     controller.onChange(events);
     URI url = server.start();
     return new RunningDashboard(server, url, List.of(events, actions));
-  }
-
-  /** As {@link #start(Controller, EngineMetrics, DashboardConfig)}, for a controller built without the metrics observer. */
-  public static RunningDashboard start(Controller controller, DashboardConfig config) {
-    return start(controller, metrics(controller.fleet().jdbc()), config);
   }
 
   /**

@@ -3,6 +3,8 @@ package dev.flotilla.controller.view;
 import dev.flotilla.controller.engine.ChangesetReconciler.PullRequestEvent;
 import dev.flotilla.controller.engine.EngineObserver;
 import dev.flotilla.controller.engine.ResultRecorder.RunOutcome;
+import dev.flotilla.controller.model.ChangesetState;
+import dev.flotilla.controller.store.ChangesetStore;
 import dev.flotilla.controller.store.Jdbc;
 import dev.flotilla.dashboard.FleetMetrics;
 import dev.flotilla.runner.RunResult;
@@ -18,6 +20,7 @@ public final class EngineMetrics implements EngineObserver {
 
   private final FleetMetrics metrics;
   private final Jdbc jdbc;
+  private final ChangesetStore events;
   private final Mark runs;
   private final Mark opened;
   private final Mark merged;
@@ -25,11 +28,16 @@ public final class EngineMetrics implements EngineObserver {
   public EngineMetrics(FleetMetrics metrics, Jdbc jdbc) {
     this.metrics = metrics;
     this.jdbc = jdbc;
+    this.events = new ChangesetStore(jdbc);
     // Counting starts now: history from before this process started was counted by its predecessor.
-    long start = jdbc.count("SELECT coalesce(max(id), 0) FROM changeset_event");
-    this.runs = new Mark("RUNNING", start);
-    this.opened = new Mark("PR_OPEN", start);
-    this.merged = new Mark("MERGED", start);
+    long start = events.lastEventId();
+    this.runs = new Mark(ChangesetState.RUNNING, start);
+    this.opened = new Mark(ChangesetState.PR_OPEN, start);
+    this.merged = new Mark(ChangesetState.MERGED, start);
+  }
+
+  Jdbc jdbc() {
+    return jdbc;
   }
 
   public FleetMetrics metrics() {
@@ -61,24 +69,19 @@ public final class EngineMetrics implements EngineObserver {
 
   /** How far the history of transitions into one state has been counted. */
   private final class Mark {
-    private final String state;
+    private final ChangesetState state;
     private final AtomicLong lastId;
 
-    Mark(String state, long start) {
+    Mark(ChangesetState state, long start) {
       this.state = state;
       this.lastId = new AtomicLong(start);
     }
 
     synchronized void countSince(Consumer<String> record) {
-      jdbc.query(
-              "SELECT id, campaign FROM changeset_event WHERE id > ? AND to_state = ? AND from_state IS DISTINCT FROM ?"
-                  + " ORDER BY id",
-              rs -> {
-                lastId.accumulateAndGet(rs.getLong(1), Math::max);
-                return rs.getString(2);
-              },
-              lastId.get(), state, state)
-          .forEach(record);
+      events.eventsInto(state, lastId.get()).forEach(e -> {
+        lastId.accumulateAndGet(e.id(), Math::max);
+        record.accept(e.campaign());
+      });
     }
   }
 }

@@ -3,11 +3,11 @@ package dev.flotilla.controller.bench;
 import ch.qos.logback.classic.Level;
 import dev.flotilla.FlotillaException;
 import dev.flotilla.controller.config.CampaignParser;
-import dev.flotilla.controller.config.CampaignSpec;
+import dev.flotilla.controller.model.CampaignSpec;
 import dev.flotilla.controller.engine.Controller;
 import dev.flotilla.controller.engine.EngineObserver;
 import dev.flotilla.controller.engine.EngineSettings;
-import dev.flotilla.controller.engine.Fleet;
+import dev.flotilla.controller.engine.EngineContext;
 import dev.flotilla.controller.exec.LocalExecutor;
 import dev.flotilla.controller.exec.RunListener;
 import dev.flotilla.controller.forge.local.CommitWriter;
@@ -317,7 +317,7 @@ public final class LocalThroughput {
         Runner runner = new Runner(migrations, CredentialResolver.fromEnvironment());
         LocalExecutor executor = new LocalExecutor(runner::run, tmp.resolve("engine-work"), threads);
         EngineSettings settings = EngineSettings.defaults().withRecheckInterval(POLL_INTERVAL);
-        try (Controller controller = new Controller(Fleet.create(jdbc, forge, migrations, Clock.systemUTC(), settings), executor, EngineObserver.NONE)) {
+        try (Controller controller = new Controller(EngineContext.create(jdbc, forge, migrations, Clock.systemUTC(), settings), executor, EngineObserver.NONE)) {
           controller.start();
           return drive(controller, jdbc);
         }

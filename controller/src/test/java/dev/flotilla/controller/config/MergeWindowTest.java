@@ -1,5 +1,6 @@
 package dev.flotilla.controller.config;
 
+import dev.flotilla.controller.model.MergeWindow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;

@@ -1,5 +1,6 @@
 package dev.flotilla.controller.config;
 
+import dev.flotilla.controller.model.OptIn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;

@@ -1,9 +1,11 @@
 package dev.flotilla.controller.config;
 
+import dev.flotilla.controller.model.MergeWindow;
+import dev.flotilla.controller.model.OptIn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.flotilla.controller.forge.MergeMethod;
+import dev.flotilla.controller.model.MergeMethod;
 import java.nio.charset.StandardCharsets;
 import java.time.DayOfWeek;
 import java.time.LocalTime;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.flotilla.FlotillaException;
 import dev.flotilla.controller.config.CampaignParser;
-import dev.flotilla.controller.config.CampaignSpec;
+import dev.flotilla.controller.model.CampaignSpec;
 import dev.flotilla.controller.config.ConfigException;
 import dev.flotilla.controller.config.OptInParser;
 import dev.flotilla.controller.demo.DemoFleet.DemoRepository;

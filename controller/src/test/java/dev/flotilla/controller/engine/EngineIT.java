@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.flotilla.controller.config.CampaignParser;
 import dev.flotilla.controller.exec.LocalExecutor;
-import dev.flotilla.controller.forge.PullRequest;
-import dev.flotilla.controller.forge.RepositoryRef;
+import dev.flotilla.controller.model.PullRequest;
+import dev.flotilla.controller.model.RepositoryRef;
 import dev.flotilla.controller.forge.local.LocalCi;
 import dev.flotilla.controller.forge.local.LocalForge;
 import dev.flotilla.controller.model.CampaignStatus;
@@ -79,7 +79,7 @@ class EngineIT {
     forge = new LocalForge(forgeRoot, db.dataSource(), ci, "http://localhost:8080");
     Migrations migrations = Migrations.load();
     executor = new LocalExecutor(new Runner(migrations, CredentialResolver.fromEnvironment())::run, tmp.resolve("work"), 2);
-    Fleet fleet = Fleet.create(jdbc, forge, migrations, clock, EngineSettings.defaults().withRecheckInterval(Duration.ZERO));
+    EngineContext fleet = EngineContext.create(jdbc, forge, migrations, clock, EngineSettings.defaults().withRecheckInterval(Duration.ZERO));
     controller = new Controller(fleet, executor, EngineObserver.NONE);
     controller.start();
   }
@@ -206,7 +206,8 @@ class EngineIT {
     controller.tick();
     var campaign = controller.fleet().campaigns().byName("checkout").orElseThrow();
     assertThat(campaign.status()).as("not done while a person is needed").isEqualTo(CampaignStatus.ACTIVE);
-    CampaignReport report = CampaignReport.of(jdbc, campaign);
+    CampaignReport report = CampaignReport.all(jdbc).stream()
+        .filter(r -> r.campaign().equals(campaign.name())).findFirst().orElseThrow();
     assertThat(report.needsHuman()).isOne();
     assertThat(report.noChange()).isZero();
     assertThat(report.settled()).isTrue();

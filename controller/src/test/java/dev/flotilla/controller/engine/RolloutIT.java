@@ -9,7 +9,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.flotilla.controller.config.CampaignParser;
 import dev.flotilla.controller.exec.LocalExecutor;
-import dev.flotilla.controller.forge.RepositoryRef;
+import dev.flotilla.controller.model.RepositoryRef;
 import dev.flotilla.controller.forge.local.LocalCi;
 import dev.flotilla.controller.forge.local.LocalForge;
 import dev.flotilla.controller.model.Campaign;
@@ -70,7 +70,7 @@ class RolloutIT {
   Controller newController() {
     Migrations migrations = Migrations.load();
     var executor = new LocalExecutor(new Runner(migrations, CredentialResolver.fromEnvironment())::run, tmp.resolve("work"), 2);
-    Controller c = new Controller(Fleet.create(jdbc, forge, migrations, clock, settings), executor, EngineObserver.NONE);
+    Controller c = new Controller(EngineContext.create(jdbc, forge, migrations, clock, settings), executor, EngineObserver.NONE);
     c.start();
     return c;
   }
@@ -536,7 +536,7 @@ class RolloutIT {
     Changeset done = changeset("svc");
     assertThat(done.state()).isEqualTo(ChangesetState.NO_CHANGE);
     assertThat(done.stateReason()).contains("closed pull request #" + pr);
-    assertThat(forge.getPullRequest(ref("svc"), pr).state()).isEqualTo(dev.flotilla.controller.forge.PullRequest.State.CLOSED);
+    assertThat(forge.getPullRequest(ref("svc"), pr).state()).isEqualTo(dev.flotilla.controller.model.PullRequest.State.CLOSED);
   }
 
   // --- pause, resume, cancel ---

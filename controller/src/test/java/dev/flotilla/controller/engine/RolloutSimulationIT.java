@@ -50,6 +50,7 @@ class RolloutSimulationIT {
   Database db;
   LocalCi ci;
   Controller controller;
+  private Jdbc jdbc;
   Path forgeRoot;
   MutableClock clock = new MutableClock(Instant.parse("2026-03-02T10:00:00Z"));
 
@@ -67,7 +68,8 @@ class RolloutSimulationIT {
     LocalExecutor executor = new LocalExecutor(new Runner(migrations, CredentialResolver.fromEnvironment())::run, tmp.resolve("work"), 4);
     // Every tick moves the clock on by a second, so a pull request is asked about again every ten.
     EngineSettings settings = new EngineSettings("http://localhost:8080", 200, 3, Duration.ofSeconds(10), EngineSettings.defaults().author());
-    controller = new Controller(Fleet.create(jdbc, forge, migrations, clock, settings), executor, EngineObserver.NONE);
+    this.jdbc = jdbc;
+    controller = new Controller(EngineContext.create(jdbc, forge, migrations, clock, settings), executor, EngineObserver.NONE);
     controller.start();
   }
 
@@ -129,7 +131,7 @@ class RolloutSimulationIT {
   }
 
   long pullRequests() {
-    return controller.fleet().jdbc().count("SELECT count(*) FROM local_pull_request");
+    return jdbc.count("SELECT count(*) FROM local_pull_request");
   }
 
   void tickUntil(java.util.function.BooleanSupplier done) {

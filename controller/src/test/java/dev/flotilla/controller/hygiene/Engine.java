@@ -6,7 +6,7 @@ import dev.flotilla.controller.config.CampaignParser;
 import dev.flotilla.controller.engine.Controller;
 import dev.flotilla.controller.engine.EngineObserver;
 import dev.flotilla.controller.engine.EngineSettings;
-import dev.flotilla.controller.engine.Fleet;
+import dev.flotilla.controller.engine.EngineContext;
 import dev.flotilla.controller.exec.LocalExecutor;
 import dev.flotilla.controller.forge.Forge;
 import dev.flotilla.controller.forge.local.LocalCi;
@@ -52,7 +52,7 @@ final class Engine implements AutoCloseable {
     localForge = new LocalForge(forgeRoot, db.dataSource(), ci, "http://localhost:8080");
     Migrations migrations = Migrations.load();
     LocalExecutor executor = new LocalExecutor(new Runner(migrations, credentials)::run, tmp.resolve("work"), 2);
-    Fleet fleet = Fleet.create(jdbc, forge.apply(localForge), migrations, Clock.systemUTC(),
+    EngineContext fleet = EngineContext.create(jdbc, forge.apply(localForge), migrations, Clock.systemUTC(),
         EngineSettings.defaults().withRecheckInterval(Duration.ZERO));
     controller = new Controller(fleet, executor, EngineObserver.NONE);
     controller.start();

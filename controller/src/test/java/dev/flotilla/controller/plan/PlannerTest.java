@@ -2,10 +2,10 @@ package dev.flotilla.controller.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.flotilla.controller.config.CampaignSpec;
-import dev.flotilla.controller.config.OptIn;
-import dev.flotilla.controller.forge.MergeMethod;
-import dev.flotilla.controller.forge.RepositoryRef;
+import dev.flotilla.controller.model.CampaignSpec;
+import dev.flotilla.controller.model.OptIn;
+import dev.flotilla.controller.model.MergeMethod;
+import dev.flotilla.controller.model.RepositoryRef;
 import dev.flotilla.controller.model.Campaign;
 import dev.flotilla.controller.model.CampaignStatus;
 import dev.flotilla.controller.model.Changeset;

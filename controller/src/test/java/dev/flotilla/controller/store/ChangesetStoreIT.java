@@ -1,10 +1,12 @@
 package dev.flotilla.controller.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.flotilla.controller.config.CampaignSpec;
-import dev.flotilla.controller.forge.RepositoryRef;
+import dev.flotilla.controller.model.CampaignSpec;
+import dev.flotilla.controller.model.RepositoryRef;
 import dev.flotilla.controller.model.ChangesetState;
+import dev.flotilla.controller.model.Lifecycle.By;
 import dev.flotilla.controller.model.OptInStatus;
 import dev.flotilla.controller.store.ChangesetStore.Changes;
 import java.nio.file.Path;
@@ -62,16 +64,26 @@ class ChangesetStoreIT {
   @Test
   void transitionIsACompareAndSetThatRecordsHistoryOnce() {
     long id = changesets.createIfAbsent("bump", repo, ChangesetState.PENDING, "planned", 0, "planner", Instant.now()).orElseThrow();
-    assertThat(changesets.transition(id, EnumSet.of(ChangesetState.PENDING), ChangesetState.FAILED,
-        Changes.of("last_error", "CLONE: boom"), "runner", "failed", Instant.now())).isTrue();
-    assertThat(changesets.transition(id, EnumSet.of(ChangesetState.PENDING), ChangesetState.RUNNING,
+    assertThat(changesets.transition(id, ChangesetState.SKIPPED, By.PERSON,
+        Changes.none().error("cancelled: boom"), "someone", "cancelled", Instant.now())).isTrue();
+    assertThat(changesets.transition(id, ChangesetState.RUNNING, By.ENGINE,
         Changes.none(), "dispatcher", "again", Instant.now())).isFalse();
     var c = changesets.byId(id).orElseThrow();
-    assertThat(c.state()).isEqualTo(ChangesetState.FAILED);
-    assertThat(c.lastError()).isEqualTo("CLONE: boom");
+    assertThat(c.state()).isEqualTo(ChangesetState.SKIPPED);
+    assertThat(c.lastError()).isEqualTo("cancelled: boom");
     assertThat(jdbc.query("SELECT from_state, to_state FROM changeset_event WHERE changeset_id = ? ORDER BY id",
         rs -> rs.getString(1) + "->" + rs.getString(2), id))
-        .containsExactly("null->PENDING", "PENDING->FAILED");
+        .containsExactly("null->PENDING", "PENDING->SKIPPED");
+  }
+
+  @Test
+  void refusesAMoveTheLifecycleDoesNotHave() {
+    long id = changesets.createIfAbsent("bump", repo, ChangesetState.PENDING, "planned", 0, "planner", Instant.now()).orElseThrow();
+    assertThatThrownBy(() -> changesets.transition(id, ChangesetState.PENDING, ChangesetState.MERGED, By.ENGINE,
+        Changes.none(), "reconciler", "merged", Instant.now()))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("from PENDING to MERGED");
+    assertThat(changesets.byId(id).orElseThrow().state()).isEqualTo(ChangesetState.PENDING);
   }
 
   @Test

@@ -1,6 +1,6 @@
 package dev.flotilla.controller.view;
 
-import dev.flotilla.controller.config.CampaignSpec;
+import dev.flotilla.controller.model.CampaignSpec;
 import dev.flotilla.controller.engine.Controller;
 import dev.flotilla.controller.store.CampaignStore;
 import dev.flotilla.controller.store.Database;
@@ -48,8 +48,9 @@ public final class DashboardBench {
       System.out.printf(Locale.ROOT, "filled %,d repositories x %d campaigns (%,d changesets, %,d history rows) in %.1f s%n",
           REPOSITORIES, CAMPAIGNS.length, jdbc.count("SELECT count(*) FROM changeset"),
           jdbc.count("SELECT count(*) FROM changeset_event"), fillMs / 1000.0);
-      Controller controller = new SeededFleet(jdbc).controller(List.of(), DashboardWiring.metrics(jdbc));
-      try (RunningDashboard dashboard = DashboardWiring.start(controller,
+      EngineMetrics metrics = DashboardWiring.metrics(jdbc);
+      Controller controller = new SeededFleet(jdbc).controller(List.of(), metrics);
+      try (RunningDashboard dashboard = DashboardWiring.start(controller, metrics,
           DashboardConfig.fromEnv(Map.of(DashboardConfig.PORT, "0")))) {
         figures = measure(dashboard.url(), requests);
       }

@@ -56,8 +56,9 @@ class DashboardOnStoreBrowserIT {
     jdbc = new Jdbc(db.dataSource());
     SeededFleet.truncate(jdbc);
     fleet = new SeededFleet(jdbc).seed();
-    controller = fleet.controller(List.of(), DashboardWiring.metrics(jdbc));
-    dashboard = DashboardWiring.start(controller,
+    EngineMetrics metrics = DashboardWiring.metrics(jdbc);
+    controller = fleet.controller(List.of(), metrics);
+    dashboard = DashboardWiring.start(controller, metrics,
         DashboardConfig.fromEnv(Map.of(DashboardConfig.PORT, "0", DashboardConfig.TOKEN, TOKEN)));
     page = new DashboardPage(chrome.driver(), dashboard.url());
     chrome.driver().get(dashboard.url().toString());

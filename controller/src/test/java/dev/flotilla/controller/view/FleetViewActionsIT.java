@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.flotilla.controller.engine.Controller;
 import dev.flotilla.controller.engine.EngineObserver;
-import dev.flotilla.controller.forge.RepositoryRef;
+import dev.flotilla.controller.model.RepositoryRef;
 import dev.flotilla.controller.model.CampaignStatus;
 import dev.flotilla.controller.model.ChangesetState;
 import dev.flotilla.controller.store.Database;

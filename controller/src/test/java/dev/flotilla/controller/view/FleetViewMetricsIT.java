@@ -2,6 +2,7 @@ package dev.flotilla.controller.view;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.flotilla.controller.store.StoreFleetView;
 import dev.flotilla.controller.engine.ChangesetReconciler.PullRequestEvent;
 import dev.flotilla.controller.engine.ResultRecorder.RunOutcome;
 import dev.flotilla.controller.store.Database;

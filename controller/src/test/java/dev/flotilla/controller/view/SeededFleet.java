@@ -1,20 +1,22 @@
 package dev.flotilla.controller.view;
 
-import dev.flotilla.controller.config.CampaignSpec;
+import dev.flotilla.controller.model.CampaignSpec;
 import dev.flotilla.controller.engine.Controller;
 import dev.flotilla.controller.engine.EngineObserver;
 import dev.flotilla.controller.engine.EngineSettings;
-import dev.flotilla.controller.engine.Fleet;
+import dev.flotilla.controller.engine.EngineContext;
 import dev.flotilla.controller.exec.Executor;
 import dev.flotilla.controller.exec.RunListener;
-import dev.flotilla.controller.forge.CiStatus;
+import dev.flotilla.controller.model.CiStatus;
 import dev.flotilla.controller.forge.Forge;
-import dev.flotilla.controller.forge.MergeMethod;
-import dev.flotilla.controller.forge.MergeResult;
-import dev.flotilla.controller.forge.PullRequest;
-import dev.flotilla.controller.forge.PullRequestSpec;
-import dev.flotilla.controller.forge.RepositoryRef;
+import dev.flotilla.controller.model.MergeMethod;
+import dev.flotilla.controller.model.MergeResult;
+import dev.flotilla.controller.model.PullRequest;
+import dev.flotilla.controller.model.PullRequestSpec;
+import dev.flotilla.controller.model.RepositoryRef;
 import dev.flotilla.controller.model.ChangesetState;
+import dev.flotilla.controller.model.Lifecycle;
+import dev.flotilla.controller.model.Lifecycle.By;
 import dev.flotilla.controller.model.OptInStatus;
 import dev.flotilla.controller.store.CampaignStore;
 import dev.flotilla.controller.store.ChangesetStore;
@@ -90,16 +92,16 @@ final class SeededFleet {
     Instant planned = days(15);
     merged("jackson", alpha, planned, days(2));
     long b = plan("jackson", bravo, planned);
-    walk(b, days(3), Changes.of("last_error", "CLONE: repository not found"), ChangesetState.RUNNING, ChangesetState.FAILED);
+    walk(b, days(3), Changes.none().error("CLONE: repository not found"), ChangesetState.RUNNING, ChangesetState.FAILED);
     long c = plan("jackson", charlie, planned);
-    walk(c, days(4), Changes.of("pr_url", "https://forge.test/acme/charlie/pull/3").set("pr_number", 3), ChangesetState.RUNNING,
+    walk(c, days(4), Changes.none().pullRequest(3, "https://forge.test/acme/charlie/pull/3"), ChangesetState.RUNNING,
         ChangesetState.PUSHED, ChangesetState.PR_OPEN, ChangesetState.CI_PENDING);
-    walk(c, days(1), Changes.of("ci_state", "FAILURE").set("last_error", "CI failed: build"), ChangesetState.CI_FAILED);
+    walk(c, days(1), Changes.none().ci("FAILURE", null).error("CI failed: build"), ChangesetState.CI_FAILED);
     long d = plan("jackson", delta, planned);
-    walk(d, days(10), Changes.of("pr_url", "https://forge.test/acme/delta/pull/4").set("pr_number", 4), ChangesetState.RUNNING,
+    walk(d, days(10), Changes.none().pullRequest(4, "https://forge.test/acme/delta/pull/4"), ChangesetState.RUNNING,
         ChangesetState.PUSHED, ChangesetState.PR_OPEN);
     long e = plan("jackson", echo, planned);
-    walk(e, days(5), Changes.of("pr_url", "https://forge.test/payments/echo/pull/5").set("pr_number", 5), ChangesetState.RUNNING,
+    walk(e, days(5), Changes.none().pullRequest(5, "https://forge.test/payments/echo/pull/5"), ChangesetState.RUNNING,
         ChangesetState.PUSHED, ChangesetState.PR_OPEN, ChangesetState.CONFLICT);
     plan("jackson", fox, planned);
     merged("jackson", golf, planned, days(10));
@@ -139,7 +141,7 @@ final class SeededFleet {
 
   private void merged(String campaign, long repository, Instant planned, Instant mergedAt) {
     long id = plan(campaign, repository, planned);
-    walk(id, mergedAt.minus(Duration.ofHours(1)), Changes.of("pr_url", "https://forge.test/pr/" + id).set("ci_state", "SUCCESS"),
+    walk(id, mergedAt.minus(Duration.ofHours(1)), Changes.none().pullRequest(null, "https://forge.test/pr/" + id).ci("SUCCESS", null),
         ChangesetState.RUNNING, ChangesetState.PUSHED, ChangesetState.PR_OPEN, ChangesetState.CI_PENDING, ChangesetState.MERGEABLE);
     walk(id, mergedAt, Changes.none(), ChangesetState.MERGED);
   }
@@ -150,7 +152,10 @@ final class SeededFleet {
       ChangesetState from = changesets.byId(id).orElseThrow().state();
       boolean last = i == states.length - 1;
       Instant when = at.minusSeconds(states.length - 1 - i);
-      if (!changesets.transition(id, EnumSet.of(from), states[i], last ? lastChanges : Changes.none(), "test", "to " + states[i], when)) {
+      ChangesetState to = states[i];
+      By by = Lifecycle.table().stream().filter(t -> t.to() == to && t.from().contains(from)).map(Lifecycle.Transition::by)
+          .findFirst().orElseThrow(() -> new IllegalStateException("the lifecycle has no move from " + from + " to " + to));
+      if (!changesets.transition(id, from, to, by, last ? lastChanges : Changes.none(), "test", "to " + to, when)) {
         throw new IllegalStateException("could not move changeset " + id + " from " + from + " to " + states[i]);
       }
     }
@@ -162,7 +167,7 @@ final class SeededFleet {
 
   /** A controller over this store whose forge lists {@code listed} and which never runs anything. */
   Controller controller(List<RepositoryRef> listed, EngineObserver observer) {
-    Fleet fleet = Fleet.create(jdbc, new ListingForge(listed), Migrations.of(List.of()), clock(), EngineSettings.defaults());
+    EngineContext fleet = EngineContext.create(jdbc, new ListingForge(listed), Migrations.of(List.of()), clock(), EngineSettings.defaults());
     return new Controller(fleet, new IdleExecutor(), observer);
   }
 

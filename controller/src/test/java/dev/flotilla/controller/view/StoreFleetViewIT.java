@@ -15,6 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.flotilla.controller.store.ChangesetStore.Changes;
+import dev.flotilla.controller.store.StoreFleetView;
 import dev.flotilla.controller.store.Database;
 import dev.flotilla.controller.store.Jdbc;
 import dev.flotilla.dashboard.port.AttentionItem;
@@ -225,10 +226,10 @@ class StoreFleetViewIT {
   void aChangesetLeftAloneShowsItsReasonAndCountsApartFromNoChange() {
     long alpha = fleet.id("checkout/acme/alpha");
     String reason = "left alone: .github/workflows/ci.yml:12 actions/checkout@v7 is ahead of v4 (never downgraded)";
-    fleet.changesets.transition(alpha, java.util.EnumSet.of(dev.flotilla.controller.model.ChangesetState.PENDING),
-        dev.flotilla.controller.model.ChangesetState.RUNNING, Changes.none(), "test", "run", NOW.minusSeconds(60));
-    fleet.changesets.transition(alpha, java.util.EnumSet.of(dev.flotilla.controller.model.ChangesetState.RUNNING),
-        dev.flotilla.controller.model.ChangesetState.NEEDS_HUMAN, Changes.none(), "runner", reason, NOW.minusSeconds(30));
+    fleet.changesets.transition(alpha, dev.flotilla.controller.model.ChangesetState.PENDING,
+        dev.flotilla.controller.model.ChangesetState.RUNNING, dev.flotilla.controller.model.Lifecycle.By.ENGINE, Changes.none(), "test", "run", NOW.minusSeconds(60));
+    fleet.changesets.transition(alpha, dev.flotilla.controller.model.ChangesetState.RUNNING,
+        dev.flotilla.controller.model.ChangesetState.NEEDS_HUMAN, dev.flotilla.controller.model.Lifecycle.By.RUNNER, Changes.none(), "runner", reason, NOW.minusSeconds(30));
 
     assertThat(view.campaign("checkout").orElseThrow().counts()).isEqualTo(Map.of(NEEDS_HUMAN, 1L, NO_CHANGE, 1L));
     ChangesetRow row = view.changesets(ChangesetQuery.all("checkout")).items().stream()

@@ -54,7 +54,7 @@ public final class JobRenderer {
 
   static final String REQUEST_KEY = "request.json";
   static final String TOKEN_KEY = "token";
-  static final String REDACTED = "<redacted>";
+  public static final String REDACTED = "<redacted>";
 
   private final KubernetesExecutorConfig config;
 

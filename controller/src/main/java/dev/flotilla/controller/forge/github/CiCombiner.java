@@ -1,9 +1,9 @@
 package dev.flotilla.controller.forge.github;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.flotilla.controller.forge.CiStatus;
-import dev.flotilla.controller.forge.CiStatus.Check;
-import dev.flotilla.controller.forge.CiStatus.State;
+import dev.flotilla.controller.model.CiStatus;
+import dev.flotilla.controller.model.CiStatus.Check;
+import dev.flotilla.controller.model.CiStatus.State;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

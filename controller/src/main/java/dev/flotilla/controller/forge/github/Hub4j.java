@@ -3,7 +3,7 @@ package dev.flotilla.controller.forge.github;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.flotilla.controller.forge.RepositoryRef;
+import dev.flotilla.controller.model.RepositoryRef;
 import java.io.IOException;
 import java.io.StringReader;
 import java.net.URI;

@@ -1,6 +1,6 @@
 package dev.flotilla.controller.forge.local;
 
-import dev.flotilla.controller.forge.RepositoryRef;
+import dev.flotilla.controller.model.RepositoryRef;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

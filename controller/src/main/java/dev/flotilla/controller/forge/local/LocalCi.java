@@ -1,7 +1,8 @@
 package dev.flotilla.controller.forge.local;
 
-import dev.flotilla.controller.forge.CiStatus;
+import dev.flotilla.controller.model.CiStatus;
 import dev.flotilla.controller.store.Jdbc;
+import dev.flotilla.controller.store.LocalChecks;
 import dev.flotilla.controller.store.StoreOutage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -78,7 +79,7 @@ public final class LocalCi implements AutoCloseable {
     }
   }
 
-  private final Jdbc jdbc;
+  private final LocalChecks checks;
   private final Settings settings;
   private final Clock clock;
   private final ExecutorService pool;
@@ -90,7 +91,7 @@ public final class LocalCi implements AutoCloseable {
   }
 
   public LocalCi(DataSource dataSource, Settings settings, Clock clock) {
-    this.jdbc = new Jdbc(dataSource);
+    this.checks = new LocalChecks(new Jdbc(dataSource));
     this.settings = settings;
     this.clock = clock;
     AtomicInteger threads = new AtomicInteger();
@@ -154,13 +155,7 @@ public final class LocalCi implements AutoCloseable {
 
   /** The recorded check, without starting anything. */
   Optional<CiStatus.Check> recorded(String repository, String sha) {
-    return jdbc.queryOne(
-        "SELECT state, summary FROM local_check WHERE repository = ? AND sha = ? AND name = ?",
-        rs -> new CiStatus.Check(
-            CHECK_NAME, CiStatus.State.valueOf(rs.getString("state")), null, rs.getString("summary")),
-        repository,
-        sha,
-        CHECK_NAME);
+    return checks.find(repository, sha, CHECK_NAME);
   }
 
   private boolean hasCommandFile(Repository repo, String sha) throws IOException {
@@ -377,17 +372,9 @@ public final class LocalCi implements AutoCloseable {
   }
 
   private void record(String repository, String sha, CiStatus.State state, String summary) {
-    jdbc.update(
-        "INSERT INTO local_check (repository, sha, name, state, summary, updated_at) VALUES (?, ?, ?, ?, ?, ?)"
-            + " ON CONFLICT (repository, sha, name)"
-            + " DO UPDATE SET state = EXCLUDED.state, summary = EXCLUDED.summary, updated_at = EXCLUDED.updated_at",
-        repository,
-        sha,
-        CHECK_NAME,
-        state,
-        summary,
-        clock.instant());
+    checks.record(repository, sha, CHECK_NAME, state, summary, clock.instant());
   }
+
 
   private static CiStatus of(CiStatus.Check check) {
     return new CiStatus(check.state(), List.of(check));

@@ -1,13 +1,14 @@
 package dev.flotilla.controller.forge.local;
 
+import dev.flotilla.controller.store.PullRequestRows;
 import dev.flotilla.controller.config.OptInParser;
-import dev.flotilla.controller.forge.CiStatus;
+import dev.flotilla.controller.model.CiStatus;
 import dev.flotilla.controller.forge.Forge;
-import dev.flotilla.controller.forge.MergeMethod;
-import dev.flotilla.controller.forge.MergeResult;
-import dev.flotilla.controller.forge.PullRequest;
-import dev.flotilla.controller.forge.PullRequestSpec;
-import dev.flotilla.controller.forge.RepositoryRef;
+import dev.flotilla.controller.model.MergeMethod;
+import dev.flotilla.controller.model.MergeResult;
+import dev.flotilla.controller.model.PullRequest;
+import dev.flotilla.controller.model.PullRequestSpec;
+import dev.flotilla.controller.model.RepositoryRef;
 import dev.flotilla.controller.store.Jdbc;
 import dev.flotilla.runner.RunRequest;
 import java.io.IOException;

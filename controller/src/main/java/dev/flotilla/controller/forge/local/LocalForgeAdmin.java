@@ -1,7 +1,7 @@
 package dev.flotilla.controller.forge.local;
 
-import dev.flotilla.controller.forge.PullRequest;
-import dev.flotilla.controller.forge.RepositoryRef;
+import dev.flotilla.controller.model.PullRequest;
+import dev.flotilla.controller.model.RepositoryRef;
 import java.util.Map;
 import org.eclipse.jgit.lib.PersonIdent;
 

@@ -1,7 +1,7 @@
 package dev.flotilla.controller.forge.local;
 
-import dev.flotilla.controller.forge.MergeMethod;
-import dev.flotilla.controller.forge.PullRequest;
+import dev.flotilla.controller.model.MergeMethod;
+import dev.flotilla.controller.model.PullRequest;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -8,7 +8,7 @@ import dev.flotilla.controller.demo.DemoFleet;
 import dev.flotilla.controller.engine.Controller;
 import dev.flotilla.controller.engine.EngineObserver;
 import dev.flotilla.controller.engine.EngineSettings;
-import dev.flotilla.controller.engine.Fleet;
+import dev.flotilla.controller.engine.EngineContext;
 import dev.flotilla.controller.forge.local.LocalCi;
 import dev.flotilla.controller.forge.local.LocalForge;
 import dev.flotilla.controller.model.ChangesetState;
@@ -54,7 +54,8 @@ class KubernetesLifecycleIT {
         TestKubelet kubelet = new TestKubelet(client, "flotilla", runner::run, Files.createDirectories(tmp.resolve("pods"))).start()) {
       KubernetesExecutor executor = new KubernetesExecutor(
           client, KubernetesExecutorConfig.fromSettings(Map.of("FLOTILLA_K8S_NAMESPACE", "flotilla")), CredentialSource.NONE);
-      Fleet fleet = Fleet.create(new Jdbc(db.dataSource()), new LocalForge(forgeRoot, db.dataSource(), ci, "http://localhost:8080"),
+      Jdbc jdbc = new Jdbc(db.dataSource());
+      EngineContext fleet = EngineContext.create(jdbc, new LocalForge(forgeRoot, db.dataSource(), ci, "http://localhost:8080"),
           migrations, Clock.systemUTC(), EngineSettings.defaults().withRecheckInterval(Duration.ZERO));
       try (Controller controller = new Controller(fleet, executor, EngineObserver.NONE)) {
         controller.start();
@@ -71,7 +72,7 @@ class KubernetesLifecycleIT {
             .withLabel(JobRenderer.MANAGED_BY_LABEL, JobRenderer.MANAGED_BY).list().getItems();
         assertThat(jobs).hasSize(1);
         assertThat(jobs.get(0).getMetadata().getLabels()).containsEntry(JobRenderer.CAMPAIGN_LABEL, "jackson-2-18");
-        assertThat(fleet.jdbc().count("SELECT count(*) FROM local_pull_request WHERE state = 'MERGED'")).isOne();
+        assertThat(jdbc.count("SELECT count(*) FROM local_pull_request WHERE state = 'MERGED'")).isOne();
       }
     }
   }

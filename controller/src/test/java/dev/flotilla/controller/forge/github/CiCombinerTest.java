@@ -2,9 +2,9 @@ package dev.flotilla.controller.forge.github;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.flotilla.controller.forge.CiStatus;
-import dev.flotilla.controller.forge.CiStatus.Check;
-import dev.flotilla.controller.forge.CiStatus.State;
+import dev.flotilla.controller.model.CiStatus;
+import dev.flotilla.controller.model.CiStatus.Check;
+import dev.flotilla.controller.model.CiStatus.State;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

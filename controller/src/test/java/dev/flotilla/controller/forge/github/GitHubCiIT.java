@@ -15,8 +15,8 @@ import static dev.flotilla.controller.forge.github.GitHubFixtures.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import dev.flotilla.controller.forge.CiStatus;
-import dev.flotilla.controller.forge.CiStatus.State;
+import dev.flotilla.controller.model.CiStatus;
+import dev.flotilla.controller.model.CiStatus.State;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

@@ -12,7 +12,7 @@ import static dev.flotilla.controller.forge.github.GitHubFixtures.repo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import dev.flotilla.controller.forge.RepositoryRef;
+import dev.flotilla.controller.model.RepositoryRef;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

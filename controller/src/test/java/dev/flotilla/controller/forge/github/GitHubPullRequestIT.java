@@ -32,10 +32,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import dev.flotilla.controller.forge.MergeMethod;
-import dev.flotilla.controller.forge.MergeResult;
-import dev.flotilla.controller.forge.PullRequest;
-import dev.flotilla.controller.forge.PullRequestSpec;
+import dev.flotilla.controller.model.MergeMethod;
+import dev.flotilla.controller.model.MergeResult;
+import dev.flotilla.controller.model.PullRequest;
+import dev.flotilla.controller.model.PullRequestSpec;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;

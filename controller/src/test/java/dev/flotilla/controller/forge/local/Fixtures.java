@@ -1,7 +1,7 @@
 package dev.flotilla.controller.forge.local;
 
-import dev.flotilla.controller.forge.PullRequestSpec;
-import dev.flotilla.controller.forge.RepositoryRef;
+import dev.flotilla.controller.model.PullRequestSpec;
+import dev.flotilla.controller.model.RepositoryRef;
 import dev.flotilla.controller.store.Database;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -4,8 +4,8 @@ import static dev.flotilla.controller.forge.local.Fixtures.bareRepo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.flotilla.controller.forge.CiStatus;
-import dev.flotilla.controller.forge.RepositoryRef;
+import dev.flotilla.controller.model.CiStatus;
+import dev.flotilla.controller.model.RepositoryRef;
 import dev.flotilla.controller.store.Database;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;

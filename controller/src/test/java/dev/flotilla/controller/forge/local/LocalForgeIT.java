@@ -1,5 +1,6 @@
 package dev.flotilla.controller.forge.local;
 
+import dev.flotilla.controller.store.PullRequestRows;
 import static dev.flotilla.controller.forge.local.Fixtures.bareRepo;
 import static dev.flotilla.controller.forge.local.Fixtures.commit;
 import static dev.flotilla.controller.forge.local.Fixtures.head;
@@ -8,8 +9,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.flotilla.controller.config.OptInParser;
-import dev.flotilla.controller.forge.PullRequest;
-import dev.flotilla.controller.forge.RepositoryRef;
+import dev.flotilla.controller.model.PullRequest;
+import dev.flotilla.controller.model.RepositoryRef;
 import dev.flotilla.controller.store.Database;
 import dev.flotilla.runner.RunRequest;
 import java.nio.file.Path;
@@ -201,8 +202,8 @@ class LocalForgeIT {
   void aMergeTheStoreLostIsReadAsMergedNotClosed() throws Exception {
     commit(svc, "flotilla/a", "main", Map.of("a.txt", "a"), "a");
     PullRequest pr = forge.openPullRequest(ref, spec("flotilla/a"));
-    var merged = forge.merge(ref, pr.number(), pr.headSha(), dev.flotilla.controller.forge.MergeMethod.MERGE);
-    assertThat(merged).isInstanceOf(dev.flotilla.controller.forge.MergeResult.Merged.class);
+    var merged = forge.merge(ref, pr.number(), pr.headSha(), dev.flotilla.controller.model.MergeMethod.MERGE);
+    assertThat(merged).isInstanceOf(dev.flotilla.controller.model.MergeResult.Merged.class);
     forge.deleteBranch(ref, "flotilla/a");
     new dev.flotilla.controller.store.Jdbc(db.dataSource()).update(
         "UPDATE local_pull_request SET state = 'OPEN', merge_sha = NULL WHERE number = ?", pr.number());
@@ -219,7 +220,7 @@ class LocalForgeIT {
     commit(svc, "flotilla/a", "main", Map.of("a.txt", "a"), "a");
     PullRequest pr = forge.openPullRequest(ref, spec("flotilla/a"));
 
-    forge.updatePullRequest(ref, pr.number(), new dev.flotilla.controller.forge.PullRequestSpec(
+    forge.updatePullRequest(ref, pr.number(), new dev.flotilla.controller.model.PullRequestSpec(
         "flotilla/a", "main", "New title", "New body", List.of(), List.of()));
 
     assertThat(forge.pullRequests().find("acme/svc", pr.number()).orElseThrow())

@@ -6,10 +6,10 @@ import static dev.flotilla.controller.forge.local.Fixtures.head;
 import static dev.flotilla.controller.forge.local.Fixtures.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.flotilla.controller.forge.MergeMethod;
-import dev.flotilla.controller.forge.MergeResult;
-import dev.flotilla.controller.forge.PullRequest;
-import dev.flotilla.controller.forge.RepositoryRef;
+import dev.flotilla.controller.model.MergeMethod;
+import dev.flotilla.controller.model.MergeResult;
+import dev.flotilla.controller.model.PullRequest;
+import dev.flotilla.controller.model.RepositoryRef;
 import dev.flotilla.controller.store.Database;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.flotilla.controller.forge;
+package dev.flotilla.controller.model;
 
 /**
  * A pull request as the forge reports it.

@@ -1,4 +1,4 @@
-package dev.flotilla.controller.forge;
+package dev.flotilla.controller.model;
 
 /** One repository on a forge, as discovery found it. */
 public record RepositoryRef(String owner, String name, String defaultBranch, String cloneUrl, String webUrl) {

@@ -1,4 +1,4 @@
-package dev.flotilla.controller.config;
+package dev.flotilla.controller.model;
 
 import java.time.DayOfWeek;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package dev.flotilla.controller.forge;
+package dev.flotilla.controller.model;
 
 /** How a pull request is merged; the repository's opt-in file chooses. */
 public enum MergeMethod {

@@ -1,6 +1,5 @@
-package dev.flotilla.controller.view;
+package dev.flotilla.controller.store;
 
-import dev.flotilla.controller.store.Jdbc;
 import dev.flotilla.dashboard.port.AttentionItem;
 import dev.flotilla.dashboard.port.BurndownPoint;
 import dev.flotilla.dashboard.port.CampaignStatus;
@@ -34,9 +33,9 @@ import java.util.Set;
 public final class StoreFleetView implements FleetView {
 
   /** Enough for a chart as wide as a screen; history is bucketed to stay under it. */
-  static final int MAX_BURNDOWN_POINTS = 200;
+  public static final int MAX_BURNDOWN_POINTS = 200;
   /** The shortest burndown bucket: finer than a minute shows nothing a person can use. */
-  static final Duration MIN_BUCKET = Duration.ofMinutes(1);
+  public static final Duration MIN_BUCKET = Duration.ofMinutes(1);
   /** The attention list is read by people: past this many the oldest are shown, and that is enough to act on. */
   static final int MAX_ATTENTION_ITEMS = 1000;
   static final Duration RECENT_MERGES = Duration.ofDays(7);
@@ -162,7 +161,7 @@ public final class StoreFleetView implements FleetView {
     String sql = "WITH counts AS (SELECT campaign, state, count(*) AS n FROM changeset" + changesetFilter
         + " GROUP BY 1, 2),"
         + " invalid AS (SELECT c.campaign, count(*) AS n FROM changeset c JOIN repository r ON r.id = c.repository_id"
-        + " WHERE c.state = 'SKIPPED' AND r.opt_in_status = 'INVALID_CONFIG'" + skippedFilter + " GROUP BY 1),"
+        + " WHERE " + States.SKIPPED_FOR_INVALID_OPT_IN + skippedFilter + " GROUP BY 1),"
         + " merges AS (SELECT campaign, count(DISTINCT changeset_id) AS n FROM changeset_event"
         + " WHERE to_state = 'MERGED' AND at >= ?" + mergeFilter + " GROUP BY campaign)"
         + " SELECT k.name, k.migration, k.status, k.status_reason, counts.state, counts.n,"
@@ -330,7 +329,7 @@ public final class StoreFleetView implements FleetView {
 
   // ---- burndown --------------------------------------------------------------------------------
 
-  static Duration bucketFor(Duration span) {
+  public static Duration bucketFor(Duration span) {
     long seconds = Math.max(1, span.toSeconds());
     long perPoint = (seconds + MAX_BURNDOWN_POINTS - 1) / MAX_BURNDOWN_POINTS;
     return Duration.ofSeconds(Math.max(MIN_BUCKET.toSeconds(), perPoint));

@@ -1,8 +1,9 @@
-package dev.flotilla.controller.exec.k8s;
+package dev.flotilla.controller.cli;
 
+import dev.flotilla.controller.exec.k8s.KubernetesExecutorConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.flotilla.controller.config.CampaignSpec;
+import dev.flotilla.controller.model.CampaignSpec;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;

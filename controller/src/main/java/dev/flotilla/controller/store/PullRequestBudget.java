@@ -1,6 +1,6 @@
-package dev.flotilla.controller.engine;
+package dev.flotilla.controller.store;
 
-import dev.flotilla.controller.store.Jdbc;
+import dev.flotilla.controller.model.TokenBucket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -9,18 +9,18 @@ import java.util.Optional;
  * {@code limits.pullRequestsPerHour} as a token bucket per campaign, kept in the store: taking a
  * token locks the campaign's row, so replicas share one budget, and a restart does not refill it.
  */
-final class PullRequestBudget {
+public final class PullRequestBudget {
 
   static final Duration PERIOD = Duration.ofHours(1);
 
   private final Jdbc jdbc;
 
-  PullRequestBudget(Jdbc jdbc) {
+  public PullRequestBudget(Jdbc jdbc) {
     this.jdbc = jdbc;
   }
 
   /** Takes a token for {@code campaign}; empty if one was taken, else how long until the next. */
-  Optional<Duration> take(String campaign, int perHour, Instant now) {
+  public Optional<Duration> take(String campaign, int perHour, Instant now) {
     return jdbc.inTransaction(() -> {
       jdbc.update(
           "INSERT INTO pull_request_bucket (campaign, tokens, refilled_at) VALUES (?, ?, ?) ON CONFLICT (campaign) DO NOTHING",

@@ -1,8 +1,7 @@
-package dev.flotilla.controller.forge.local;
+package dev.flotilla.controller.store;
 
-import dev.flotilla.controller.forge.PullRequest;
-import dev.flotilla.controller.forge.PullRequestSpec;
-import dev.flotilla.controller.store.Jdbc;
+import dev.flotilla.controller.model.PullRequest;
+import dev.flotilla.controller.model.PullRequestSpec;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -14,10 +13,10 @@ import java.util.Optional;
  * The local forge's pull requests and their comments in the store. The database keeps the promises:
  * numbers are unique per repository and a branch has at most one open pull request.
  */
-final class PullRequestRows {
+public final class PullRequestRows {
 
   /** One stored pull request. */
-  record Row(
+  public record Row(
       String repository,
       int number,
       String branch,
@@ -29,11 +28,11 @@ final class PullRequestRows {
       String mergeSha,
       Instant createdAt) {
 
-    Row withHeadSha(String sha) {
+    public Row withHeadSha(String sha) {
       return new Row(repository, number, branch, base, sha, state, title, body, mergeSha, createdAt);
     }
 
-    Row withState(PullRequest.State newState) {
+    public Row withState(PullRequest.State newState) {
       return new Row(repository, number, branch, base, headSha, newState, title, body, mergeSha, createdAt);
     }
   }
@@ -45,12 +44,12 @@ final class PullRequestRows {
   private final Jdbc jdbc;
   private final Clock clock;
 
-  PullRequestRows(Jdbc jdbc, Clock clock) {
+  public PullRequestRows(Jdbc jdbc, Clock clock) {
     this.jdbc = jdbc;
     this.clock = clock;
   }
 
-  Optional<Row> find(String repository, int number) {
+  public Optional<Row> find(String repository, int number) {
     return jdbc.queryOne(
         "SELECT " + COLUMNS + " FROM local_pull_request WHERE repository = ? AND number = ?",
         PullRequestRows::row,
@@ -58,7 +57,7 @@ final class PullRequestRows {
         number);
   }
 
-  Optional<Row> findOpen(String repository, String branch) {
+  public Optional<Row> findOpen(String repository, String branch) {
     return jdbc.queryOne(
         "SELECT " + COLUMNS + " FROM local_pull_request WHERE repository = ? AND branch = ? AND state = 'OPEN'",
         PullRequestRows::row,
@@ -70,7 +69,7 @@ final class PullRequestRows {
    * The open pull request for the branch, inserted with the next number if there is none. When two
    * callers race, a unique index turns one of them away; it reads again and adopts what won.
    */
-  Row openOrAdopt(String repository, PullRequestSpec spec, String headSha) {
+  public Row openOrAdopt(String repository, PullRequestSpec spec, String headSha) {
     for (int attempt = 0; attempt < INSERT_ATTEMPTS; attempt++) {
       Optional<Row> open = findOpen(repository, spec.branch());
       if (open.isPresent()) {
@@ -85,9 +84,9 @@ final class PullRequestRows {
         // Another caller took the number or opened this branch first: look again.
       }
     }
-    throw new LocalForgeException(
+    throw new Jdbc.StoreException(
         "could not open a pull request for " + repository + " branch " + spec.branch() + " after "
-            + INSERT_ATTEMPTS + " attempts: too many pull requests are being opened at once");
+            + INSERT_ATTEMPTS + " attempts: too many pull requests are being opened at once", null);
   }
 
   private Row insert(String repository, PullRequestSpec spec, String headSha) {
@@ -113,7 +112,7 @@ final class PullRequestRows {
         .orElseThrow();
   }
 
-  void update(String repository, int number, PullRequestSpec spec) {
+  public void update(String repository, int number, PullRequestSpec spec) {
     jdbc.update(
         "UPDATE local_pull_request SET base = ?, title = ?, body = ?, labels = ?, reviewers = ?, updated_at = ?"
             + " WHERE repository = ? AND number = ?",
@@ -127,7 +126,7 @@ final class PullRequestRows {
         number);
   }
 
-  void setHeadSha(String repository, int number, String headSha) {
+  public void setHeadSha(String repository, int number, String headSha) {
     jdbc.update(
         "UPDATE local_pull_request SET head_sha = ?, updated_at = ? WHERE repository = ? AND number = ?",
         headSha,
@@ -137,7 +136,7 @@ final class PullRequestRows {
   }
 
   /** Closes an open pull request and records why; a merged or closed one stays as it is. */
-  void close(String repository, int number, String comment) {
+  public void close(String repository, int number, String comment) {
     jdbc.inTransaction(
         () -> {
           int closed = jdbc.update(
@@ -153,7 +152,7 @@ final class PullRequestRows {
         });
   }
 
-  void markMerged(String repository, int number, String mergeSha) {
+  public void markMerged(String repository, int number, String mergeSha) {
     jdbc.update(
         "UPDATE local_pull_request SET state = 'MERGED', merge_sha = ?, updated_at = ?"
             + " WHERE repository = ? AND number = ?",
@@ -163,7 +162,7 @@ final class PullRequestRows {
         number);
   }
 
-  void comment(String repository, int number, String body) {
+  public void comment(String repository, int number, String body) {
     jdbc.update(
         "INSERT INTO local_pull_request_comment (repository, number, body, created_at) VALUES (?, ?, ?, ?)",
         repository,
@@ -172,7 +171,7 @@ final class PullRequestRows {
         clock.instant());
   }
 
-  List<String> comments(String repository, int number) {
+  public List<String> comments(String repository, int number) {
     return jdbc.query(
         "SELECT body FROM local_pull_request_comment WHERE repository = ? AND number = ? ORDER BY id",
         rs -> rs.getString(1),

@@ -1,4 +1,4 @@
-package dev.flotilla.controller.view;
+package dev.flotilla.controller.store;
 
 import dev.flotilla.controller.model.ChangesetState;
 import java.util.Arrays;
@@ -12,11 +12,17 @@ import java.util.stream.Collectors;
 final class States {
 
   /**
+   * {@link dev.flotilla.controller.model.Lifecycle#skippedForInvalidOptIn} as SQL over changeset
+   * {@code c} joined to repository {@code r}.
+   */
+  static final String SKIPPED_FOR_INVALID_OPT_IN = "(c.state = 'SKIPPED' AND r.opt_in_status = 'INVALID_CONFIG')";
+
+  /**
    * The dashboard state of changeset {@code c} joined to repository {@code r}, as SQL. Every query
    * filters, sorts and counts by this one expression, so the numbers agree everywhere.
    */
   static final String SHOWN =
-      "CASE WHEN c.state = 'SKIPPED' AND r.opt_in_status = 'INVALID_CONFIG' THEN 'INVALID_CONFIG' ELSE c.state END";
+      "CASE WHEN " + SKIPPED_FOR_INVALID_OPT_IN + " THEN 'INVALID_CONFIG' ELSE c.state END";
 
   /** Lifecycle order for sorting by state, so PENDING sorts before MERGED rather than by spelling. */
   static final String ORDER = Arrays.stream(dev.flotilla.dashboard.port.ChangesetState.values())

@@ -1,4 +1,4 @@
-package dev.flotilla.controller.engine;
+package dev.flotilla.controller.model;
 
 import java.time.Duration;
 import java.time.Instant;

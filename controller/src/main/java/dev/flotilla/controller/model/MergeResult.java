@@ -1,4 +1,4 @@
-package dev.flotilla.controller.forge;
+package dev.flotilla.controller.model;
 
 /** What a merge attempt did. A refusal is a state to record, not a crash. */
 public sealed interface MergeResult {

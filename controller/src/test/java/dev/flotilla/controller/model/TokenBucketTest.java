@@ -1,4 +1,4 @@
-package dev.flotilla.controller.engine;
+package dev.flotilla.controller.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,6 +1,10 @@
-package dev.flotilla.controller.exec.k8s;
+package dev.flotilla.controller.cli;
 
-import dev.flotilla.controller.config.CampaignSpec;
+import dev.flotilla.controller.engine.Dispatcher;
+import dev.flotilla.controller.exec.k8s.JobRenderer;
+import dev.flotilla.controller.exec.k8s.KubernetesExecutorConfig;
+import dev.flotilla.controller.model.CampaignSpec;
+import dev.flotilla.controller.model.RepositoryRef;
 import dev.flotilla.runner.RunRequest;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -69,18 +73,11 @@ public final class RenderJobCommand implements Callable<Integer> {
           spec.commandLine(), "--repo must be OWNER/NAME, e.g. payments/ledger; got '" + repository + "'");
     }
     CampaignSpec campaign = campaigns.apply(campaignFile);
-    RunRequest request =
-        new RunRequest(
-            campaign.name(),
-            repository,
-            campaign.migration(),
-            campaign.parameters(),
-            cloneUrl != null ? cloneUrl : "https://github.com/" + repository + ".git",
-            defaultBranch,
-            RunRequest.branchFor(campaign.name()),
-            null,
-            null,
-            null);
+    String[] ownerAndName = repository.split("/", 2);
+    RepositoryRef ref = new RepositoryRef(ownerAndName[0], ownerAndName[1], defaultBranch,
+        cloneUrl != null ? cloneUrl : "https://github.com/" + repository + ".git", null);
+    // A preview: the default author, and no credential (the token is redacted below in any case).
+    RunRequest request = Dispatcher.request(campaign, ref, RunRequest.Author.DEFAULT, RunRequest.Credential.NONE, null);
     String id = runId != null ? runId : campaign.name() + "/" + repository + "/preview";
     // The placeholder stands where the token would be: no real credential is ever asked for here.
     JobRenderer.RunObjects objects =

@@ -1,6 +1,5 @@
-package dev.flotilla.controller.config;
+package dev.flotilla.controller.model;
 
-import dev.flotilla.controller.forge.MergeMethod;
 import java.util.List;
 
 /**

@@ -1,0 +1,139 @@
+package dev.flotilla.controller.engine;
+
+import dev.flotilla.controller.model.OptIn;
+import dev.flotilla.controller.model.CiStatus;
+import dev.flotilla.controller.model.PullRequest;
+import dev.flotilla.controller.model.Campaign;
+import dev.flotilla.controller.model.CampaignStatus;
+import dev.flotilla.controller.model.Changeset;
+import dev.flotilla.controller.model.ChangesetState;
+import dev.flotilla.controller.model.Repository;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/**
+ * The pull request rules, pure: given what the store and the forge say, what should happen to one
+ * changeset now. Opens a pull request when the repository has room, follows it on the forge, re-runs
+ * on a conflict or a stale base, and merges when every check is green, the campaign and the
+ * repository both allow it and the merge window is open.
+ */
+public final class PullRequestRules {
+
+  private final Duration recheck;
+  private final int maxOpenPerRepository;
+
+  public PullRequestRules(Duration recheck, int maxOpenPerRepository) {
+    this.recheck = recheck;
+    this.maxOpenPerRepository = maxOpenPerRepository;
+  }
+
+  PullRequestRules(EngineSettings settings) {
+    this(settings.recheckInterval(), settings.maxOpenPullRequestsPerRepo());
+  }
+
+  /** For a PUSHED changeset: open its pull request, unless the repository has {@code openInRepository} already. */
+  public Step open(Repository repo, long openInRepository, Instant now) {
+    if (openInRepository >= maxOpenPerRepository) {
+      return new Step.Wait("waiting: " + repo.fullName() + " already has " + openInRepository
+          + " open Flotilla pull requests (FLOTILLA_MAX_OPEN_PRS_PER_REPO)", now.plus(recheck));
+    }
+    return new Step.OpenPullRequest();
+  }
+
+  /**
+   * For a changeset whose pull request is followed. {@code staleBase} (why the branch should be
+   * rebuilt, if it should) and {@code ci} are asked only when the rules get that far, so a merged or
+   * closed pull request costs no further forge call.
+   */
+  public Step decide(
+      Campaign campaign, Repository repo, Changeset changeset, PullRequest pr,
+      Supplier<Optional<String>> staleBase, Supplier<CiStatus> ci, Instant now) {
+    if (pr.state() == PullRequest.State.MERGED) {
+      return Step.MoveTo.of(ChangesetState.MERGED, "merged on the forge");
+    }
+    if (pr.state() == PullRequest.State.CLOSED) {
+      return Step.MoveTo.of(ChangesetState.CLOSED,
+          "pull request #" + pr.number() + " was closed without merging; Flotilla will not reopen it");
+    }
+    if (changeset.state() == ChangesetState.MODIFIED) {
+      return new Step.Wait(null, now.plus(recheck));
+    }
+    if (changeset.lastPushedSha() != null && !changeset.lastPushedSha().equals(pr.headSha())) {
+      return Step.MoveTo.of(ChangesetState.MODIFIED,
+          "someone pushed " + ResultRecorder.shortSha(pr.headSha()) + " to " + pr.branch() + "; Flotilla leaves the branch alone");
+    }
+    if (pr.mergeable() == PullRequest.Mergeable.CONFLICTING) {
+      return new Step.Conflict(pr.base());
+    }
+    Optional<String> stale = staleBase.get();
+    if (stale.isPresent()) {
+      return new Step.Rerun(stale.get());
+    }
+    return checked(campaign, repo, pr, ci.get(), now);
+  }
+
+  /** What the checks on the head say. */
+  Step checked(Campaign campaign, Repository repo, PullRequest pr, CiStatus ci, Instant now) {
+    Instant later = now.plus(recheck);
+    return switch (ci.state()) {
+      case PENDING -> new Step.MoveTo(ChangesetState.CI_PENDING, "waiting for CI", ci, later);
+      case NONE -> campaign.spec().allowNoChecks()
+          ? green(campaign, repo, pr, ci, now)
+          : new Step.MoveTo(ChangesetState.CI_PENDING, "no checks reported on " + ResultRecorder.shortSha(pr.headSha())
+              + "; set allowNoChecks: true on the campaign to merge without CI", ci, later);
+      case FAILURE -> new Step.MoveTo(ChangesetState.CI_FAILED, "CI failed: " + failing(ci), ci, later);
+      case SUCCESS -> green(campaign, repo, pr, ci, now);
+    };
+  }
+
+  private Step green(Campaign campaign, Repository repo, PullRequest pr, CiStatus ci, Instant now) {
+    String hold = mergeHold(campaign, repo.optIn(), pr, now);
+    if (hold != null) {
+      return new Step.MoveTo(ChangesetState.MERGEABLE, hold, ci, now.plus(recheck));
+    }
+    return new Step.Merge(repo.optIn().mergeMethod(), pr.headSha(), ci, now.plus(recheck));
+  }
+
+  /** Why a green pull request may not be merged now, or null if it may. */
+  static String mergeHold(Campaign campaign, OptIn optIn, PullRequest pr, Instant now) {
+    if (!campaign.spec().automerge()) {
+      return "ready; waiting for review (the campaign does not automerge)";
+    }
+    if (optIn == null || !optIn.automerge()) {
+      return "ready; waiting for review (the repository's .flotilla.yaml does not allow automerge)";
+    }
+    if (campaign.status() != CampaignStatus.ACTIVE) {
+      return "ready; waiting because the campaign is " + campaign.status();
+    }
+    if (optIn.mergeWindow() != null && !optIn.mergeWindow().isOpen(now)) {
+      return "ready; waiting for the merge window";
+    }
+    if (pr.mergeable() == PullRequest.Mergeable.UNKNOWN) {
+      return "ready; the forge is still computing whether it merges cleanly";
+    }
+    return null;
+  }
+
+  /** How the checks read on the changeset: each one's name and state. */
+  static String summary(CiStatus ci) {
+    return ci.checks().stream().map(c -> c.name() + ": " + c.state()).collect(Collectors.joining(", "));
+  }
+
+  private static String failing(CiStatus ci) {
+    String names =
+        ci.checks().stream()
+            .filter(c -> c.state() == CiStatus.State.FAILURE)
+            .map(c -> c.name() + (c.summary() == null || c.summary().isBlank() ? "" : " (" + lastLine(c.summary()) + ")"))
+            .collect(Collectors.joining(", "));
+    return names.isEmpty() ? "a check failed" : names;
+  }
+
+  private static String lastLine(String text) {
+    String trimmed = text.strip();
+    int nl = trimmed.lastIndexOf('\n');
+    return nl < 0 ? trimmed : trimmed.substring(nl + 1);
+  }
+}

@@ -1,0 +1,179 @@
+package dev.flotilla.controller.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.flotilla.controller.model.CampaignSpec;
+import dev.flotilla.controller.model.MergeWindow;
+import dev.flotilla.controller.model.OptIn;
+import dev.flotilla.controller.model.CiStatus;
+import dev.flotilla.controller.model.MergeMethod;
+import dev.flotilla.controller.model.PullRequest;
+import dev.flotilla.controller.model.RepositoryRef;
+import dev.flotilla.controller.model.Campaign;
+import dev.flotilla.controller.model.CampaignStatus;
+import dev.flotilla.controller.model.Changeset;
+import dev.flotilla.controller.model.ChangesetState;
+import dev.flotilla.controller.model.OptInStatus;
+import dev.flotilla.controller.model.Repository;
+import java.time.DayOfWeek;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every pull request rule, with a fixed clock and no database or forge. */
+class PullRequestRulesTest {
+
+  /** A Wednesday, 10:00 UTC. */
+  static final Instant NOW = Instant.parse("2026-01-07T10:00:00Z");
+  static final Duration RECHECK = Duration.ofSeconds(30);
+  static final String HEAD = "aaaaaaa1111111";
+  static final PullRequestRules RULES = new PullRequestRules(RECHECK, 3);
+
+  static Campaign campaign(boolean automerge, boolean allowNoChecks, CampaignStatus status) {
+    return new Campaign(new CampaignSpec("bump", "maven-dependency-version", Map.of(), null, automerge, allowNoChecks,
+        null, null, null), status, null, 0, Instant.EPOCH);
+  }
+
+  static Campaign campaign() {
+    return campaign(true, false, CampaignStatus.ACTIVE);
+  }
+
+  static Repository repo(boolean automerge, MergeWindow window) {
+    OptIn optIn = new OptIn(true, automerge, MergeMethod.REBASE, window, List.of(), List.of(), List.of(), null);
+    return new Repository(7, new RepositoryRef("acme", "api", "main", "file:///x/api", null), OptInStatus.OPTED_IN, optIn,
+        "enabled: true", null);
+  }
+
+  static Repository repo() {
+    return repo(true, null);
+  }
+
+  static Changeset changeset(ChangesetState state) {
+    return new Changeset(1, "bump", 7, state, null, Instant.EPOCH, 0, 1, "cs1-a1", HEAD, 12, "https://forge/pr/12", null, null);
+  }
+
+  static PullRequest pr(PullRequest.State state, PullRequest.Mergeable mergeable) {
+    return new PullRequest(12, "https://forge/pr/12", "flotilla/bump", "main", HEAD, state, mergeable);
+  }
+
+  static PullRequest open() {
+    return pr(PullRequest.State.OPEN, PullRequest.Mergeable.MERGEABLE);
+  }
+
+  static CiStatus ci(CiStatus.State state) {
+    return state == CiStatus.State.NONE ? CiStatus.none()
+        : new CiStatus(state, List.of(new CiStatus.Check("build", state, null, "line one\nlast line")));
+  }
+
+  static final MergeWindow WEEKENDS = new MergeWindow(ZoneOffset.UTC, Set.of(DayOfWeek.SATURDAY, DayOfWeek.SUNDAY),
+      LocalTime.of(0, 0), LocalTime.of(23, 59));
+  static final MergeWindow WEDNESDAY_MORNINGS = new MergeWindow(ZoneOffset.UTC, Set.of(DayOfWeek.WEDNESDAY),
+      LocalTime.of(9, 0), LocalTime.of(12, 0));
+
+  static Step decide(Campaign campaign, Repository repo, ChangesetState state, PullRequest pr, CiStatus ci) {
+    return decide(campaign, repo, state, pr, ci, Optional.empty());
+  }
+
+  static Step decide(Campaign campaign, Repository repo, ChangesetState state, PullRequest pr, CiStatus ci, Optional<String> stale) {
+    return RULES.decide(campaign, repo, changeset(state), pr, () -> stale, () -> ci, NOW);
+  }
+
+  static Step.MoveTo ciMove(ChangesetState to, String reason, CiStatus ci) {
+    return new Step.MoveTo(to, reason, ci, NOW.plus(RECHECK));
+  }
+
+  static Stream<Arguments> rules() {
+    CiStatus green = ci(CiStatus.State.SUCCESS);
+    Step merge = new Step.Merge(MergeMethod.REBASE, HEAD, green, NOW.plus(RECHECK));
+    return Stream.of(
+        Arguments.of("green, automerge on both sides: merge with the repository's method at the head seen",
+            decide(campaign(), repo(), ChangesetState.CI_PENDING, open(), green), merge),
+        Arguments.of("merge window open",
+            decide(campaign(), repo(true, WEDNESDAY_MORNINGS), ChangesetState.CI_PENDING, open(), green), merge),
+        Arguments.of("merge window closed",
+            decide(campaign(), repo(true, WEEKENDS), ChangesetState.CI_PENDING, open(), green),
+            ciMove(ChangesetState.MERGEABLE, "ready; waiting for the merge window", green)),
+        Arguments.of("the campaign does not automerge",
+            decide(campaign(false, false, CampaignStatus.ACTIVE), repo(), ChangesetState.MERGEABLE, open(), green),
+            ciMove(ChangesetState.MERGEABLE, "ready; waiting for review (the campaign does not automerge)", green)),
+        Arguments.of("the repository does not allow automerge",
+            decide(campaign(), repo(false, null), ChangesetState.MERGEABLE, open(), green),
+            ciMove(ChangesetState.MERGEABLE,
+                "ready; waiting for review (the repository's .flotilla.yaml does not allow automerge)", green)),
+        Arguments.of("the campaign is paused",
+            decide(campaign(true, false, CampaignStatus.PAUSED), repo(), ChangesetState.MERGEABLE, open(), green),
+            ciMove(ChangesetState.MERGEABLE, "ready; waiting because the campaign is PAUSED", green)),
+        Arguments.of("the forge still computes mergeability",
+            decide(campaign(), repo(), ChangesetState.CI_PENDING, pr(PullRequest.State.OPEN, PullRequest.Mergeable.UNKNOWN), green),
+            ciMove(ChangesetState.MERGEABLE, "ready; the forge is still computing whether it merges cleanly", green)),
+        Arguments.of("checks still running",
+            decide(campaign(), repo(), ChangesetState.PR_OPEN, open(), ci(CiStatus.State.PENDING)),
+            ciMove(ChangesetState.CI_PENDING, "waiting for CI", ci(CiStatus.State.PENDING))),
+        Arguments.of("no checks, and the campaign needs them",
+            decide(campaign(), repo(), ChangesetState.PR_OPEN, open(), CiStatus.none()),
+            ciMove(ChangesetState.CI_PENDING,
+                "no checks reported on aaaaaaa; set allowNoChecks: true on the campaign to merge without CI", CiStatus.none())),
+        Arguments.of("no checks, allowNoChecks",
+            decide(campaign(true, true, CampaignStatus.ACTIVE), repo(), ChangesetState.PR_OPEN, open(), CiStatus.none()),
+            new Step.Merge(MergeMethod.REBASE, HEAD, CiStatus.none(), NOW.plus(RECHECK))),
+        Arguments.of("a check failed: its name and the last line of its summary",
+            decide(campaign(), repo(), ChangesetState.CI_PENDING, open(), ci(CiStatus.State.FAILURE)),
+            ciMove(ChangesetState.CI_FAILED, "CI failed: build (last line)", ci(CiStatus.State.FAILURE))),
+        Arguments.of("conflict with the base",
+            decide(campaign(), repo(), ChangesetState.MERGEABLE, pr(PullRequest.State.OPEN, PullRequest.Mergeable.CONFLICTING), green),
+            new Step.Conflict("main")),
+        Arguments.of("merged by a person",
+            decide(campaign(), repo(), ChangesetState.MERGEABLE, pr(PullRequest.State.MERGED, PullRequest.Mergeable.MERGEABLE), green),
+            Step.MoveTo.of(ChangesetState.MERGED, "merged on the forge")),
+        Arguments.of("closed by a person, even when modified",
+            decide(campaign(), repo(), ChangesetState.MODIFIED, pr(PullRequest.State.CLOSED, PullRequest.Mergeable.MERGEABLE), green),
+            Step.MoveTo.of(ChangesetState.CLOSED, "pull request #12 was closed without merging; Flotilla will not reopen it")),
+        Arguments.of("someone else pushed to the branch",
+            decide(campaign(), repo(), ChangesetState.CI_PENDING,
+                new PullRequest(12, "u", "flotilla/bump", "main", "bbbbbbb2222222", PullRequest.State.OPEN, PullRequest.Mergeable.MERGEABLE),
+                green),
+            Step.MoveTo.of(ChangesetState.MODIFIED, "someone pushed bbbbbbb to flotilla/bump; Flotilla leaves the branch alone")),
+        Arguments.of("modified: only looked at again",
+            decide(campaign(), repo(), ChangesetState.MODIFIED, open(), green), new Step.Wait(null, NOW.plus(RECHECK))),
+        Arguments.of("older than rebaseAfter on a moved base: re-run",
+            decide(campaign(), repo(), ChangesetState.MERGEABLE, open(), green, Optional.of("stale")), new Step.Rerun("stale")));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("rules")
+  void decides(String rule, Step decided, Step expected) {
+    assertThat(decided).isEqualTo(expected);
+  }
+
+  @Test
+  void readsNeitherBaseNorChecksOfAMergedPullRequest() {
+    Step step = RULES.decide(campaign(), repo(), changeset(ChangesetState.CI_PENDING),
+        pr(PullRequest.State.MERGED, PullRequest.Mergeable.UNKNOWN),
+        () -> { throw new AssertionError("base read"); }, () -> { throw new AssertionError("checks read"); }, NOW);
+    assertThat(step).isInstanceOf(Step.MoveTo.class);
+  }
+
+  @Test
+  void readsNoChecksWhenTheBranchIsStale() {
+    Step step = RULES.decide(campaign(), repo(), changeset(ChangesetState.CI_PENDING), open(),
+        () -> Optional.of("stale"), () -> { throw new AssertionError("checks read"); }, NOW);
+    assertThat(step).isEqualTo(new Step.Rerun("stale"));
+  }
+
+  @Test
+  void opensAPullRequestOnlyWhileTheRepositoryHasRoom() {
+    assertThat(RULES.open(repo(), 2, NOW)).isEqualTo(new Step.OpenPullRequest());
+    assertThat(RULES.open(repo(), 3, NOW)).isEqualTo(new Step.Wait(
+        "waiting: acme/api already has 3 open Flotilla pull requests (FLOTILLA_MAX_OPEN_PRS_PER_REPO)", NOW.plus(RECHECK)));
+  }
+}
