@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.HashMap;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -21,6 +23,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.server.handler.QoSHandler;
 import org.eclipse.jetty.util.Callback;
@@ -80,6 +83,7 @@ final class Lanes {
     requests.setMaxRequestCount(config.threads());
     requests.exclude(Lanes::isProbe, Lanes::isEventStream);
     server.setHandler(new GracefulHandler(new Edge(requests, config)));
+    server.setErrorHandler(new JsonErrors());
     return server;
   }
 
@@ -208,6 +212,24 @@ final class Lanes {
     @Override
     public Authenticator getAuthenticator() {
       return null;
+    }
+  }
+
+  /**
+   * Requests Jetty refuses before any handler (a URI it will not decode: an encoded NUL or control
+   * character, an ambiguous segment) get the API's own JSON error shape, not Jetty's HTML page. Jetty
+   * keeps no detail of why, so the message says what such paths have in common.
+   */
+  private static final class JsonErrors extends ErrorHandler {
+    @Override
+    protected void generateResponse(
+        Request request, Response response, int code, String message, Throwable cause, Callback callback) throws IOException {
+      String error = code == HttpStatus.BAD_REQUEST_400
+          ? "the request's path cannot be read: it holds an encoded character no API path has (such as a NUL,"
+              + " %00, or another control character) or an ambiguous segment; fix the URL"
+          : message == null || message.isBlank() ? HttpStatus.getMessage(code) : message;
+      response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
+      response.write(true, ByteBuffer.wrap(Json.MAPPER.writeValueAsBytes(Map.of("error", error))), callback);
     }
   }
 }

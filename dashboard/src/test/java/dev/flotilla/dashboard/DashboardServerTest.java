@@ -183,8 +183,10 @@ class DashboardServerTest {
     HttpResponse<String> key = get("/api/campaigns/jackson-2-18/changesets?st%00ate=failed");
 
     assertThat(path.statusCode()).isEqualTo(400);
-    assertThat(json(path).get("error").asText()).contains("NUL character (%00)");
+    // Jetty refuses such a path before any handler; the answer keeps the API's JSON shape.
+    assertThat(json(path).get("error").asText()).contains("NUL", "%00");
     assertThat(query.statusCode()).isEqualTo(400);
+    assertThat(json(query).get("error").asText()).contains("NUL character (%00)");
     assertThat(key.statusCode()).isEqualTo(400);
   }
 
