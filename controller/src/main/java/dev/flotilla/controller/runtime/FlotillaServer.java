@@ -28,6 +28,7 @@ import dev.flotilla.controller.forge.local.LocalCi;
 import dev.flotilla.controller.forge.local.LocalForge;
 import dev.flotilla.controller.model.Changeset;
 import dev.flotilla.controller.schedule.Schedules;
+import dev.flotilla.controller.store.StoreWatch;
 import dev.flotilla.controller.store.Database;
 import dev.flotilla.controller.store.Jdbc;
 import dev.flotilla.controller.view.DashboardWiring;
@@ -211,7 +212,10 @@ public final class FlotillaServer implements AutoCloseable {
       });
     }
     StoreWatch storeWatch = keep(new StoreWatch(jdbc.dataSource(), Clock.systemUTC(), settings.storeOutageLimit(), Duration.ofSeconds(1)));
-    HealthHandler health = new HealthHandler(Map.of("store", storeWatch::check), readiness);
+    HealthHandler health = new HealthHandler(Map.of("store", () -> {
+      StoreWatch.Verdict v = storeWatch.check();
+      return new HealthHandler.Check(v.up(), v.detail());
+    }), readiness);
     Map<String, HttpHandler> endpoints = new LinkedHashMap<>();
     endpoints.put("/healthz", health);
     endpoints.put("/readyz", health);

@@ -1,4 +1,4 @@
-package dev.flotilla.controller.runtime;
+package dev.flotilla.controller.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

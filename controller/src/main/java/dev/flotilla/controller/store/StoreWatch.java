@@ -1,4 +1,4 @@
-package dev.flotilla.controller.runtime;
+package dev.flotilla.controller.store;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -15,7 +15,10 @@ import javax.sql.DataSource;
  * /healthz} can say how long the store has been gone without waiting on it: the process is not well
  * once the store has been unreachable for longer than the limit ({@code FLOTILLA_STORE_OUTAGE_LIMIT}).
  */
-final class StoreWatch implements AutoCloseable {
+public final class StoreWatch implements AutoCloseable {
+
+  /** Whether the store counts as up, and what a probe reader should be told. */
+  public record Verdict(boolean up, String detail) {}
 
   private final DataSource dataSource;
   private final Clock clock;
@@ -23,7 +26,7 @@ final class StoreWatch implements AutoCloseable {
   private final ScheduledExecutorService probes;
   private volatile Instant lastAnswer;
 
-  StoreWatch(DataSource dataSource, Clock clock, Duration limit, Duration every) {
+  public StoreWatch(DataSource dataSource, Clock clock, Duration limit, Duration every) {
     this.dataSource = dataSource;
     this.clock = clock;
     this.limit = limit;
@@ -48,13 +51,13 @@ final class StoreWatch implements AutoCloseable {
   }
 
   /** The liveness check: down once the store has not answered for longer than the limit. */
-  HealthHandler.Check check() {
+  public Verdict check() {
     Duration silent = Duration.between(lastAnswer, clock.instant());
     if (silent.compareTo(limit) > 0) {
-      return new HealthHandler.Check(false, "unreachable for " + silent.toSeconds() + "s, longer than FLOTILLA_STORE_OUTAGE_LIMIT ("
+      return new Verdict(false, "unreachable for " + silent.toSeconds() + "s, longer than FLOTILLA_STORE_OUTAGE_LIMIT ("
           + limit.toSeconds() + "s)");
     }
-    return new HealthHandler.Check(true, "last answered " + silent.toSeconds() + "s ago");
+    return new Verdict(true, "last answered " + silent.toSeconds() + "s ago");
   }
 
   @Override
