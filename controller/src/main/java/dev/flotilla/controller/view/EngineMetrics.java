@@ -6,6 +6,7 @@ import dev.flotilla.controller.engine.ResultRecorder.RunOutcome;
 import dev.flotilla.controller.store.Jdbc;
 import dev.flotilla.dashboard.FleetMetrics;
 import dev.flotilla.runner.RunResult;
+import java.time.Clock;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -21,6 +22,7 @@ public final class EngineMetrics implements EngineObserver {
   private final Mark runs;
   private final Mark opened;
   private final Mark merged;
+  private final ControllerGauges gauges;
 
   public EngineMetrics(FleetMetrics metrics, Jdbc jdbc) {
     this.metrics = metrics;
@@ -30,6 +32,7 @@ public final class EngineMetrics implements EngineObserver {
     this.runs = new Mark("RUNNING", start);
     this.opened = new Mark("PR_OPEN", start);
     this.merged = new Mark("MERGED", start);
+    this.gauges = new ControllerGauges(metrics.registry(), jdbc, Clock.systemUTC());
   }
 
   public FleetMetrics metrics() {
@@ -49,6 +52,11 @@ public final class EngineMetrics implements EngineObserver {
     if (outcome.status() == RunResult.Status.FAILED) {
       metrics.recordRunFailed(outcome.campaign());
     }
+  }
+
+  @Override
+  public void ticked() {
+    gauges.ticked();
   }
 
   @Override
