@@ -203,8 +203,11 @@ public final class CampaignResourceOperator implements AutoCloseable {
       return;
     }
     boolean close = closesPullRequests(resource);
-    controller.cancel(name, close, ACTOR);
-    LOG.info("{} deleted: campaign cancelled{}", sourceOf(namespace, name), close ? ", open pull requests closed" : "");
+    // Safe to repeat (the finalizer, a resync and the delete event may each get here): a second
+    // cancel moves nothing and finds no pull request left open.
+    if (controller.cancel(name, close, ACTOR)) {
+      LOG.info("{} deleted: campaign cancelled{}", sourceOf(namespace, name), close ? ", open pull requests closed" : "");
+    }
   }
 
   @SuppressWarnings("unchecked")
