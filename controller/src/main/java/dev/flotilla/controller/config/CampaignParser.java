@@ -46,7 +46,7 @@ public final class CampaignParser {
 
   static final List<String> KEYS = List.of("apiVersion", "kind", "metadata", "spec");
   static final List<String> METADATA_KEYS = List.of("name");
-  static final List<String> SPEC_KEYS =
+  public static final List<String> SPEC_KEYS =
       List.of(
           "migration",
           "parameters",
@@ -55,9 +55,11 @@ public final class CampaignParser {
           "allowNoChecks",
           "rollout",
           "limits",
-          "rebaseAfter");
-  static final List<String> ROLLOUT_KEYS = List.of("waves", "haltOnFailureRate", "waveGracePeriod");
-  static final List<String> LIMITS_KEYS =
+          "rebaseAfter",
+          "paused",
+          "cancelPolicy");
+  public static final List<String> ROLLOUT_KEYS = List.of("waves", "haltOnFailureRate", "waveGracePeriod");
+  public static final List<String> LIMITS_KEYS =
       List.of("concurrentRuns", "pullRequestsPerHour", "openPullRequests");
 
   private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]*[a-z0-9])?");
@@ -261,6 +263,9 @@ public final class CampaignParser {
     CampaignSpec.Limits limits = value(entries, "limits").flatMap(this::limits).orElse(null);
     Duration rebaseAfter =
         value(entries, "rebaseAfter").flatMap(v -> duration("rebaseAfter", v, false)).orElse(null);
+    boolean paused = value(entries, "paused").flatMap(v -> reader.bool("paused", v)).orElse(false);
+    CampaignSpec.CancelPolicy cancelPolicy =
+        value(entries, "cancelPolicy").flatMap(this::cancelPolicy).orElse(null);
     if (name == null || migration.isEmpty()) {
       return Optional.empty();
     }
@@ -274,7 +279,25 @@ public final class CampaignParser {
             allowNoChecks,
             rollout,
             limits,
-            rebaseAfter));
+            rebaseAfter,
+            paused,
+            cancelPolicy));
+  }
+
+  private Optional<CampaignSpec.CancelPolicy> cancelPolicy(Node value) {
+    Optional<String> text = reader.string("cancelPolicy", value);
+    for (CampaignSpec.CancelPolicy policy : CampaignSpec.CancelPolicy.values()) {
+      if (text.isPresent() && policy.written().equals(text.get())) {
+        return Optional.of(policy);
+      }
+    }
+    text.ifPresent(
+        t ->
+            reader.problem(
+                value,
+                "'cancelPolicy'",
+                " must be keepPullRequests or closePullRequests, got " + YamlReader.describe(value)));
+    return Optional.empty();
   }
 
   private static Optional<Node> value(Map<String, YamlReader.Entry> entries, String key) {

@@ -38,6 +38,13 @@ public final class Settings {
     KUBERNETES
   }
 
+  /** Whether Campaign resources on the cluster are watched. */
+  public enum CampaignResources {
+    AUTO,
+    ON,
+    OFF
+  }
+
   public static final Setting<Path> DATA_DIR =
       Setting.of(
           "FLOTILLA_DATA_DIR",
@@ -214,6 +221,14 @@ public final class Settings {
           Setting::duration,
           "Longest a run may take, as a Kubernetes Job or on the local executor, before it is stopped and the changeset fails");
 
+  public static final Setting<CampaignResources> CAMPAIGN_RESOURCES =
+      Setting.of(
+          "FLOTILLA_CAMPAIGN_RESOURCES",
+          "auto",
+          Setting.oneOf(CampaignResources.class),
+          "Watch Campaign resources (campaigns.flotilla.dev) in FLOTILLA_K8S_NAMESPACE: on, off, or"
+              + " auto (on with FLOTILLA_EXECUTOR=kubernetes)");
+
   /** Every setting, in the order of the documentation. */
   public static final List<Setting<?>> ALL =
       List.of(
@@ -248,7 +263,8 @@ public final class Settings {
           RUNNER_IMAGE,
           RUNNER_CPU,
           RUNNER_MEMORY,
-          RUNNER_DEADLINE);
+          RUNNER_DEADLINE,
+          CAMPAIGN_RESOURCES);
 
   private static final String SOURCE = "environment";
 
@@ -498,6 +514,15 @@ public final class Settings {
 
   public String k8sNamespace() {
     return get(K8S_NAMESPACE);
+  }
+
+  /** Whether the controller watches Campaign resources on the cluster. */
+  public boolean watchesCampaignResources() {
+    return switch (get(CAMPAIGN_RESOURCES)) {
+      case ON -> true;
+      case OFF -> false;
+      case AUTO -> executor() == ExecutorKind.KUBERNETES;
+    };
   }
 
   public Optional<String> runnerImage() {

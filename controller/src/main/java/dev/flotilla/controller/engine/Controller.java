@@ -140,6 +140,7 @@ public final class Controller implements AutoCloseable {
     if (followed > 0) {
       changed("reconcile");
     }
+    observer.ticked();
   }
 
   /**

@@ -10,4 +10,7 @@ public interface EngineObserver {
   default void runFinished(ResultRecorder.RunOutcome outcome) {}
 
   default void pullRequest(ChangesetReconciler.PullRequestEvent event) {}
+
+  /** One round of {@link Controller#tick()} finished. */
+  default void ticked() {}
 }

@@ -12,6 +12,8 @@ import java.util.Map;
  * @param allowNoChecks whether a pull request with no CI checks at all may be merged
  * @param rebaseAfter re-run on a moved base only when the branch is older than this (null: only on
  *     conflicts)
+ * @param paused whether the campaign's author asks for it to start no new runs
+ * @param cancelPolicy what cancelling the campaign does to its open pull requests
  */
 public record CampaignSpec(
     String name,
@@ -22,12 +24,47 @@ public record CampaignSpec(
     boolean allowNoChecks,
     Rollout rollout,
     Limits limits,
-    Duration rebaseAfter) {
+    Duration rebaseAfter,
+    boolean paused,
+    CancelPolicy cancelPolicy) {
 
   public CampaignSpec {
     parameters = parameters == null ? Map.of() : Map.copyOf(parameters);
     rollout = rollout == null ? Rollout.DEFAULT : rollout;
     limits = limits == null ? Limits.DEFAULT : limits;
+    cancelPolicy = cancelPolicy == null ? CancelPolicy.KEEP_PULL_REQUESTS : cancelPolicy;
+  }
+
+  /** A running campaign that keeps its open pull requests when cancelled. */
+  public CampaignSpec(
+      String name,
+      String migration,
+      Map<String, Object> parameters,
+      String schedule,
+      boolean automerge,
+      boolean allowNoChecks,
+      Rollout rollout,
+      Limits limits,
+      Duration rebaseAfter) {
+    this(name, migration, parameters, schedule, automerge, allowNoChecks, rollout, limits, rebaseAfter,
+        false, CancelPolicy.KEEP_PULL_REQUESTS);
+  }
+
+  /** What cancelling a campaign does to its open pull requests; written as in the file. */
+  public enum CancelPolicy {
+    KEEP_PULL_REQUESTS("keepPullRequests"),
+    CLOSE_PULL_REQUESTS("closePullRequests");
+
+    private final String written;
+
+    CancelPolicy(String written) {
+      this.written = written;
+    }
+
+    /** As written in a campaign file. */
+    public String written() {
+      return written;
+    }
   }
 
   /**

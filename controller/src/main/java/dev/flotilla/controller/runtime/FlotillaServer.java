@@ -2,6 +2,7 @@ package dev.flotilla.controller.runtime;
 
 import com.sun.net.httpserver.HttpHandler;
 import dev.flotilla.FlotillaException;
+import dev.flotilla.controller.campaign.k8s.CampaignResourceOperator;
 import dev.flotilla.controller.config.CampaignLoader;
 import dev.flotilla.controller.model.CampaignSpec;
 import dev.flotilla.controller.config.ConfigException;
@@ -50,6 +51,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -63,6 +65,7 @@ import org.slf4j.LoggerFactory;
 public final class FlotillaServer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(FlotillaServer.class);
+  private static final Duration CAMPAIGN_RESOURCE_INTERVAL = Duration.ofSeconds(10);
 
   private final List<AutoCloseable> resources = new ArrayList<>();
   private final Map<String, String> env;
@@ -129,7 +132,7 @@ public final class FlotillaServer implements AutoCloseable {
         settings.pollInterval(),
         RunRequest.Author.DEFAULT);
     controller = new Controller(EngineContext.create(jdbc, decorators.forge().apply(forge), migrations, Clock.systemUTC(), engine), executor, metrics);
-    loadCampaignFolder(migrations);
+    loadCampaigns(migrations);
     controller.start(ResultSpool.in(settings.dataDir().resolve("result-spool")));
     var dashboard = keep(DashboardWiring.start(controller, metrics, DashboardWiring.config(settings, env), endpoints(jdbc)));
     dashboardUrl = dashboard.url();
@@ -174,9 +177,8 @@ public final class FlotillaServer implements AutoCloseable {
           settings.localConcurrency(),
           settings.runnerDeadline());
       case KUBERNETES -> {
-        kubernetes = keep(new KubernetesClientBuilder().build());
         CredentialSource credentials = request -> runToken(request);
-        yield new KubernetesExecutor(kubernetes, KubernetesExecutorConfig.fromSettings(env), credentials);
+        yield new KubernetesExecutor(kubernetes(), KubernetesExecutorConfig.fromSettings(env), credentials);
       }
     };
   }
@@ -230,20 +232,48 @@ public final class FlotillaServer implements AutoCloseable {
     return endpoints;
   }
 
-  /** Applies every campaign file in the campaigns folder; a bad file is reported and skipped. */
-  private void loadCampaignFolder(Migrations migrations) {
+  /**
+   * Applies every campaign file in the campaigns folder (a bad file is reported and skipped), and
+   * watches Campaign resources when the settings ask for it. A campaign both in the folder and on
+   * the cluster is applied from neither, and both places are named.
+   */
+  private void loadCampaigns(Migrations migrations) {
     Path dir = settings.campaignsDir();
-    if (!Files.isDirectory(dir)) {
-      return;
+    List<CampaignSpec> fromFolder = new ArrayList<>();
+    if (Files.isDirectory(dir)) {
+      CampaignLoader.Result loaded = CampaignLoader.loadFolder(dir, migrations);
+      for (ConfigException error : loaded.errors()) {
+        LOG.error("campaign file refused, the campaign does not start: {}", error.getMessage());
+      }
+      fromFolder.addAll(loaded.campaigns());
     }
-    CampaignLoader.Result loaded = CampaignLoader.loadFolder(dir, migrations);
-    for (ConfigException error : loaded.errors()) {
-      LOG.error("campaign file refused, the campaign does not start: {}", error.getMessage());
+    Set<String> resources = Set.of();
+    if (settings.watchesCampaignResources()) {
+      Map<String, String> folderNames = new HashMap<>();
+      fromFolder.forEach(c -> folderNames.put(c.name(), "the campaigns folder " + dir));
+      CampaignResourceOperator operator = keep(new CampaignResourceOperator(
+          kubernetes(), settings.k8sNamespace(), controller, folderNames, CAMPAIGN_RESOURCE_INTERVAL));
+      resources = operator.start().names();
     }
-    for (CampaignSpec campaign : loaded.campaigns()) {
+    for (CampaignSpec campaign : fromFolder) {
+      if (resources.contains(campaign.name())) {
+        LOG.error("campaign '{}' is defined both in the campaigns folder {} and as {}; keep one of the two",
+            campaign.name(), dir, CampaignResourceOperator.sourceOf(settings.k8sNamespace(), campaign.name()));
+        continue;
+      }
       controller.applyCampaign(campaign, "folder " + dir, "campaigns-folder");
+      if (campaign.paused()) {
+        controller.pause(campaign.name(), "campaigns-folder");
+      }
     }
-    LOG.info("loaded {} campaigns from {}", loaded.campaigns().size(), dir);
+    LOG.info("loaded {} campaigns from {}", fromFolder.size(), dir);
+  }
+
+  private KubernetesClient kubernetes() {
+    if (kubernetes == null) {
+      kubernetes = keep(new KubernetesClientBuilder().build());
+    }
+    return kubernetes;
   }
 
   public Controller controller() {

@@ -55,6 +55,11 @@ public final class CampaignStore {
     return jdbc.queryOne("SELECT " + COLUMNS + " FROM campaign WHERE name = ?", CampaignStore::map, name);
   }
 
+  /** Where a campaign was last applied from, as given to {@link #apply}. */
+  public Optional<String> source(String name) {
+    return jdbc.queryOne("SELECT source FROM campaign WHERE name = ?", rs -> rs.getString(1), name);
+  }
+
   /** Moves a campaign to {@code to} if it is in one of {@code from}; returns whether it moved. */
   public boolean setStatus(String name, CampaignStatus to, String reason, Instant now, CampaignStatus... from) {
     String[] allowed = java.util.Arrays.stream(from).map(Enum::name).toArray(String[]::new);

@@ -338,6 +338,17 @@ public final class ChangesetStore {
   public record Event(long id, String campaign) {}
 
   /** The newest history row's id, 0 when there is none. */
+  /** How long the oldest changeset of a campaign has been in one state (its last update). */
+  public record Oldest(String campaign, ChangesetState state, Instant since) {}
+
+  /** The oldest changeset of each campaign in each of {@code states}. */
+  public List<Oldest> oldestIn(Set<ChangesetState> states) {
+    return jdbc.query(
+        "SELECT campaign, state, min(updated_at) AS oldest FROM changeset WHERE state = ANY(?) GROUP BY campaign, state",
+        rs -> new Oldest(rs.getString(1), ChangesetState.valueOf(rs.getString(2)), Jdbc.instant(rs, "oldest")),
+        (Object) states.stream().map(Enum::name).toArray(String[]::new));
+  }
+
   public long lastEventId() {
     return jdbc.count("SELECT coalesce(max(id), 0) FROM changeset_event");
   }

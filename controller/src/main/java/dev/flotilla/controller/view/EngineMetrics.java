@@ -8,6 +8,7 @@ import dev.flotilla.controller.store.ChangesetStore;
 import dev.flotilla.controller.store.Jdbc;
 import dev.flotilla.dashboard.FleetMetrics;
 import dev.flotilla.runner.RunResult;
+import java.time.Clock;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -24,6 +25,7 @@ public final class EngineMetrics implements EngineObserver {
   private final Mark runs;
   private final Mark opened;
   private final Mark merged;
+  private final ControllerGauges gauges;
 
   public EngineMetrics(FleetMetrics metrics, Jdbc jdbc) {
     this.metrics = metrics;
@@ -34,6 +36,7 @@ public final class EngineMetrics implements EngineObserver {
     this.runs = new Mark(ChangesetState.RUNNING, start);
     this.opened = new Mark(ChangesetState.PR_OPEN, start);
     this.merged = new Mark(ChangesetState.MERGED, start);
+    this.gauges = new ControllerGauges(metrics.registry(), jdbc, Clock.systemUTC());
   }
 
   Jdbc jdbc() {
@@ -57,6 +60,11 @@ public final class EngineMetrics implements EngineObserver {
     if (outcome.status() == RunResult.Status.FAILED) {
       metrics.recordRunFailed(outcome.campaign());
     }
+  }
+
+  @Override
+  public void ticked() {
+    gauges.ticked();
   }
 
   @Override

@@ -266,6 +266,41 @@ spec: {migration: add-editorconfig, rollout: {waves: [1, 10, "10%", "50%", "100%
   }
 
   @Test
+  void readsPausedAndCancelPolicyWithDefaults() {
+    CampaignSpec given = CampaignParser.parse(
+        """
+        apiVersion: flotilla.dev/v1
+        kind: Campaign
+        metadata: {name: c}
+        spec: {migration: add-editorconfig, paused: true, cancelPolicy: closePullRequests}
+        """, "c.yaml", MIGRATIONS);
+    CampaignSpec defaults = CampaignParser.parse(
+        """
+        apiVersion: flotilla.dev/v1
+        kind: Campaign
+        metadata: {name: c}
+        spec: {migration: add-editorconfig}
+        """, "c.yaml", MIGRATIONS);
+
+    assertThat(given.paused()).isTrue();
+    assertThat(given.cancelPolicy()).isEqualTo(CampaignSpec.CancelPolicy.CLOSE_PULL_REQUESTS);
+    assertThat(defaults.paused()).isFalse();
+    assertThat(defaults.cancelPolicy()).isEqualTo(CampaignSpec.CancelPolicy.KEEP_PULL_REQUESTS);
+  }
+
+  @Test
+  void refusesAnUnknownCancelPolicy() {
+    assertThatThrownBy(() -> CampaignParser.parse(
+            """
+            apiVersion: flotilla.dev/v1
+            kind: Campaign
+            metadata: {name: c}
+            spec: {migration: add-editorconfig, cancelPolicy: burnIt}
+            """, "c.yaml", MIGRATIONS))
+        .hasMessage("c.yaml:4: 'cancelPolicy' at line 4 must be keepPullRequests or closePullRequests, got 'burnIt'");
+  }
+
+  @Test
   void refusesAZeroRebaseInterval() {
     assertThatThrownBy(
             () ->

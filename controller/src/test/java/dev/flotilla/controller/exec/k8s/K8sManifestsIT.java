@@ -3,12 +3,16 @@ package dev.flotilla.controller.exec.k8s;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.flotilla.controller.campaign.k8s.CampaignResourceOperator;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.rbac.Role;
@@ -25,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
@@ -36,7 +41,7 @@ class K8sManifestsIT {
 
   @ParameterizedTest
   @ValueSource(strings = {"dev", "production"})
-  void grantsTheControllerExactlyWhatTheExecutorUses(String overlay) throws Exception {
+  void grantsTheControllerExactlyWhatTheExecutorAndCampaignResourcesUse(String overlay) throws Exception {
     Role role = only(render(overlay), Role.class);
 
     Set<String> granted = new TreeSet<>();
@@ -44,7 +49,7 @@ class K8sManifestsIT {
         rule.getApiGroups().forEach(group -> rule.getResources().forEach(resource ->
             granted.add(group + "/" + resource + " " + new TreeSet<>(rule.getVerbs())))));
     Set<String> required =
-        KubernetesExecutor.REQUIRED_PERMISSIONS.stream()
+        Stream.concat(KubernetesExecutor.REQUIRED_PERMISSIONS.stream(), CampaignResourceOperator.REQUIRED_PERMISSIONS.stream())
             .map(p -> p.apiGroup() + "/" + p.resource() + " " + new TreeSet<>(p.verbs()))
             .collect(Collectors.toCollection(TreeSet::new));
     assertThat(granted).isEqualTo(required);
@@ -52,6 +57,16 @@ class K8sManifestsIT {
       assertThat(rule.getVerbs()).doesNotContain("*");
       assertThat(rule.getResources()).doesNotContain("*");
     });
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"dev", "production"})
+  void installsTheCampaignResourceWithItsStatusSubresource(String overlay) throws Exception {
+    CustomResourceDefinition crd = named(render(overlay), CustomResourceDefinition.class, "campaigns.flotilla.dev");
+
+    assertThat(crd.getSpec().getScope()).isEqualTo("Namespaced");
+    assertThat(crd.getSpec().getVersions()).singleElement()
+        .satisfies(v -> assertThat(v.getSubresources().getStatus()).isNotNull());
   }
 
   @ParameterizedTest
@@ -208,11 +223,35 @@ class K8sManifestsIT {
         .allSatisfy(rule -> assertThat(rule.getVerbs()).containsExactly("create"));
   }
 
+  @Test
+  @SuppressWarnings("unchecked")
+  void monitoringComponentScrapesTheServiceAndShipsRulesAndADashboard() throws Exception {
+    List<HasMetadata> objects = render(K8S.resolve("examples").resolve("production-with-monitoring"));
+    Service service = named(objects, Service.class, "flotilla");
+    GenericKubernetesResource monitor = named(objects, GenericKubernetesResource.class, "flotilla-controller");
+    ConfigMap dashboard = named(objects, ConfigMap.class, "flotilla-grafana-dashboard");
+
+    assertThat(monitor.getKind()).isEqualTo("ServiceMonitor");
+    Map<String, Object> spec = monitor.get("spec");
+    assertThat(((Map<?, ?>) spec.get("selector")).get("matchLabels")).isEqualTo(service.getMetadata().getLabels().entrySet().stream()
+        .filter(e -> e.getKey().equals("app.kubernetes.io/name")).collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
+    assertThat((List<Map<String, Object>>) spec.get("endpoints")).singleElement()
+        .satisfies(e -> assertThat(e).containsEntry("port", service.getSpec().getPorts().get(0).getName()).containsEntry("path", "/metrics"));
+    assertThat(named(objects, GenericKubernetesResource.class, "flotilla").getKind()).isEqualTo("PrometheusRule");
+    assertThat(dashboard.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1");
+    assertThat(dashboard.getData()).containsKey("flotilla-dashboard.json");
+  }
+
   private static List<HasMetadata> render(String overlay) throws IOException, InterruptedException {
+    return render(K8S.resolve("overlays").resolve(overlay));
+  }
+
+  private static List<HasMetadata> render(Path kustomization) throws IOException, InterruptedException {
+    String overlay = kustomization.getFileName().toString();
     assumeTrue(kubectlAvailable(), "kubectl is not on the PATH: install kubectl (1.32) to check the k8s/ manifests");
     Path output = Files.createTempFile("kustomize-" + overlay, ".yaml");
     Process process =
-        new ProcessBuilder("kubectl", "kustomize", K8S.resolve("overlays").resolve(overlay).toString())
+        new ProcessBuilder("kubectl", "kustomize", kustomization.toString())
             .redirectErrorStream(true)
             .redirectOutput(output.toFile())
             .start();

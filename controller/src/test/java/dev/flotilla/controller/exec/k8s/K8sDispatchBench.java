@@ -1,0 +1,201 @@
+package dev.flotilla.controller.exec.k8s;
+
+import ch.qos.logback.classic.Level;
+import dev.flotilla.controller.model.CampaignSpec;
+import dev.flotilla.controller.model.OptIn;
+import dev.flotilla.controller.engine.Controller;
+import dev.flotilla.controller.engine.EngineObserver;
+import dev.flotilla.controller.engine.EngineSettings;
+import dev.flotilla.controller.engine.EngineContext;
+import dev.flotilla.controller.model.RepositoryRef;
+import dev.flotilla.controller.forge.local.LocalCi;
+import dev.flotilla.controller.forge.local.LocalForge;
+import dev.flotilla.controller.model.ChangesetState;
+import dev.flotilla.controller.model.OptInStatus;
+import dev.flotilla.controller.store.Database;
+import dev.flotilla.controller.store.Jdbc;
+import dev.flotilla.migration.Migrations;
+import dev.flotilla.runner.RunResult;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Kubernetes dispatch at scale, on the fabric8 mock API server (CRUD mode): N runs through the real
+ * {@link KubernetesExecutor} and {@link Controller}, with the test kubelet finishing each Job at once
+ * (NO_CHANGE, no clone), then a restart that adopts 1,000 Jobs still running. The heap figure is
+ * an upper bound: the mock API server keeps every object in this JVM too, and the test kubelet
+ * caches the runs' ConfigMaps.
+ *
+ * <p>Run by {@code bench/k8s-dispatch}; the last line printed holds the figures.
+ */
+public final class K8sDispatchBench {
+
+  private static final String NAMESPACE = "flotilla";
+  private static final int CONCURRENCY = 200;
+
+  private K8sDispatchBench() {}
+
+  public static void main(String[] args) throws Exception {
+    int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5000;
+    int adopt = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
+    ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.WARN);
+    // One line per Job and result would drown the figures.
+    ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("dev.flotilla")).setLevel(Level.WARN);
+    java.util.logging.LogManager.getLogManager().reset();
+    Path tmp = Files.createTempDirectory("k8s-dispatch");
+    KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
+    server.init();
+    try (KubernetesClient client = server.createClient();
+        Database db = Database.open(null, null, null, tmp.resolve("data"), 16);
+        LocalCi ci = new LocalCi(db.dataSource(), new LocalCi.Settings("true", Duration.ofSeconds(10), 1))) {
+      Jdbc jdbc = new Jdbc(db.dataSource());
+      EngineContext fleet = EngineContext.create(jdbc, new LocalForge(Files.createDirectories(tmp.resolve("forge")), db.dataSource(), ci, "http://localhost:8080"),
+          Migrations.load(), Clock.systemUTC(), new EngineSettings("http://localhost:8080", adopt + CONCURRENCY, 3, Duration.ofSeconds(30),
+              dev.flotilla.runner.RunRequest.Author.DEFAULT));
+      addRepositories(fleet, 0, runs);
+      System.out.printf("k8s-dispatch: %d runs, then adopting %d running Jobs; load %s%n", runs, adopt, load());
+
+      Map<String, Instant> finishedAt = new ConcurrentHashMap<>();
+      Queue started = new Queue();
+      TestKubelet kubelet = new TestKubelet(client, NAMESPACE, (request, dir) -> {
+        started.add(Instant.now());
+        finishedAt.put(request.repository(), Instant.now());
+        return RunResult.noChange("bench: nothing to change");
+      }, Files.createDirectories(tmp.resolve("pods"))).start();
+      KubernetesExecutorConfig config = KubernetesExecutorConfig.fromSettings(Map.of(
+          "FLOTILLA_K8S_NAMESPACE", NAMESPACE, "FLOTILLA_GLOBAL_CONCURRENT_RUNS", String.valueOf(adopt + CONCURRENCY)));
+
+      // 1. Every run through the executor, the kubelet answering at once.
+      long heapBefore = heapAfterGc();
+      Controller controller = new Controller(fleet, new KubernetesExecutor(client, config, CredentialSource.NONE), EngineObserver.NONE);
+      controller.start();
+      Instant start = Instant.now();
+      fleet.campaigns().apply(campaign("bench-dispatch", CONCURRENCY), "bench", start);
+      while (fleet.changesets().countInStates("bench-dispatch", Set.of(ChangesetState.NO_CHANGE)) < runs) {
+        controller.tick();
+        Thread.sleep(20);
+      }
+      Duration dispatch = Duration.between(start, Instant.now());
+      double jobsPerSecond = runs / Math.max(0.001, Duration.between(started.first(), started.last()).toMillis() / 1000.0);
+      long p95 = resultLatencyP95(jdbc, finishedAt);
+      long heapAfter = heapAfterGc();
+      double kbPerJob = Math.max(0, heapAfter - heapBefore) / 1024.0 / runs;
+      System.out.printf("  %d runs in %.1f s: %.1f Jobs created per second, result-to-store p95 %d ms%n",
+          runs, dispatch.toMillis() / 1000.0, jobsPerSecond, p95);
+      System.out.printf("  heap %d MB before, %d MB with %d finished Jobs cached: %.1f KB per Job%n",
+          heapBefore >> 20, heapAfter >> 20, runs, kbPerJob);
+
+      // 2. Runs held running, then a restart adopts them.
+      controller.pause("bench-dispatch", "bench");
+      addRepositories(fleet, runs, adopt);
+      for (int i = runs; i < runs + adopt; i++) {
+        kubelet.behave(repositoryName(i), TestKubelet.Behaviour.HOLD);
+      }
+      fleet.campaigns().apply(campaign("bench-adopt", adopt), "bench", Instant.now());
+      while (fleet.changesets().countInStates("bench-adopt", Set.of(ChangesetState.RUNNING)) < adopt
+          || client.pods().inNamespace(NAMESPACE).list().getItems().size() < runs + adopt) {
+        controller.tick();
+        Thread.sleep(50);
+      }
+      controller.close();
+      Controller restarted = new Controller(fleet, new KubernetesExecutor(client, config, CredentialSource.NONE), EngineObserver.NONE);
+      long adoptStart = System.nanoTime();
+      restarted.start();
+      double adoptSeconds = (System.nanoTime() - adoptStart) / 1e9;
+      System.out.printf("  restart adopted %d running Jobs in %.2f s%n", adopt, adoptSeconds);
+      restarted.close();
+      kubelet.close();
+
+      System.out.printf(Locale.ROOT, "k8s-dispatch: runs=%d jobs_created_per_s=%.1f result_p95_ms=%d heap_per_cached_job_kb=%.1f adopt_%d_s=%.2f%n",
+          runs, jobsPerSecond, p95, kbPerJob, adopt, adoptSeconds);
+    } finally {
+      server.destroy();
+    }
+    System.exit(0);
+  }
+
+  private static void addRepositories(EngineContext fleet, int from, int count) {
+    OptIn optIn = new OptIn(true, false, null, null, null, null, null, null);
+    Instant now = Instant.now();
+    for (int i = from; i < from + count; i++) {
+      String name = repositoryName(i);
+      fleet.repositories().upsert(new RepositoryRef("bench", name.substring("bench/".length()), "main", "file:///dev/null/" + name, null),
+          OptInStatus.OPTED_IN, optIn, "enabled: true", null, now);
+    }
+  }
+
+  private static String repositoryName(int i) {
+    return String.format("bench/repo-%05d", i);
+  }
+
+  private static CampaignSpec campaign(String name, int concurrency) {
+    return new CampaignSpec(name, "ensure-file", Map.of("path", "BENCH.md", "template", "bench"), null, false, false, null,
+        new CampaignSpec.Limits(concurrency, 100_000, 100_000), null);
+  }
+
+  /** p95 of the time from the kubelet finishing a run to its result being in the store. */
+  private static long resultLatencyP95(Jdbc jdbc, Map<String, Instant> finishedAt) {
+    List<Long> latencies = new ArrayList<>();
+    jdbc.query("SELECT r.owner || '/' || r.name, e.at FROM changeset_event e JOIN changeset c ON c.id = e.changeset_id"
+            + " JOIN repository r ON r.id = c.repository_id WHERE e.campaign = 'bench-dispatch' AND e.to_state = 'NO_CHANGE'",
+            rs -> Map.entry(rs.getString(1), Jdbc.instant(rs, "at")))
+        .forEach(e -> {
+          Instant done = finishedAt.get(e.getKey());
+          if (done != null) {
+            latencies.add(Math.max(0, Duration.between(done, e.getValue()).toMillis()));
+          }
+        });
+    Collections.sort(latencies);
+    return latencies.isEmpty() ? -1 : latencies.get((int) Math.ceil(latencies.size() * 0.95) - 1);
+  }
+
+  private static long heapAfterGc() throws InterruptedException {
+    MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+      Thread.sleep(200);
+    }
+    return memory.getHeapMemoryUsage().getUsed();
+  }
+
+  private static String load() {
+    return String.format(Locale.ROOT, "%.1f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+  }
+
+  /** First and last start of a run. */
+  private static final class Queue {
+    private final ConcurrentLinkedQueue<Instant> times = new ConcurrentLinkedQueue<>();
+
+    void add(Instant t) {
+      times.add(t);
+    }
+
+    Instant first() {
+      return times.stream().min(Instant::compareTo).orElseThrow();
+    }
+
+    Instant last() {
+      return times.stream().max(Instant::compareTo).orElseThrow();
+    }
+  }
+}
