@@ -41,12 +41,21 @@ public final class StoreWatch implements AutoCloseable {
 
   /** One probe: the store answered if a connection from the pool is valid. */
   void probe() {
+    // The time of asking, not of the answer: a probe that returns late never moves the answer forward
+    // past a probe that has since failed.
+    Instant asked = clock.instant();
     try (Connection c = dataSource.getConnection()) {
       if (c.isValid(5)) {
-        lastAnswer = clock.instant();
+        answeredAt(asked);
       }
     } catch (SQLException | RuntimeException e) {
       // Unreachable: lastAnswer stays where it was, and the outage grows.
+    }
+  }
+
+  private synchronized void answeredAt(Instant asked) {
+    if (asked.isAfter(lastAnswer)) {
+      lastAnswer = asked;
     }
   }
 
