@@ -5,16 +5,13 @@ import dev.flotilla.FlotillaException;
 import dev.flotilla.controller.config.CampaignParser;
 import dev.flotilla.controller.model.CampaignSpec;
 import dev.flotilla.controller.engine.Controller;
-import dev.flotilla.controller.engine.EngineObserver;
 import dev.flotilla.controller.engine.EngineSettings;
-import dev.flotilla.controller.engine.EngineContext;
+import dev.flotilla.controller.engine.TestEngine;
 import dev.flotilla.controller.exec.LocalExecutor;
 import dev.flotilla.controller.exec.RunListener;
 import dev.flotilla.controller.forge.local.CommitWriter;
 import dev.flotilla.controller.forge.local.CommitWriter.FileContent;
 import dev.flotilla.controller.forge.local.LocalCi;
-import dev.flotilla.controller.forge.local.LocalForge;
-import dev.flotilla.controller.store.Database;
 import dev.flotilla.controller.store.Jdbc;
 import dev.flotilla.migration.Migrations;
 import dev.flotilla.runner.CredentialResolver;
@@ -25,7 +22,6 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -177,11 +173,11 @@ public final class LocalThroughput {
         size, Runtime.getRuntime().availableProcessors(), threads, POLL_INTERVAL, TICK_PAUSE.toMillis(), loadAverage());
     List<Path> loopFleet = timed("fleet: git loop copy", () -> writeFleet(tmp.resolve("loop-forge")));
     List<Path> runnerFleet = timed("fleet: runner copy", () -> writeFleet(tmp.resolve("runner-forge")));
-    timed("fleet: engine copy", () -> writeFleet(tmp.resolve("engine-forge")));
+    timed("fleet: engine copy", () -> writeFleet(tmp.resolve("engine").resolve("forge")));
     double loopSeconds = seconds(() -> gitLoop(loopFleet, GIT_LOOP));
     double parallelLoopSeconds = seconds(() -> gitLoop(loopFleet, GIT_LOOP_PARALLEL));
     double runnerSeconds = seconds(() -> runnerAlone(runnerFleet));
-    Lifecycle lifecycle = lifecycle(tmp.resolve("engine-forge"));
+    Lifecycle lifecycle = lifecycle(tmp.resolve("engine"));
     heap.stop();
     // Other work on the machine shows in every figure; the load says how much there was.
     System.out.printf(Locale.ROOT, "  %-40s %s%n", "load average at the end", loadAverage());
@@ -306,22 +302,12 @@ public final class LocalThroughput {
 
   record Lifecycle(double seconds, double dispatchToLastPushed) {}
 
-  private Lifecycle lifecycle(Path forgeRoot) throws Exception {
-    long dbStart = System.nanoTime();
-    try (Database db = Database.open(null, null, null, tmp.resolve("data"), 8)) {
-      System.out.printf(Locale.ROOT, "  %-40s %6.1fs%n", "embedded PostgreSQL start", (System.nanoTime() - dbStart) / 1e9);
-      Jdbc jdbc = new Jdbc(db.dataSource());
-      try (LocalCi ci = new LocalCi(db.dataSource(), new LocalCi.Settings("./ci.sh", Duration.ofMinutes(1), LocalCi.Settings.DEFAULTS.concurrency()))) {
-        LocalForge forge = new LocalForge(forgeRoot, db.dataSource(), ci, "http://localhost:8080");
-        Migrations migrations = Migrations.load();
-        Runner runner = new Runner(migrations, CredentialResolver.fromEnvironment());
-        LocalExecutor executor = new LocalExecutor(runner::run, tmp.resolve("engine-work"), threads);
-        EngineSettings settings = EngineSettings.defaults().withRecheckInterval(POLL_INTERVAL);
-        try (Controller controller = new Controller(EngineContext.create(jdbc, forge, migrations, Clock.systemUTC(), settings), executor, EngineObserver.NONE)) {
-          controller.start();
-          return drive(controller, jdbc);
-        }
-      }
+  private Lifecycle lifecycle(Path engineRoot) throws Exception {
+    long engineStart = System.nanoTime();
+    EngineSettings settings = EngineSettings.defaults().withRecheckInterval(POLL_INTERVAL);
+    try (TestEngine engine = TestEngine.builder(engineRoot).threads(threads).settings(settings).build()) {
+      System.out.printf(Locale.ROOT, "  %-40s %6.1fs%n", "engine start (embedded PostgreSQL)", (System.nanoTime() - engineStart) / 1e9);
+      return drive(engine.controller(), engine.jdbc());
     }
   }
 

@@ -4,20 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.flotilla.controller.config.CampaignParser;
-import dev.flotilla.controller.exec.LocalExecutor;
 import dev.flotilla.controller.model.PullRequest;
 import dev.flotilla.controller.model.RepositoryRef;
-import dev.flotilla.controller.forge.local.LocalCi;
 import dev.flotilla.controller.forge.local.LocalForge;
 import dev.flotilla.controller.model.CampaignStatus;
 import dev.flotilla.controller.model.Changeset;
 import dev.flotilla.controller.model.ChangesetState;
-import dev.flotilla.controller.store.Database;
 import dev.flotilla.controller.store.Jdbc;
 import dev.flotilla.migration.Migrations;
-import dev.flotilla.runner.CredentialResolver;
-import dev.flotilla.runner.Runner;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -60,35 +54,25 @@ class EngineIT {
   static final String AUTOMERGE = "enabled: true\nautomerge: true\n";
 
   @TempDir Path tmp;
-  Database db;
+  TestEngine engine;
   Jdbc jdbc;
-  LocalCi ci;
   LocalForge forge;
-  LocalExecutor executor;
   Controller controller;
   TestForgeRepos repos;
   MutableClock clock = new MutableClock(Instant.parse("2026-03-02T10:00:00Z"));
 
   @BeforeEach
   void start() throws Exception {
-    Path forgeRoot = Files.createDirectories(tmp.resolve("forge"));
-    repos = new TestForgeRepos(forgeRoot);
-    db = Database.open(null, null, null, tmp.resolve("data"), 8);
-    jdbc = new Jdbc(db.dataSource());
-    ci = new LocalCi(db.dataSource(), new LocalCi.Settings("./ci.sh", Duration.ofSeconds(60), 2));
-    forge = new LocalForge(forgeRoot, db.dataSource(), ci, "http://localhost:8080");
-    Migrations migrations = Migrations.load();
-    executor = new LocalExecutor(new Runner(migrations, CredentialResolver.fromEnvironment())::run, tmp.resolve("work"), 2);
-    EngineContext fleet = EngineContext.create(jdbc, forge, migrations, clock, EngineSettings.defaults().withRecheckInterval(Duration.ZERO));
-    controller = new Controller(fleet, executor, EngineObserver.NONE);
-    controller.start();
+    engine = TestEngine.builder(tmp).clock(clock).build();
+    jdbc = engine.jdbc();
+    forge = engine.localForge();
+    controller = engine.controller();
+    repos = engine.repos();
   }
 
   @AfterEach
-  void stop() throws Exception {
-    controller.close();
-    ci.close();
-    db.close();
+  void stop() {
+    engine.close();
   }
 
   void service(String name, String optIn, String ci) throws Exception {

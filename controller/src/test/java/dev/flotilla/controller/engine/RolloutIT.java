@@ -8,20 +8,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.flotilla.controller.config.CampaignParser;
-import dev.flotilla.controller.exec.LocalExecutor;
 import dev.flotilla.controller.model.RepositoryRef;
-import dev.flotilla.controller.forge.local.LocalCi;
 import dev.flotilla.controller.forge.local.LocalForge;
 import dev.flotilla.controller.model.Campaign;
 import dev.flotilla.controller.model.CampaignStatus;
 import dev.flotilla.controller.model.Changeset;
 import dev.flotilla.controller.model.ChangesetState;
-import dev.flotilla.controller.store.Database;
 import dev.flotilla.controller.store.Jdbc;
 import dev.flotilla.migration.Migrations;
-import dev.flotilla.runner.CredentialResolver;
-import dev.flotilla.runner.Runner;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,9 +40,8 @@ class RolloutIT {
   static final String REVIEWED = "enabled: true\nautomerge: false\n";
 
   @TempDir Path tmp;
-  Database db;
+  TestEngine engine;
   Jdbc jdbc;
-  LocalCi ci;
   LocalForge forge;
   Controller controller;
   TestForgeRepos repos;
@@ -57,29 +50,21 @@ class RolloutIT {
 
   @BeforeEach
   void start() throws Exception {
-    Path forgeRoot = Files.createDirectories(tmp.resolve("forge"));
-    repos = new TestForgeRepos(forgeRoot);
-    db = Database.open(null, null, null, tmp.resolve("data"), 8);
-    jdbc = new Jdbc(db.dataSource());
-    ci = new LocalCi(db.dataSource(), new LocalCi.Settings("sh ci.sh", Duration.ofSeconds(60), 2));
-    forge = new LocalForge(forgeRoot, db.dataSource(), ci, "http://localhost:8080");
-    controller = newController();
+    engine = TestEngine.builder(tmp).clock(clock).ciCommand("sh ci.sh").settings(settings).build();
+    jdbc = engine.jdbc();
+    forge = engine.localForge();
+    controller = engine.controller();
+    repos = engine.repos();
   }
 
   /** A controller over the same store and forge, as after a restart. */
   Controller newController() {
-    Migrations migrations = Migrations.load();
-    var executor = new LocalExecutor(new Runner(migrations, CredentialResolver.fromEnvironment())::run, tmp.resolve("work"), 2);
-    Controller c = new Controller(EngineContext.create(jdbc, forge, migrations, clock, settings), executor, EngineObserver.NONE);
-    c.start();
-    return c;
+    return engine.newController(settings);
   }
 
   @AfterEach
-  void stop() throws Exception {
-    controller.close();
-    ci.close();
-    db.close();
+  void stop() {
+    engine.close();
   }
 
   void service(String name, String optIn, String ciScript) throws Exception {

@@ -11,59 +11,98 @@ import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.transport.RefSpec;
 
-/** Bare repositories laid out as the local forge expects, with commits made the way a person would. */
-final class TestForgeRepos {
+/** Bare repositories laid out as the local forge expects, filled the way a person would, odd content included. */
+public final class TestForgeRepos {
+
+  /** Something a person does in a working tree before committing, beyond writing text files. */
+  @FunctionalInterface
+  public interface Edit {
+    void apply(Path workTree) throws IOException;
+  }
 
   private final Path root;
 
-  TestForgeRepos(Path root) {
+  public TestForgeRepos(Path root) {
     this.root = root;
   }
 
-  Path bare(String owner, String name) {
+  public Path bare(String owner, String name) {
     return root.resolve(owner).resolve(name + ".git");
   }
 
-  /** Creates {@code owner/name} with one commit on {@code branch} holding {@code files}. */
-  void create(String owner, String name, String branch, Map<String, String> files) throws IOException, GitAPIException {
+  /** An initialised bare repository with no commit at all. */
+  public Path createEmpty(String owner, String name, String branch) throws IOException, GitAPIException {
     Path bare = bare(owner, name);
     Files.createDirectories(bare);
     try (Git git = Git.init().setBare(true).setDirectory(bare.toFile()).setInitialBranch(branch).call()) {
-      // an empty bare repository, filled by the push below
+      return bare;
     }
-    commit(owner, name, branch, files, "initial commit");
+  }
+
+  /** Creates {@code owner/name} with one commit on {@code branch} holding {@code files}. */
+  public void create(String owner, String name, String branch, Map<String, String> files)
+      throws IOException, GitAPIException {
+    create(owner, name, branch, files, work -> { });
+  }
+
+  public void create(String owner, String name, String branch, Map<String, String> files, Edit edit)
+      throws IOException, GitAPIException {
+    createEmpty(owner, name, branch);
+    commit(owner, name, branch, files, edit, "initial commit");
   }
 
   /** Commits {@code files} (null content deletes) on top of {@code branch} and pushes, as a person. */
-  String commit(String owner, String name, String branch, Map<String, String> files, String message)
+  public String commit(String owner, String name, String branch, Map<String, String> files, String message)
+      throws IOException, GitAPIException {
+    return commit(owner, name, branch, files, work -> { }, message);
+  }
+
+  /** Commits {@code files} and {@code edit} on top of {@code branch} (or as its first commit) and pushes. */
+  public String commit(String owner, String name, String branch, Map<String, String> files, Edit edit, String message)
       throws IOException, GitAPIException {
     Path work = Files.createTempDirectory("person-");
-    try {
-      try (Git git =
-          Git.cloneRepository().setURI(bare(owner, name).toUri().toString()).setDirectory(work.toFile()).setBranch(branch).call()) {
-        for (var file : files.entrySet()) {
-          Path path = work.resolve(file.getKey());
-          if (file.getValue() == null) {
-            Files.deleteIfExists(path);
-          } else {
-            Files.createDirectories(path.getParent());
-            Files.writeString(path, file.getValue());
-            if (file.getKey().endsWith(".sh")) {
-              path.toFile().setExecutable(true);
-            }
+    try (Git git = checkout(owner, name, branch, work)) {
+      for (var file : files.entrySet()) {
+        Path path = work.resolve(file.getKey());
+        if (file.getValue() == null) {
+          Files.deleteIfExists(path);
+        } else {
+          Files.createDirectories(path.getParent());
+          Files.writeString(path, file.getValue());
+          if (file.getKey().endsWith(".sh")) {
+            path.toFile().setExecutable(true);
           }
         }
-        git.add().addFilepattern(".").call();
-        git.add().addFilepattern(".").setUpdate(true).call();
-        PersonIdent person = new PersonIdent("A Person", "person@example.com");
-        var commit = git.commit().setMessage(message).setAuthor(person).setCommitter(person).call();
-        git.push().setRefSpecs(new RefSpec("HEAD:refs/heads/" + branch)).setForce(false).call();
-        return commit.getName();
       }
+      edit.apply(work);
+      git.add().addFilepattern(".").call();
+      git.add().addFilepattern(".").setUpdate(true).call();
+      PersonIdent person = new PersonIdent("A Person", "person@example.com");
+      var commit = git.commit().setMessage(message).setAuthor(person).setCommitter(person).call();
+      git.push().setRefSpecs(new RefSpec("HEAD:refs/heads/" + branch)).call();
+      return commit.getName();
     } finally {
-      try (Stream<Path> walk = Files.walk(work)) {
-        walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
+      delete(work);
+    }
+  }
+
+  private Git checkout(String owner, String name, String branch, Path work) throws GitAPIException, IOException {
+    Git git = Git.cloneRepository().setURI(bare(owner, name).toUri().toString()).setDirectory(work.toFile()).call();
+    if (git.getRepository().resolve("HEAD") == null) {
+      git.getRepository().updateRef("HEAD").link("refs/heads/" + branch);
+    } else if (git.getRepository().resolve("refs/remotes/origin/" + branch) != null) {
+      git.checkout().setName(branch).setCreateBranch(!branch.equals(git.getRepository().getBranch()))
+          .setStartPoint("origin/" + branch).call();
+    }
+    return git;
+  }
+
+  private static void delete(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
   }
 }

@@ -4,10 +4,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.flotilla.controller.config.CampaignParser;
 import dev.flotilla.controller.engine.Controller;
-import dev.flotilla.controller.engine.EngineObserver;
-import dev.flotilla.controller.engine.EngineSettings;
-import dev.flotilla.controller.engine.EngineContext;
-import dev.flotilla.controller.exec.LocalExecutor;
+import dev.flotilla.controller.engine.TestEngine;
+import dev.flotilla.controller.engine.TestForgeRepos;
 import dev.flotilla.controller.forge.Forge;
 import dev.flotilla.controller.forge.local.LocalCi;
 import dev.flotilla.controller.forge.local.LocalForge;
@@ -17,10 +15,7 @@ import dev.flotilla.controller.store.Database;
 import dev.flotilla.controller.store.Jdbc;
 import dev.flotilla.migration.Migrations;
 import dev.flotilla.runner.CredentialResolver;
-import dev.flotilla.runner.Runner;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Set;
@@ -41,21 +36,17 @@ final class Engine implements AutoCloseable {
   final LocalCi ci;
   final LocalForge localForge;
   final Controller controller;
-  final ForgeRepos repos;
+  final TestForgeRepos repos;
+  private final TestEngine engine;
 
   Engine(Path tmp, UnaryOperator<Forge> forge, CredentialResolver credentials) throws Exception {
-    Path forgeRoot = Files.createDirectories(tmp.resolve("forge"));
-    repos = new ForgeRepos(forgeRoot);
-    db = Database.open(null, null, null, tmp.resolve("data"), 8);
-    jdbc = new Jdbc(db.dataSource());
-    ci = new LocalCi(db.dataSource(), new LocalCi.Settings("./ci.sh", Duration.ofSeconds(60), 2));
-    localForge = new LocalForge(forgeRoot, db.dataSource(), ci, "http://localhost:8080");
-    Migrations migrations = Migrations.load();
-    LocalExecutor executor = new LocalExecutor(new Runner(migrations, credentials)::run, tmp.resolve("work"), 2);
-    EngineContext fleet = EngineContext.create(jdbc, forge.apply(localForge), migrations, Clock.systemUTC(),
-        EngineSettings.defaults().withRecheckInterval(Duration.ZERO));
-    controller = new Controller(fleet, executor, EngineObserver.NONE);
-    controller.start();
+    engine = TestEngine.builder(tmp).forge(forge).credentials(credentials).build();
+    db = engine.db();
+    jdbc = engine.jdbc();
+    ci = engine.ci();
+    localForge = engine.localForge();
+    controller = engine.controller();
+    repos = engine.repos();
   }
 
   /** Discovers, then applies the campaign written in {@code yaml}. */
@@ -79,8 +70,6 @@ final class Engine implements AutoCloseable {
 
   @Override
   public void close() {
-    controller.close();
-    ci.close();
-    db.close();
+    engine.close();
   }
 }
