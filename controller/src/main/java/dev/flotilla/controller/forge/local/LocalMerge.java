@@ -3,6 +3,9 @@ package dev.flotilla.controller.forge.local;
 import dev.flotilla.controller.model.MergeMethod;
 import dev.flotilla.controller.model.PullRequest;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +22,8 @@ import org.eclipse.jgit.merge.ResolveMerger;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevSort;
 import org.eclipse.jgit.revwalk.RevWalk;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Git work behind the local forge's pull requests: whether a head merges cleanly into its base, and
@@ -27,6 +32,9 @@ import org.eclipse.jgit.revwalk.RevWalk;
  * recognised instead of repeated.
  */
 final class LocalMerge {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LocalMerge.class);
+  static final Duration STALE_LOCK = Duration.ofSeconds(10);
 
   static final String TRAILER = "Flotilla-Pull-Request";
   /** How far back the base's history is searched for an earlier merge of the same pull request. */
@@ -164,12 +172,32 @@ final class LocalMerge {
     update.setRefLogIdent(new PersonIdent(COMMITTER, now));
     update.setRefLogMessage("merge pull request #" + number, false);
     RefUpdate.Result result = update.update();
+    if (result == RefUpdate.Result.LOCK_FAILURE && removeStaleLock(repo, base, expected)) {
+      result = update.update();
+    }
     return switch (result) {
       case FAST_FORWARD, NEW, FORCED, NO_CHANGE -> true;
       case LOCK_FAILURE, REJECTED, REJECTED_OTHER_REASON -> false;
       default -> throw new LocalForgeException(
           "could not move " + base + " to the merge of #" + number + ": " + result);
     };
+  }
+
+  /**
+   * A ref lock holds for milliseconds; one older than {@link #STALE_LOCK} on a base that still points
+   * where it did was left by a process killed mid-update, and would refuse every merge for good.
+   */
+  private static boolean removeStaleLock(Repository repo, String base, ObjectId expected) throws IOException {
+    Path lock = repo.getDirectory().toPath().resolve(Constants.R_HEADS + base + ".lock");
+    var ref = repo.exactRef(Constants.R_HEADS + base);
+    // The lock's age is read on the wall clock, whatever clock stamps the merges.
+    if (!Files.exists(lock) || ref == null || !expected.equals(ref.getObjectId())
+        || Files.getLastModifiedTime(lock).toInstant().plus(STALE_LOCK).isAfter(Instant.now())) {
+      return false;
+    }
+    LOG.warn("{}: removing {}, a lock left by a process that stopped while moving {}", repo.getDirectory(), lock.getFileName(), base);
+    Files.deleteIfExists(lock);
+    return true;
   }
 
   /** Committed at {@code now} by the forge: the same clock that stamps pull requests, see {@link #findMerged}. */

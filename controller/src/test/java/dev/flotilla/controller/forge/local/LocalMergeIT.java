@@ -98,6 +98,23 @@ class LocalMergeIT {
   }
 
   @Test
+  void aRefLockLeftByAKilledProcessDoesNotRefuseEveryMerge() throws Exception {
+    commit(svc, BRANCH, "main", Map.of("pom.xml", BUMPED), "bump the version");
+    PullRequest pr = forge.openPullRequest(ref, spec(BRANCH));
+    // What a controller killed in the middle of moving main leaves behind.
+    Path lock = svc.resolve("refs/heads/main.lock");
+    java.nio.file.Files.writeString(lock, head(svc, "main") + "\n");
+    java.nio.file.Files.setLastModifiedTime(lock, java.nio.file.attribute.FileTime.from(
+        java.time.Instant.now().minus(LocalMerge.STALE_LOCK).minusSeconds(1)));
+
+    MergeResult result = forge.merge(ref, pr.number(), pr.headSha(), MergeMethod.SQUASH);
+
+    assertThat(result).isInstanceOf(MergeResult.Merged.class);
+    assertThat(head(svc, "main")).isEqualTo(((MergeResult.Merged) result).sha());
+    assertThat(lock).doesNotExist();
+  }
+
+  @Test
   void mergeWritesAMergeCommitWithBothParents() throws Exception {
     commit(svc, BRANCH, "main", Map.of("pom.xml", BUMPED), "bump the version");
     commit(svc, "main", Map.of("README.md", "# svc, documented\n"), "docs");
