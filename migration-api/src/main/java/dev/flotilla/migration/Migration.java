@@ -45,6 +45,16 @@ public interface Migration {
   }
 
   /**
+   * Whether this migration takes parameters beyond {@link #parameters()}, whose names only it knows
+   * (the options of a recipe it runs, say). When true, names not in {@link #parameters()} are not
+   * reported as unknown by the generic check: {@link #validate} must check them, naming the valid
+   * ones.
+   */
+  default boolean acceptsOtherParameters() {
+    return false;
+  }
+
+  /**
    * Checks that go beyond names and types (a version that must parse, a pattern that must compile).
    * Called only after the parameters matched {@link #parameters()}; report every problem, not the
    * first.

@@ -125,7 +125,7 @@ public final class Parameters {
     Map<String, ParameterSpec> specs = new LinkedHashMap<>();
     migration.parameters().forEach(s -> specs.put(s.name(), s));
     for (String name : values.keySet()) {
-      if (!specs.containsKey(name)) {
+      if (!specs.containsKey(name) && !migration.acceptsOtherParameters()) {
         problems.problem(
             name,
             "unknown parameter for migration '"

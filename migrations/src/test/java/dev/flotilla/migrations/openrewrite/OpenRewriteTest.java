@@ -1,0 +1,240 @@
+package dev.flotilla.migrations.openrewrite;
+
+import static dev.flotilla.migration.testkit.RewriteTest.created;
+import static dev.flotilla.migration.testkit.RewriteTest.crlf;
+import static dev.flotilla.migration.testkit.RewriteTest.deleted;
+import static dev.flotilla.migration.testkit.RewriteTest.file;
+import static dev.flotilla.migration.testkit.RewriteTest.params;
+import static dev.flotilla.migration.testkit.RewriteTest.rewrite;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.flotilla.migration.Migrations;
+import dev.flotilla.migration.Outcome;
+import dev.flotilla.migration.Parameters;
+import dev.flotilla.migration.Validation;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class OpenRewriteTest {
+
+  @TempDir Path cache;
+
+  private OpenRewrite migration() {
+    return new OpenRewrite(new RewriteSettings(RewriteSettings.MAVEN_CENTRAL, cache));
+  }
+
+  @Test
+  void renamesAYamlKeyKeepingCommentsAndTheRest() {
+    rewrite(
+        migration(),
+        params(
+            "recipe", "org.openrewrite.yaml.ChangePropertyKey",
+            "oldPropertyKey", "management.metrics.export.prometheus.enabled",
+            "newPropertyKey", "management.prometheus.metrics.export.enabled"),
+        file(
+            "src/main/resources/application.yml",
+            """
+            server:
+              port: 8080   # the port
+            management:
+              metrics:
+                export:
+                  prometheus:
+                    enabled: true
+            """,
+            """
+            server:
+              port: 8080   # the port
+            management:
+              prometheus.metrics.export.enabled: true
+            """));
+  }
+
+  @Test
+  void renamesAJavaPackageAndItsImports() {
+    rewrite(
+        migration(),
+        params(
+            "recipe", "org.openrewrite.java.ChangePackage",
+            "oldPackageName", "com.acme.legacy",
+            "newPackageName", "com.acme.core",
+            "recursive", "true"),
+        deleted(
+            "src/main/java/com/acme/legacy/Clock.java",
+            """
+            package com.acme.legacy;
+
+            public class Clock {
+              public long now() { return 0L; }
+            }
+            """),
+        created(
+            "src/main/java/com/acme/core/Clock.java",
+            """
+            package com.acme.core;
+
+            public class Clock {
+              public long now() { return 0L; }
+            }
+            """),
+        file(
+            "src/main/java/com/acme/app/App.java",
+            """
+            package com.acme.app;
+
+            import com.acme.legacy.Clock;
+
+            class App {
+              // Keep this comment.
+              long started = new Clock().now();
+            }
+            """,
+            """
+            package com.acme.app;
+
+            import com.acme.core.Clock;
+
+            class App {
+              // Keep this comment.
+              long started = new Clock().now();
+            }
+            """));
+  }
+
+  @Test
+  void changesAPropertyInACrlfPom() {
+    rewrite(
+        migration(),
+        params("recipe", "org.openrewrite.maven.ChangePropertyValue", "key", "java.version", "newValue", "21"),
+        file(
+            "pom.xml",
+            crlf(
+                """
+                <project>
+                  <modelVersion>4.0.0</modelVersion>
+                  <groupId>com.acme</groupId>
+                  <artifactId>demo</artifactId>
+                  <version>1</version>
+                  <properties>
+                    <!-- the Java we build for -->
+                    <java.version>17</java.version>
+                  </properties>
+                </project>
+                """),
+            crlf(
+                """
+                <project>
+                  <modelVersion>4.0.0</modelVersion>
+                  <groupId>com.acme</groupId>
+                  <artifactId>demo</artifactId>
+                  <version>1</version>
+                  <properties>
+                    <!-- the Java we build for -->
+                    <java.version>21</java.version>
+                  </properties>
+                </project>
+                """)));
+  }
+
+  @Test
+  void runsADeclarativeRecipeGivenInline() {
+    rewrite(
+        migration(),
+        params(
+            "recipeYaml",
+            """
+            type: specs.openrewrite.org/v1beta/recipe
+            name: com.acme.RenameOwner
+            displayName: Rename the owner key
+            recipeList:
+              - org.openrewrite.yaml.ChangePropertyKey:
+                  oldPropertyKey: owner
+                  newPropertyKey: team
+            """),
+        file("catalog.yaml", "owner: payments\nname: api\n", "team: payments\nname: api\n"));
+  }
+
+  @Test
+  void leavesARepositoryThatIsAlreadyMigratedAlone() {
+    Outcome outcome =
+        rewrite(
+            migration(),
+            params("recipe", "org.openrewrite.yaml.ChangePropertyKey", "oldPropertyKey", "a", "newPropertyKey", "b"),
+            file("config.yml", "b: 1\n"));
+    assertThat(outcome).isEqualTo(Outcome.unchanged());
+  }
+
+  @Test
+  void saysWhenJavaTypesCouldNotBeResolved() {
+    Outcome outcome =
+        rewrite(
+            migration(),
+            params(
+                "recipe", "org.openrewrite.java.ChangePackage",
+                "oldPackageName", "com.acme.legacy",
+                "newPackageName", "com.acme.core"),
+            file(
+                "src/main/java/com/acme/app/App.java",
+                """
+                package com.acme.app;
+
+                import com.acme.legacy.Clock;
+                import org.unknown.Widget;
+
+                class App {
+                  Widget widget;
+                  Clock clock;
+                }
+                """,
+                """
+                package com.acme.app;
+
+                import com.acme.core.Clock;
+                import org.unknown.Widget;
+
+                class App {
+                  Widget widget;
+                  Clock clock;
+                }
+                """));
+    assertThat(outcome.message()).contains("changed 1 file").contains("could not be resolved in 1 Java files");
+  }
+
+  @Test
+  void namesAnUnknownRecipeWithSuggestions() {
+    Validation validation =
+        params("recipe", "org.openrewrite.maven.ChangePropertyValu").check(migration());
+    assertThat(validation.describe())
+        .contains("recipe: no recipe 'org.openrewrite.maven.ChangePropertyValu'")
+        .contains("did you mean org.openrewrite.maven.ChangePropertyValue");
+  }
+
+  @Test
+  void namesUnknownAndMissingOptionsAndWrongTypesAllAtOnce() {
+    Validation validation =
+        params(
+                "recipe", "org.openrewrite.java.ChangePackage",
+                "oldPackage", "com.acme.legacy",
+                "recursive", "maybe")
+            .check(migration());
+    assertThat(validation.problems())
+        .extracting(Validation.Problem::parameter)
+        .contains("oldPackage", "recursive", "oldPackageName", "newPackageName");
+    assertThat(validation.describe())
+        .contains("oldPackage: is not an option of org.openrewrite.java.ChangePackage; its options are: oldPackageName, newPackageName")
+        .contains("recursive: must be true or false, got 'maybe'")
+        .contains("newPackageName: is required by org.openrewrite.java.ChangePackage");
+  }
+
+  @Test
+  void needsARecipe() {
+    assertThat(Parameters.empty().check(migration()).describe())
+        .contains("recipe: give a recipe's fully qualified name");
+  }
+
+  @Test
+  void isFoundByItsId() {
+    assertThat(Migrations.load().get("openrewrite")).isInstanceOf(OpenRewrite.class);
+  }
+}
