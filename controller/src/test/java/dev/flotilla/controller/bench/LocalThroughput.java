@@ -101,6 +101,16 @@ public final class LocalThroughput {
         automerge: true
         limits: {concurrentRuns: %d, pullRequestsPerHour: 100000, openPullRequests: 100000}
       """;
+  /** The same edit as an OpenRewrite recipe: every file of the repository parsed, the pom resolved. */
+  static final String OPENREWRITE_CAMPAIGN_YAML = """
+      apiVersion: flotilla.dev/v1
+      kind: Campaign
+      metadata: {name: %s}
+      spec:
+        migration: openrewrite
+        parameters: {recipe: org.openrewrite.maven.ChangePropertyValue, key: jackson.version, newValue: 2.18.2}
+      """;
+  static final String OPENREWRITE_CHILD = "--openrewrite-runner";
   /** The same edit as the migration, by hand: clone, sed, commit, push, one repository after the other. */
   static final String GIT_LOOP = """
       set -euo pipefail
@@ -150,6 +160,10 @@ public final class LocalThroughput {
   }
 
   public static void main(String[] args) throws Exception {
+    if (args.length == 2 && args[0].equals(OPENREWRITE_CHILD)) {
+      openRewriteChild(Path.of(args[1]));
+      return;
+    }
     int size = args.length > 0 ? Integer.parseInt(args[0]) : 200;
     if (size < 1) {
       throw new IllegalArgumentException("the number of repositories must be at least 1, was " + size);
@@ -174,9 +188,12 @@ public final class LocalThroughput {
     List<Path> loopFleet = timed("fleet: git loop copy", () -> writeFleet(tmp.resolve("loop-forge")));
     List<Path> runnerFleet = timed("fleet: runner copy", () -> writeFleet(tmp.resolve("runner-forge")));
     timed("fleet: engine copy", () -> writeFleet(tmp.resolve("engine").resolve("forge")));
+    Path rewriteForge = tmp.resolve("openrewrite-forge");
+    timed("fleet: openrewrite copy", () -> writeFleet(rewriteForge));
     double loopSeconds = seconds(() -> gitLoop(loopFleet, GIT_LOOP));
     double parallelLoopSeconds = seconds(() -> gitLoop(loopFleet, GIT_LOOP_PARALLEL));
-    double runnerSeconds = seconds(() -> runnerAlone(runnerFleet));
+    double runnerSeconds = seconds(() -> runnerAlone(runnerFleet, campaignSpec(CAMPAIGN_YAML)));
+    ChildFigures rewrite = timed("openrewrite runner (own JVM)", () -> openRewriteInOwnJvm(rewriteForge));
     Lifecycle lifecycle = lifecycle(tmp.resolve("engine"));
     heap.stop();
     // Other work on the machine shows in every figure; the load says how much there was.
@@ -194,6 +211,9 @@ public final class LocalThroughput {
     row("runner alone: clone, apply, commit, push", runnerSeconds, String.format(Locale.ROOT, "%.1f repo/s", size / runnerSeconds), "", "");
     row("ratio runner/loop, both " + threads + " at a time", Double.NaN, String.format(Locale.ROOT, "%.2f", ratio), "<= " + TARGET_RATIO, verdict(ratio <= TARGET_RATIO));
     row("ratio runner/loop one at a time", Double.NaN, String.format(Locale.ROOT, "%.2f", serialRatio), "", "");
+    double rewritePerMinute = size / (rewrite.seconds() / 60);
+    row("openrewrite runner: parse, recipe, push", rewrite.seconds(), String.format(Locale.ROOT, "%.1f repo/min", rewritePerMinute), "", "");
+    row("openrewrite runner JVM: peak RSS, heap", Double.NaN, rewrite.rssMb() + ", " + rewrite.heapMb() + " MB", "", "");
     row("in lifecycle: first dispatch to last PUSHED", lifecycle.dispatchToLastPushed(), "", "", "");
     row("lifecycle: discovery to every MERGED", lifecycle.seconds(),
         String.format(Locale.ROOT, "%.1f repo/min", perMinute), ">= " + (int) TARGET_REPOS_PER_MINUTE, verdict(perMinute >= TARGET_REPOS_PER_MINUTE));
@@ -201,8 +221,11 @@ public final class LocalThroughput {
     row("peak heap used", Double.NaN, heapMb + " MB", "", "");
     System.out.println();
     System.out.printf(Locale.ROOT,
-        "local-throughput: repos=%d lifecycle_repos_per_min=%.1f peak_rss_mb=%d peak_heap_mb=%d apply_push_ratio_equal=%.2f apply_push_ratio_serial=%.2f%n",
-        size, perMinute, rssMb, heapMb, ratio, serialRatio);
+        "local-throughput: repos=%d lifecycle_repos_per_min=%.1f peak_rss_mb=%d peak_heap_mb=%d apply_push_ratio_equal=%.2f apply_push_ratio_serial=%.2f"
+            + " git_loop_serial_s=%.1f git_loop_parallel_s=%.1f runner_s=%.1f"
+            + " openrewrite_repos_per_min=%.1f openrewrite_peak_rss_mb=%d openrewrite_peak_heap_mb=%d%n",
+        size, perMinute, rssMb, heapMb, ratio, serialRatio, loopSeconds, parallelLoopSeconds, runnerSeconds,
+        rewritePerMinute, rewrite.rssMb(), rewrite.heapMb());
   }
 
   private static void row(String measure, double seconds, String figure, String target, String verdict) {
@@ -259,8 +282,57 @@ public final class LocalThroughput {
     }
   }
 
+  /** What the OpenRewrite runner's own JVM measured. */
+  record ChildFigures(double seconds, long rssMb, long heapMb) {}
+
+  /**
+   * The OpenRewrite campaign's runs in a JVM of their own, so its peak memory is the runner's
+   * alone: OpenRewrite's parsers and trees, not the engine's earlier phases.
+   */
+  private ChildFigures openRewriteInOwnJvm(Path forge) throws IOException, InterruptedException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Path log = tmp.resolve("openrewrite-runner.log");
+    Process process = new ProcessBuilder(
+            java, "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path"),
+            LocalThroughput.class.getName(), OPENREWRITE_CHILD, forge.toString())
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile())
+        .start();
+    int exit = process.waitFor();
+    List<String> lines = Files.readAllLines(log);
+    String last = lines.isEmpty() ? "" : lines.get(lines.size() - 1);
+    if (exit != 0 || !last.startsWith("openrewrite-runner:")) {
+      throw new FlotillaException("the OpenRewrite runner JVM exited with " + exit + ":\n" + String.join("\n", lines));
+    }
+    Map<String, String> figures = new LinkedHashMap<>();
+    for (String pair : last.substring(last.indexOf(':') + 1).trim().split("\\s+")) {
+      figures.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
+    }
+    return new ChildFigures(
+        Double.parseDouble(figures.get("seconds")), Long.parseLong(figures.get("peak_rss_mb")), Long.parseLong(figures.get("peak_heap_mb")));
+  }
+
+  /** In the child JVM: the runner with the OpenRewrite campaign over the fleet under {@code forge}. */
+  private static void openRewriteChild(Path forge) throws Exception {
+    quietLogs();
+    int threads = Runtime.getRuntime().availableProcessors();
+    List<Path> fleet;
+    try (Stream<Path> bares = Files.list(forge.resolve("acme"))) {
+      fleet = bares.sorted().toList();
+    }
+    Path tmp = Files.createTempDirectory("flotilla-openrewrite-");
+    LocalThroughput bench = new LocalThroughput(fleet.size(), threads, tmp);
+    bench.heap.start();
+    double seconds = seconds(() -> bench.runnerAlone(fleet, bench.campaignSpec(OPENREWRITE_CAMPAIGN_YAML)));
+    bench.heap.stop();
+    deleteTree(tmp);
+    System.out.printf(Locale.ROOT, "openrewrite-runner: seconds=%.1f peak_rss_mb=%d peak_heap_mb=%d%n",
+        seconds, vmHwmKb() / 1024, bench.heap.peak() / (1024 * 1024));
+    System.exit(0);
+  }
+
   /** The engine's runner over every repository on the pool size the engine uses, nothing else running. */
-  private void runnerAlone(List<Path> fleet) throws InterruptedException {
+  private void runnerAlone(List<Path> fleet, CampaignSpec spec) throws InterruptedException {
     Runner runner = new Runner(Migrations.load(), CredentialResolver.fromEnvironment());
     LocalExecutor executor = new LocalExecutor(runner::run, tmp.resolve("runner-work"), threads);
     CountDownLatch done = new CountDownLatch(fleet.size());
@@ -273,7 +345,6 @@ public final class LocalThroughput {
       }
     });
     try {
-      CampaignSpec spec = campaignSpec();
       for (Path bare : fleet) {
         String name = bare.getFileName().toString().replace(".git", "");
         executor.submit(name, new RunRequest(
@@ -293,8 +364,8 @@ public final class LocalThroughput {
     });
   }
 
-  private CampaignSpec campaignSpec() {
-    String yaml = CAMPAIGN_YAML.formatted(CAMPAIGN, 10);
+  private CampaignSpec campaignSpec(String template) {
+    String yaml = template.formatted(CAMPAIGN, 10);
     return CampaignParser.parse(yaml, "bench.yaml", Migrations.load());
   }
 

@@ -52,6 +52,70 @@ class OpenRewriteTest {
   }
 
   @Test
+  void upgradesADependencyWhoseVersionIsAPropertyOfTheParent(@TempDir Path repository) throws Exception {
+    FakeMavenRepository.library(repository, "com.acme", "lib", "1.0", "1.1");
+    rewrite(
+        new OpenRewrite(new RewriteSettings(repository.toUri(), cache)),
+        params(
+            "recipe", "org.openrewrite.maven.UpgradeDependencyVersion",
+            "groupId", "com.acme",
+            "artifactId", "lib",
+            "newVersion", "1.1"),
+        file(
+            "pom.xml",
+            """
+            <project>
+              <modelVersion>4.0.0</modelVersion>
+              <groupId>com.acme</groupId>
+              <artifactId>parent</artifactId>
+              <version>1</version>
+              <packaging>pom</packaging>
+              <modules>
+                <module>app</module>
+              </modules>
+              <properties>
+                <lib.version>1.0</lib.version>   <!-- shared by the modules -->
+              </properties>
+            </project>
+            """,
+            """
+            <project>
+              <modelVersion>4.0.0</modelVersion>
+              <groupId>com.acme</groupId>
+              <artifactId>parent</artifactId>
+              <version>1</version>
+              <packaging>pom</packaging>
+              <modules>
+                <module>app</module>
+              </modules>
+              <properties>
+                <lib.version>1.1</lib.version>   <!-- shared by the modules -->
+              </properties>
+            </project>
+            """),
+        file(
+            "app/pom.xml",
+            """
+            <project>
+              <modelVersion>4.0.0</modelVersion>
+              <parent>
+                <groupId>com.acme</groupId>
+                <artifactId>parent</artifactId>
+                <version>1</version>
+              </parent>
+              <artifactId>app</artifactId>
+              <dependencies>
+                <dependency>
+                  <groupId>com.acme</groupId>
+                  <artifactId>lib</artifactId>
+                  <version>${lib.version}</version>
+                </dependency>
+              </dependencies>
+            </project>
+            """));
+  }
+
+  @Test
   void renamesAJavaPackageAndItsImports() {
     rewrite(
         migration(),
