@@ -12,9 +12,12 @@ import dev.flotilla.migration.Migrations;
 import dev.flotilla.migration.Outcome;
 import dev.flotilla.migration.Parameters;
 import dev.flotilla.migration.Validation;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.yaml.snakeyaml.Yaml;
 
 class OpenRewriteTest {
 
@@ -295,6 +298,17 @@ class OpenRewriteTest {
   void needsARecipe() {
     assertThat(Parameters.empty().check(migration()).describe())
         .contains("recipe: give a recipe's fully qualified name");
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void theDocumentedExampleCampaignHasValidParameters() throws Exception {
+    Map<String, Object> campaign =
+        new Yaml().load(Files.readString(Path.of("..", "docs", "examples", "openrewrite-java-21.yaml")));
+    Map<String, Object> spec = (Map<String, Object>) campaign.get("spec");
+    assertThat(spec.get("migration")).isEqualTo("openrewrite");
+    Validation validation = Parameters.of((Map<String, Object>) spec.get("parameters")).check(migration());
+    assertThat(validation.problems()).isEmpty();
   }
 
   @Test
