@@ -145,7 +145,11 @@ final class RepositorySources {
     Map<Path, List<Parser.Input>> filesByModule = new LinkedHashMap<>();
     for (Parser.Input file : javaFiles) {
       Path module =
-          moduleDirs.stream().filter(d -> file.getPath().startsWith(d)).findFirst().orElse(null);
+          moduleDirs.stream()
+              // The root module's folder is the empty path, which no path startsWith.
+              .filter(d -> d.toString().isEmpty() || file.getPath().startsWith(d))
+              .findFirst()
+              .orElse(null);
       filesByModule.computeIfAbsent(module, k -> new ArrayList<>()).add(file);
     }
     Files.createDirectories(settings.artifactCache());

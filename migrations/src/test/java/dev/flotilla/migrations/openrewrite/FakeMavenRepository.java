@@ -3,7 +3,12 @@ package dev.flotilla.migrations.openrewrite;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import javax.tools.ToolProvider;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Collectors;
@@ -12,6 +17,34 @@ import java.util.stream.Collectors;
 final class FakeMavenRepository {
 
   private FakeMavenRepository() {}
+
+  /** One version whose jar holds the given classes, compiled from source here. */
+  static void libraryWithClasses(Path root, String groupId, String artifactId, String version, Map<String, String> sources)
+      throws IOException {
+    library(root, groupId, artifactId, version);
+    Path src = Files.createTempDirectory("fake-src");
+    Path classes = Files.createTempDirectory("fake-classes");
+    List<String> args = new ArrayList<>(List.of("-d", classes.toString()));
+    for (Map.Entry<String, String> source : sources.entrySet()) {
+      Path file = src.resolve(source.getKey().replace('.', '/') + ".java");
+      Files.createDirectories(file.getParent());
+      Files.writeString(file, source.getValue());
+      args.add(file.toString());
+    }
+    if (ToolProvider.getSystemJavaCompiler().run(null, null, null, args.toArray(String[]::new)) != 0) {
+      throw new IllegalStateException("fake library classes do not compile");
+    }
+    Path jar = root.resolve(groupId.replace('.', '/')).resolve(artifactId).resolve(version)
+        .resolve(artifactId + "-" + version + ".jar");
+    try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));
+        Stream<Path> files = Files.walk(classes)) {
+      for (Path file : files.filter(Files::isRegularFile).toList()) {
+        out.putNextEntry(new JarEntry(classes.relativize(file).toString().replace('\\', '/')));
+        out.write(Files.readAllBytes(file));
+        out.closeEntry();
+      }
+    }
+  }
 
   static void library(Path root, String groupId, String artifactId, String... versions) throws IOException {
     Path dir = root.resolve(groupId.replace('.', '/')).resolve(artifactId);

@@ -269,6 +269,61 @@ class OpenRewriteTest {
   }
 
   @Test
+  void parsesJavaWithTheTypesOfTheDependenciesThePomDeclares(@TempDir Path repository) throws Exception {
+    FakeMavenRepository.libraryWithClasses(
+        repository, "com.acme", "widgets", "1.0",
+        Map.of(
+            "com.acme.widgets.Widget", "package com.acme.widgets; public class Widget {}",
+            "com.acme.widgets.Gadget", "package com.acme.widgets; public class Gadget {}"));
+    String pom =
+        """
+        <project>
+          <modelVersion>4.0.0</modelVersion>
+          <groupId>com.acme</groupId>
+          <artifactId>app</artifactId>
+          <version>1</version>
+          <dependencies>
+            <dependency>
+              <groupId>com.acme</groupId>
+              <artifactId>widgets</artifactId>
+              <version>1.0</version>
+            </dependency>
+          </dependencies>
+        </project>
+        """;
+    // ChangeType matches on the attributed type: without the jar on the class path it finds nothing.
+    Outcome outcome =
+        rewrite(
+            new OpenRewrite(new RewriteSettings(repository.toUri(), cache)),
+            params(
+                "recipe", "org.openrewrite.java.ChangeType",
+                "oldFullyQualifiedTypeName", "com.acme.widgets.Widget",
+                "newFullyQualifiedTypeName", "com.acme.widgets.Gadget"),
+            file("pom.xml", pom),
+            file(
+                "src/main/java/com/acme/app/App.java",
+                """
+                package com.acme.app;
+
+                import com.acme.widgets.Widget;
+
+                class App {
+                  Widget widget = new Widget();
+                }
+                """,
+                """
+                package com.acme.app;
+
+                import com.acme.widgets.Gadget;
+
+                class App {
+                  Gadget widget = new Gadget();
+                }
+                """));
+    assertThat(outcome.message()).doesNotContain("could not");
+  }
+
+  @Test
   void namesAnUnknownRecipeWithSuggestions() {
     Validation validation =
         params("recipe", "org.openrewrite.maven.ChangePropertyValu").check(migration());
