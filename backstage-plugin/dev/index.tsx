@@ -1,7 +1,12 @@
 import { createDevApp } from '@backstage/dev-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { Entity } from '@backstage/catalog-model';
-import { Content, Header, Page } from '@backstage/core-components';
+import {
+  Content,
+  Header,
+  HeaderTabs,
+  Page,
+} from '@backstage/core-components';
 import {
   EntityFlotillaContent,
   FlotillaFleetPage,
@@ -22,10 +27,10 @@ const charlie: Entity = {
   spec: { type: 'service', lifecycle: 'production', owner: 'group:acme' },
 };
 
-const payments: Entity = {
+const core: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Group',
-  metadata: { name: 'payments' },
+  metadata: { name: 'core' },
   spec: { type: 'team', children: [] },
 };
 
@@ -33,6 +38,13 @@ const EntityTab = ({ entity }: { entity: Entity }) => (
   <EntityProvider entity={entity}>
     <Page themeId="service">
       <Header title={entity.metadata.name} type={entity.kind} />
+      <HeaderTabs
+        selectedIndex={2}
+        tabs={['Overview', 'CI/CD', 'Migrations', 'Docs'].map(label => ({
+          id: label,
+          label,
+        }))}
+      />
       <Content>
         <EntityFlotillaContent />
       </Content>
@@ -53,7 +65,7 @@ createDevApp()
     path: '/flotilla-entity',
   })
   .addPage({
-    element: <EntityTab entity={payments} />,
+    element: <EntityTab entity={core} />,
     title: 'Group: Migrations',
     path: '/flotilla-team',
   })

@@ -7,6 +7,7 @@ import campaigns from './campaigns.json';
 import repoAcmeBroken from './repo-acme-broken.json';
 import repoAcmeCharlie from './repo-acme-charlie.json';
 import repoUnknown from './repo-unknown.json';
+import teamCore from './team-core.json';
 import teamPayments from './team-payments.json';
 import teams from './teams.json';
 
@@ -24,4 +25,5 @@ export const fixtures: Fixture[] = [
   repoUnknown,
   teams,
   teamPayments,
+  teamCore,
 ];

@@ -68,7 +68,11 @@ export interface RepositoryChangeset {
 export interface Repository {
   repository: string;
   owner: string | null;
-  ownerSource?: string | null;
+  /** Which source named the owner: `backstage`, `catalog-info`, `codeowners` or `opt-in`. */
+  ownerSource: string | null;
+  ownerAsOf: string | null;
+  /** The Backstage catalog could not be asked at the last scan: this is its last answer. */
+  ownerStale: boolean;
   url: string | null;
   optInFile: string | null;
   optInError: string | null;
@@ -88,14 +92,26 @@ export interface TeamChangeset {
   pullRequestUrl: string | null;
   pullRequestNumber: number | null;
   waitingOn: WaitingOn;
+  /** What the team should do, in one sentence; for what does not wait on the team, what happens next. */
   action: string;
+  /** Why it is stuck (a failure, the migration's reason), or null. */
+  reason: string | null;
+  stateSince: string;
 }
 
 /** GET /api/teams/{team}. */
 export interface Team {
   team: string;
-  repositories: { repository: string; ownerSource: string }[];
+  summary: TeamSummary;
+  repositories: {
+    repository: string;
+    ownerSource: string;
+    ownerAsOf: string | null;
+    ownerStale: boolean;
+  }[];
+  /** Those waiting on the team first. */
   changesets: TeamChangeset[];
+  /** Open and merged at the end of each day (UTC), oldest first. */
   burndown: { day: string; open: number; merged: number }[];
 }
 

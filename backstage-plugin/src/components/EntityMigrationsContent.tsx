@@ -12,6 +12,7 @@ import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import useAsync from 'react-use/lib/useAsync';
 import { FlotillaNotFoundError, flotillaApiRef } from '../api/FlotillaApi';
+import { Repository } from '../api/types';
 import { MigrationsTable } from './MigrationsTable';
 import { byUrgency, fromRepository, fromTeam } from './nextStep';
 
@@ -24,6 +25,14 @@ export function isFlotillaAvailable(entity: Entity): boolean {
     entity.kind.toLocaleLowerCase('en-US') === 'group' ||
     Boolean(entity.metadata.annotations?.[PROJECT_SLUG_ANNOTATION])
   );
+}
+
+function ownedBy(repository: Repository): string {
+  const source = repository.ownerSource ? ` (from ${repository.ownerSource})` : '';
+  const stale = repository.ownerStale
+    ? `; the Backstage catalog's last answer, as of ${repository.ownerAsOf?.slice(0, 10)}`
+    : '';
+  return `owned by ${repository.owner}${source}${stale}`;
 }
 
 const RepositoryMigrations = ({ repository }: { repository: string }) => {
@@ -47,9 +56,7 @@ const RepositoryMigrations = ({ repository }: { repository: string }) => {
   if (error || !value) {
     return <ResponseErrorPanel error={error ?? new Error('no answer')} />;
   }
-  const owner = value.owner
-    ? `owned by ${value.owner}${value.ownerSource ? ` (from ${value.ownerSource})` : ''}`
-    : undefined;
+  const owner = value.owner ? ownedBy(value) : undefined;
   return (
     <Grid container spacing={2} direction="column">
       {value.optInError && (
@@ -96,6 +103,7 @@ const TeamMigrations = ({ team }: { team: string }) => {
   const rows = byUrgency(value.changesets.map(fromTeam));
   const waiting = rows.filter(row => row.waitingOn === 'team').length;
   const latest = value.burndown[value.burndown.length - 1];
+  const stale = value.repositories.filter(r => r.ownerStale).length;
   return (
     <Grid container spacing={2} direction="column">
       <Grid item>
@@ -105,6 +113,8 @@ const TeamMigrations = ({ team }: { team: string }) => {
             ? 'nothing waits on the team'
             : `${waiting} waiting on the team`}
           {latest ? `; ${latest.open} open, ${latest.merged} merged` : ''}.
+          {stale > 0 &&
+            ` The owner of ${stale} of them is the Backstage catalog's last answer: it could not be asked at the last scan.`}
         </Typography>
       </Grid>
       <Grid item>

@@ -39,8 +39,8 @@ describe('FleetPage', () => {
       .getAllByRole('row')
       .map(row => within(row).getAllByRole('cell').slice(0, 3).map(c => c.textContent));
     expect(teamsInOrder).toEqual([
-      ['1', 'payments', '121.0'],
-      ['2', 'acme', '313.0'],
+      ['1', 'payments', '1.0'],
+      ['2', 'core', '1.0'],
     ]);
   });
 
@@ -61,6 +61,6 @@ describe('FleetPage', () => {
       ...(teams.body as TeamList).teams,
       { team: 'web', repositories: 1, open: 1, waitingOnTeam: 1, merged: 0, failed: 0, medianHoursToMerge: null },
     ]);
-    expect(ranked.map(t => t.team)).toEqual(['payments', 'acme', 'web']);
+    expect(ranked.map(t => t.team)).toEqual(['payments', 'core', 'web']);
   });
 });

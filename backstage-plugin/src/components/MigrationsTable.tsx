@@ -1,4 +1,5 @@
 import { Link, Table, TableColumn } from '@backstage/core-components';
+import Typography from '@material-ui/core/Typography';
 import { MigrationRow } from './nextStep';
 import { StateLabel } from './StateLabel';
 
@@ -47,7 +48,22 @@ export const MigrationsTable = (props: {
       field: 'waitingOn',
       render: row => WAITING_ON[row.waitingOn],
     },
-    { title: 'What to do', field: 'action', width: '45%' },
+    {
+      title: 'What to do',
+      field: 'action',
+      cellStyle: { minWidth: 360 },
+      headerStyle: { minWidth: 360 },
+      render: row => (
+        <>
+          <Typography variant="body2">{row.action}</Typography>
+          {row.reason && (
+            <Typography variant="caption" color="textSecondary">
+              {row.reason}
+            </Typography>
+          )}
+        </>
+      ),
+    },
   ];
   return (
     <Table<MigrationRow>

@@ -14,93 +14,107 @@ export interface MigrationRow {
   pullRequestUrl: string | null;
   waitingOn: WaitingOn;
   action: string;
+  reason: string | null;
 }
 
 /**
- * Who acts next on a changeset and what they should do, from its state: the repository endpoint gives the
- * state and the last error, and the team endpoint says it itself (see {@link fromTeam}). Pure.
+ * Who acts next on a changeset and what they should do, from its state, in the words of Flotilla's team API
+ * (which says it itself, see {@link fromTeam}); the repository endpoint gives only the state. Pure.
  */
-export function nextStep(
-  state: ChangesetState,
-  lastError: string | null,
-): { waitingOn: WaitingOn; action: string } {
-  const because = lastError ? `: ${lastError}` : '';
+export function nextStep(state: ChangesetState): {
+  waitingOn: WaitingOn;
+  action: string;
+} {
   switch (state) {
     case 'PR_OPEN':
-      return { waitingOn: 'team', action: 'review and merge the pull request' };
+      return {
+        waitingOn: 'team',
+        action:
+          'Review the pull request; Flotilla merges it once approved and green, or merge it yourself if automerge is off in .flotilla.yaml.',
+      };
     case 'MERGEABLE':
       return {
         waitingOn: 'team',
         action:
-          'merge the pull request (Flotilla merges it itself where automerge is on)',
+          'Merge the pull request if automerge is off in .flotilla.yaml; otherwise Flotilla merges it in the merge window.',
       };
     case 'CI_FAILED':
       return {
         waitingOn: 'team',
-        action: `fix the failing CI on the pull request${because}`,
-      };
-    case 'CONFLICT':
-      return {
-        waitingOn: 'team',
         action:
-          'resolve the conflict on the pull request branch, or ask the platform team to retry it on the new base',
+          'Open the failing checks on the pull request and fix them; Flotilla merges once they pass.',
       };
     case 'MODIFIED':
       return {
         waitingOn: 'team',
         action:
-          'the branch was changed by a person, so Flotilla leaves it alone: review and merge it yourselves',
-      };
-    case 'INVALID_CONFIG':
-      return {
-        waitingOn: 'team',
-        action: `fix .flotilla.yaml${because.replace(/^: invalid \.flotilla\.yaml/, '')}`,
+          "Someone pushed to the pull request's branch: review the extra commits and merge it by hand.",
       };
     case 'NEEDS_HUMAN':
       return {
         waitingOn: 'team',
-        action: `make this change by hand${because}`,
-      };
-    case 'FAILED':
-      return {
-        waitingOn: 'flotilla',
-        action: `nothing yet: the run failed${because}; the platform team retries it`,
-      };
-    case 'HALTED':
-      return {
-        waitingOn: 'flotilla',
         action:
-          'nothing yet: the campaign is halted until the platform team resumes it',
+          'Do what the reason asks in the repository, then ask the platform team to retry.',
       };
-    case 'CI_PENDING':
+    case 'INVALID_CONFIG':
       return {
-        waitingOn: 'flotilla',
-        action: 'nothing yet: CI is running on the pull request',
+        waitingOn: 'team',
+        action: 'Fix .flotilla.yaml as the error says; the next scan picks it up.',
       };
     case 'PENDING':
     case 'RUNNING':
     case 'PUSHED':
       return {
         waitingOn: 'flotilla',
-        action: 'nothing yet: Flotilla is preparing the pull request',
+        action: 'Nothing yet: Flotilla is preparing the pull request.',
+      };
+    case 'CI_PENDING':
+      return {
+        waitingOn: 'flotilla',
+        action: 'Nothing yet: CI is running on the pull request.',
+      };
+    case 'CONFLICT':
+      return {
+        waitingOn: 'flotilla',
+        action: 'Nothing: Flotilla re-runs the migration on the new default branch.',
+      };
+    case 'FAILED':
+      return {
+        waitingOn: 'flotilla',
+        action: 'Nothing yet: the run failed and the platform team looks into it.',
+      };
+    case 'HALTED':
+      return {
+        waitingOn: 'flotilla',
+        action: 'Nothing: the campaign is halted until the platform team resumes it.',
       };
     case 'MERGED':
-      return { waitingOn: 'nobody', action: 'nothing: merged' };
-    case 'CLOSED':
-      return {
-        waitingOn: 'nobody',
-        action: 'nothing: the pull request was closed',
-      };
+      return { waitingOn: 'nobody', action: 'Done: merged.' };
     case 'NO_CHANGE':
     case 'NOT_APPLICABLE':
+      return { waitingOn: 'nobody', action: 'Done: nothing to change here.' };
     case 'SKIPPED':
       return {
         waitingOn: 'nobody',
-        action: 'nothing: this repository needs no change',
+        action: 'Nothing: the repository is not part of this campaign.',
+      };
+    case 'CLOSED':
+      return {
+        waitingOn: 'nobody',
+        action: 'Done: the pull request was closed without merging.',
       };
     default:
       return { waitingOn: 'nobody', action: '' };
   }
+}
+
+/** The last error names why a changeset is stuck; a finished or moving one has nothing to explain. */
+function reasonOf(changeset: RepositoryChangeset): string | null {
+  const { waitingOn } = nextStep(changeset.state);
+  if (waitingOn === 'nobody' || !changeset.lastError) {
+    return null;
+  }
+  return changeset.lastError.replace(/^invalid \.flotilla\.yaml: /, '');
 }
 
 export function fromRepository(changeset: RepositoryChangeset): MigrationRow {
@@ -110,7 +124,8 @@ export function fromRepository(changeset: RepositoryChangeset): MigrationRow {
     repository: changeset.repository,
     state: changeset.state,
     pullRequestUrl: changeset.pullRequestUrl,
-    ...nextStep(changeset.state, changeset.lastError),
+    ...nextStep(changeset.state),
+    reason: reasonOf(changeset),
   };
 }
 
@@ -123,6 +138,7 @@ export function fromTeam(changeset: TeamChangeset): MigrationRow {
     pullRequestUrl: changeset.pullRequestUrl,
     waitingOn: changeset.waitingOn,
     action: changeset.action,
+    reason: changeset.reason,
   };
 }
 

@@ -53,7 +53,7 @@ public final class StoreFleetView implements FleetView {
   public StoreFleetView(Jdbc jdbc, Clock clock) {
     this.jdbc = jdbc;
     this.clock = clock;
-    this.teams = new TeamViews(jdbc);
+    this.teams = new TeamViews(jdbc, clock);
   }
 
   @Override

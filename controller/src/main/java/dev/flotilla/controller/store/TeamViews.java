@@ -7,7 +7,7 @@ import dev.flotilla.dashboard.port.TeamDetail.WaitingOn;
 import dev.flotilla.dashboard.port.TeamSummary;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
+import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -33,9 +33,11 @@ final class TeamViews {
   private static final Pattern PR_NUMBER = Pattern.compile("/(?:pull|pulls)/(\\d+)(?:$|[/?#])");
 
   private final Jdbc jdbc;
+  private final Clock clock;
 
-  TeamViews(Jdbc jdbc) {
+  TeamViews(Jdbc jdbc, Clock clock) {
     this.jdbc = jdbc;
+    this.clock = clock;
   }
 
   /** Who has the next move on a changeset in {@code state}; automerge is the repository's opt-in. */
@@ -189,7 +191,7 @@ final class TeamViews {
     }
     long open = 0;
     long merged = 0;
-    LocalDate today = LocalDate.ofInstant(Instant.now(), ZoneOffset.UTC);
+    LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
     LocalDate last = deltas.lastKey().isAfter(today) ? deltas.lastKey() : today;
     for (LocalDate day = deltas.firstKey(); !day.isAfter(last); day = day.plusDays(1)) {
       long[] d = deltas.get(day);

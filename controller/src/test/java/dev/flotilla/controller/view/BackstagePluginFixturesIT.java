@@ -1,5 +1,6 @@
 package dev.flotilla.controller.view;
 
+import static dev.flotilla.controller.view.SeededFleet.NOW;
 import static dev.flotilla.controller.view.SeededFleet.days;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.flotilla.controller.engine.Controller;
 import dev.flotilla.controller.model.ChangesetState;
+import dev.flotilla.controller.model.Ownership;
 import dev.flotilla.controller.store.ChangesetStore.Changes;
 import dev.flotilla.controller.store.Database;
 import dev.flotilla.controller.store.Jdbc;
@@ -30,6 +32,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -68,7 +71,10 @@ class BackstagePluginFixturesIT {
         Map.entry("campaigns", "/api/campaigns"),
         Map.entry("repo-acme-charlie", "/api/repos/acme/charlie"),
         Map.entry("repo-acme-broken", "/api/repos/acme/broken"),
-        Map.entry("repo-unknown", "/api/repos/acme/unknown"));
+        Map.entry("repo-unknown", "/api/repos/acme/unknown"),
+        Map.entry("teams", "/api/teams"),
+        Map.entry("team-payments", "/api/teams/payments"),
+        Map.entry("team-core", "/api/teams/core"));
   }
 
   @BeforeAll
@@ -77,6 +83,7 @@ class BackstagePluginFixturesIT {
     Jdbc jdbc = new Jdbc(db.dataSource());
     SeededFleet fleet = new SeededFleet(jdbc).seed();
     moreCampaignsOnCharlie(fleet);
+    owners(fleet);
     EngineMetrics metrics = DashboardWiring.metrics(jdbc);
     Controller controller = fleet.controller(List.of(), metrics);
     dashboard = DashboardWiring.start(controller, metrics, DashboardConfig.fromEnv(Map.of(
@@ -89,6 +96,20 @@ class BackstagePluginFixturesIT {
     long open = fleet.plan("checkout", charlie, days(1));
     fleet.walk(open, days(1).plusSeconds(3600), Changes.none().pullRequest(12, "https://forge.test/acme/charlie/pull/12"),
         ChangesetState.RUNNING, ChangesetState.PUSHED, ChangesetState.PR_OPEN);
+  }
+
+  /** Owners from three sources, and one Backstage answer kept while the catalog was unreachable. */
+  private static void owners(SeededFleet fleet) {
+    for (String repo : List.of("acme/alpha", "acme/bravo", "acme/broken", "acme/delta")) {
+      fleet.repositories.recordOwner(fleet.id(repo), Optional.of(Ownership.fresh("core", Ownership.Source.CODEOWNERS, NOW)));
+    }
+    fleet.repositories.recordOwner(fleet.id("acme/charlie"),
+        Optional.of(Ownership.fresh("core", Ownership.Source.CATALOG_INFO, NOW)));
+    fleet.repositories.recordOwner(fleet.id("payments/echo"),
+        Optional.of(new Ownership("payments", Ownership.Source.BACKSTAGE, NOW, true)));
+    for (String repo : List.of("payments/fox", "payments/golf")) {
+      fleet.repositories.recordOwner(fleet.id(repo), Optional.of(Ownership.fresh("payments", Ownership.Source.BACKSTAGE, NOW)));
+    }
   }
 
   @AfterAll
