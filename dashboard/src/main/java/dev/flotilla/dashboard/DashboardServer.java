@@ -85,6 +85,8 @@ public final class DashboardServer implements FleetEventSink, AutoCloseable {
         .add("GET", "/api/campaigns/{name}/burndown", Access.READ, this::burndown)
         .add("GET", "/api/repos/{owner}/{name}", Access.READ, this::repository)
         .add("GET", "/api/attention", Access.READ, this::attention)
+        .add("GET", "/api/teams", Access.READ, c -> c.json(200, Map.of("teams", view.teams())))
+        .add("GET", "/api/teams/{team}", Access.READ, this::team)
         .add("GET", "/api/events", Access.READ, c -> events.stream(c.exchange()))
         .add("POST", "/api/campaigns/{name}/pause", Access.MUTATION,
             c -> act(c, actions.pause(campaignName(c), c.actor())))
@@ -351,6 +353,12 @@ public final class DashboardServer implements FleetEventSink, AutoCloseable {
     String fullName = c.param("owner") + "/" + c.param("name");
     c.json(200, view.repository(fullName).orElseThrow(() -> ApiException.notFound(
         "Repository '" + fullName + "' is unknown to Flotilla; if it was just created, rescan the fleet")));
+  }
+
+  private void team(Call c) throws IOException {
+    String name = c.param("team");
+    c.json(200, view.team(name).orElseThrow(() -> ApiException.notFound(
+        "No repository names team '" + name + "' as its owner; see GET /api/teams for the teams Flotilla knows")));
   }
 
   private void attention(Call c) throws IOException {

@@ -3,6 +3,7 @@ package dev.flotilla.controller.config;
 import dev.flotilla.controller.model.MergeWindow;
 import dev.flotilla.controller.model.OptIn;
 import dev.flotilla.controller.model.MergeMethod;
+import dev.flotilla.controller.model.Teams;
 import java.time.DateTimeException;
 import java.time.DayOfWeek;
 import java.time.LocalTime;
@@ -40,13 +41,15 @@ public final class OptInParser {
           "exclude",
           "reviewers",
           "labels",
-          "wave");
+          "wave",
+          "owner");
   static final List<String> WINDOW_KEYS = List.of("timezone", "days", "hours");
 
   private static final OptIn NOT_OPTED_IN =
       new OptIn(false, false, null, null, List.of(), List.of(), List.of(), null);
   private static final Pattern HOURS =
       Pattern.compile("(\\d{1,2}):(\\d{2})\\s*-\\s*(\\d{1,2}):(\\d{2})");
+  private static final Pattern TEAM = Pattern.compile("[A-Za-z0-9@][A-Za-z0-9._/:@-]{0,99}");
   private static final Pattern DAY_RANGE = Pattern.compile("([A-Za-z]+)\\s*-\\s*([A-Za-z]+)");
 
   private OptInParser() {}
@@ -115,8 +118,24 @@ public final class OptInParser {
         value(entries, "wave")
             .flatMap(v -> oneOf(reader, "wave", v, OptIn.Wave.class))
             .orElse(null);
+    String owner = value(entries, "owner").flatMap(v -> owner(reader, v)).orElse(null);
     return new OptIn(
-        enabled.orElse(false), automerge, mergeMethod, window, exclude, reviewers, labels, wave);
+        enabled.orElse(false), automerge, mergeMethod, window, exclude, reviewers, labels, wave, owner);
+  }
+
+  private static Optional<String> owner(YamlReader reader, Node value) {
+    return reader.string("owner", value).flatMap(text -> {
+      String team = text.trim();
+      if (!TEAM.matcher(team).matches()) {
+        reader.problem(
+            value,
+            "owner '" + YamlReader.shorten(text) + "'",
+            " is not a team name; write one team such as 'owner: payments' or 'owner: group:default/payments'"
+                + " (letters, digits, '-', '_', '.', '/', ':' and '@', no spaces)");
+        return Optional.empty();
+      }
+      return Optional.of(Teams.normalise(team));
+    });
   }
 
   private static Optional<Node> value(Map<String, YamlReader.Entry> entries, String key) {

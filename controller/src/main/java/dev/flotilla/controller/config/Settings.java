@@ -228,6 +228,37 @@ public final class Settings {
           Setting.oneOf(CampaignResources.class),
           "Watch Campaign resources (campaigns.flotilla.dev) in FLOTILLA_K8S_NAMESPACE: on, off, or"
               + " auto (on with FLOTILLA_EXECUTOR=kubernetes)");
+  public static final Setting<URI> BACKSTAGE_URL =
+      Setting.of(
+          "FLOTILLA_BACKSTAGE_URL",
+          null,
+          Setting::httpUrl,
+          "Backstage base URL, such as https://backstage.example.com; discovery asks its catalog who owns"
+              + " each repository. Unset: owners come from catalog-info.yaml, CODEOWNERS and owner: in"
+              + " .flotilla.yaml");
+  public static final Setting<Secret> BACKSTAGE_TOKEN =
+      Setting.secret(
+          "FLOTILLA_BACKSTAGE_TOKEN",
+          "Static token Backstage accepts (backend.auth.externalAccess, type: static)");
+  public static final Setting<String> BACKSTAGE_ANNOTATION =
+      Setting.of(
+          "FLOTILLA_BACKSTAGE_ANNOTATION",
+          "github.com/project-slug",
+          Setting::text,
+          "Catalog annotation whose value is a repository's owner/name");
+  public static final Setting<Path> NOTIFICATIONS_FILE =
+      Setting.of(
+          "FLOTILLA_NOTIFICATIONS_FILE",
+          null,
+          Setting::path,
+          "YAML file of team webhooks, time zones and the digest hour (docs/notifications.md); unset"
+              + " sends no notifications");
+  public static final Setting<Boolean> NOTIFICATIONS_DRY_RUN =
+      Setting.of(
+          "FLOTILLA_NOTIFICATIONS_DRY_RUN",
+          "false",
+          Setting::bool,
+          "Print each notification to the log instead of sending it");
 
   /** Every setting, in the order of the documentation. */
   public static final List<Setting<?>> ALL =
@@ -264,7 +295,12 @@ public final class Settings {
           RUNNER_CPU,
           RUNNER_MEMORY,
           RUNNER_DEADLINE,
-          CAMPAIGN_RESOURCES);
+          CAMPAIGN_RESOURCES,
+          BACKSTAGE_URL,
+          BACKSTAGE_TOKEN,
+          BACKSTAGE_ANNOTATION,
+          NOTIFICATIONS_FILE,
+          NOTIFICATIONS_DRY_RUN);
 
   private static final String SOURCE = "environment";
 

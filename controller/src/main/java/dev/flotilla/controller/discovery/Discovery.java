@@ -6,6 +6,8 @@ import dev.flotilla.controller.model.OptIn;
 import dev.flotilla.controller.config.OptInParser;
 import dev.flotilla.controller.forge.Forge;
 import dev.flotilla.controller.model.RepositoryRef;
+import dev.flotilla.controller.model.Ownership;
+import dev.flotilla.controller.discovery.OwnerSources.CatalogAnswer;
 import dev.flotilla.controller.model.OptInStatus;
 import dev.flotilla.controller.store.Jdbc.StoreException;
 import dev.flotilla.controller.store.RepositoryStore;
@@ -35,15 +37,24 @@ public final class Discovery {
   private final Forge forge;
   private final RepositoryStore repositories;
   private final Clock clock;
+  private final Optional<BackstageCatalog> catalog;
 
   public Discovery(Forge forge, RepositoryStore repositories, Clock clock) {
+    this(forge, repositories, clock, Optional.empty());
+  }
+
+  /** @param catalog the Backstage catalog asked first for each repository's owner, when configured */
+  public Discovery(Forge forge, RepositoryStore repositories, Clock clock, Optional<BackstageCatalog> catalog) {
     this.forge = forge;
     this.repositories = repositories;
     this.clock = clock;
+    this.catalog = catalog;
   }
 
   public Scan scan() {
     List<RepositoryRef> refs = forge.listRepositories();
+    Optional<CatalogAnswer> answer = askCatalog();
+    Map<String, Ownership> previousOwners = repositories.owners();
     List<Long> seen = new ArrayList<>();
     int optedIn = 0;
     int notOptedIn = 0;
@@ -52,8 +63,12 @@ public final class Discovery {
     for (int from = 0; from < refs.size(); from += BATCH) {
       List<RepositoryRef> batch = refs.subList(from, Math.min(refs.size(), from + BATCH));
       Map<RepositoryRef, String> files = forge.readOptInFiles(batch);
+      Map<RepositoryRef, Map<String, String>> ownerFiles = forge.readOwnerFiles(batch);
       for (RepositoryRef ref : batch) {
-        Optional<OptInStatus> status = record(ref, files.get(ref), seen);
+        Optional<OptInStatus> status = record(ref, files.get(ref), seen,
+            optIn -> OwnerSources.decide(ref.fullName().toLowerCase(java.util.Locale.ROOT), answer,
+                ownerFiles.getOrDefault(ref, Map.of()), optIn, Optional.ofNullable(previousOwners.get(ref.fullName())),
+                clock.instant()));
         if (status.isEmpty()) {
           unsaved++;
           continue;
@@ -78,8 +93,24 @@ public final class Discovery {
     return scan;
   }
 
+  /** The catalog's whole answer, or empty when it is not configured or could not give one. */
+  private Optional<CatalogAnswer> askCatalog() {
+    if (catalog.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      CatalogAnswer answer = catalog.get().owners();
+      LOG.info("the Backstage catalog names owners for {} repositories", answer.owners().size());
+      return Optional.of(answer);
+    } catch (BackstageCatalog.CatalogUnreachable e) {
+      LOG.warn("{}; owners it gave before are kept and shown as stale", Printable.escape(e.getMessage()));
+      return Optional.empty();
+    }
+  }
+
   /** The repository's verdict once saved; empty when the store refused it, which never stops the scan. */
-  private Optional<OptInStatus> record(RepositoryRef ref, String text, List<Long> seen) {
+  private Optional<OptInStatus> record(RepositoryRef ref, String text, List<Long> seen,
+      java.util.function.Function<OptIn, Optional<Ownership>> owner) {
     MDC.put("repo", Printable.escape(ref.fullName()));
     try {
       OptInStatus status;
@@ -100,7 +131,9 @@ public final class Discovery {
       // Only a bounded prefix of the file is kept for display: the store is no place for 10 MB.
       String kept = text == null ? null : (text.length() > 65_536 ? text.substring(0, 65_536) : text).replace('\0', '\uFFFD');
       try {
-        seen.add(repositories.upsert(ref, status, optIn, kept, error, clock.instant()));
+        long id = repositories.upsert(ref, status, optIn, kept, error, clock.instant());
+        repositories.recordOwner(id, owner.apply(optIn));
+        seen.add(id);
       } catch (StoreException e) {
         LOG.warn("could not save {}; the scan goes on: {}", Printable.escape(ref.fullName()), Printable.escape(e.getMessage()));
         return Optional.empty();

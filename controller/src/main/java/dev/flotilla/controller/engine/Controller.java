@@ -1,6 +1,7 @@
 package dev.flotilla.controller.engine;
 
 import dev.flotilla.controller.model.CampaignSpec;
+import dev.flotilla.controller.discovery.BackstageCatalog;
 import dev.flotilla.controller.discovery.Discovery;
 import dev.flotilla.controller.exec.Executor;
 import dev.flotilla.controller.model.Campaign;
@@ -30,7 +31,7 @@ public final class Controller implements AutoCloseable {
 
   private final EngineContext fleet;
   private final Executor executor;
-  private final Discovery discovery;
+  private volatile Discovery discovery;
   private final Dispatcher dispatcher;
   private final CampaignReconciler campaigns;
   private final ChangesetReconciler changesets;
@@ -50,6 +51,11 @@ public final class Controller implements AutoCloseable {
       observer.pullRequest(e);
       changed("pull-request");
     });
+  }
+
+  /** Asks {@code catalog} first for each repository's owner at discovery; call before {@link #start()}. */
+  public void ownersFrom(BackstageCatalog catalog) {
+    this.discovery = new Discovery(fleet.forge(), fleet.repositories(), fleet.clock(), java.util.Optional.of(catalog));
   }
 
   public EngineContext fleet() {

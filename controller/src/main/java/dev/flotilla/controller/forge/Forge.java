@@ -30,6 +30,18 @@ public interface Forge {
    */
   java.util.Map<RepositoryRef, String> readOptInFiles(List<RepositoryRef> repositories);
 
+  /** Files that name a repository's owners, read from the default branch; the first of each kind found is used. */
+  List<String> OWNER_FILES =
+      List.of("catalog-info.yaml", ".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS");
+
+  /**
+   * The {@link #OWNER_FILES} each repository has, by path. A forge that cannot read them answers
+   * nothing, and ownership then comes from the other sources.
+   */
+  default java.util.Map<RepositoryRef, java.util.Map<String, String>> readOwnerFiles(List<RepositoryRef> repositories) {
+    return java.util.Map.of();
+  }
+
   /** What the runner needs to clone and push this one repository, and nothing more. */
   RunRequest.Credential runCredential(RepositoryRef repository);
 

@@ -8,6 +8,7 @@ import dev.flotilla.controller.model.CampaignSpec;
 import dev.flotilla.controller.config.ConfigException;
 import dev.flotilla.controller.config.Secret;
 import dev.flotilla.controller.config.Settings;
+import dev.flotilla.controller.discovery.BackstageCatalog;
 import dev.flotilla.controller.engine.Controller;
 import dev.flotilla.controller.engine.ForgeEvents;
 import dev.flotilla.controller.engine.EngineSettings;
@@ -132,6 +133,8 @@ public final class FlotillaServer implements AutoCloseable {
         settings.pollInterval(),
         RunRequest.Author.DEFAULT);
     controller = new Controller(EngineContext.create(jdbc, decorators.forge().apply(forge), migrations, Clock.systemUTC(), engine), executor, metrics);
+    settings.optional(Settings.BACKSTAGE_URL).ifPresent(url -> controller.ownersFrom(new BackstageCatalog(
+        url, settings.optional(Settings.BACKSTAGE_TOKEN).orElse(null), settings.get(Settings.BACKSTAGE_ANNOTATION))));
     loadCampaigns(migrations);
     controller.start(ResultSpool.in(settings.dataDir().resolve("result-spool")));
     var dashboard = keep(DashboardWiring.start(controller, metrics, DashboardWiring.config(settings, env), endpoints(jdbc)));

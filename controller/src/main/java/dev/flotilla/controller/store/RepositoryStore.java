@@ -3,11 +3,14 @@ package dev.flotilla.controller.store;
 import dev.flotilla.controller.model.OptIn;
 import dev.flotilla.controller.model.RepositoryRef;
 import dev.flotilla.controller.model.OptInStatus;
+import dev.flotilla.controller.model.Ownership;
 import dev.flotilla.controller.model.Repository;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 
@@ -53,6 +56,29 @@ public final class RepositoryStore {
             now,
             now)
         .orElseThrow();
+  }
+
+  /** Records who owns the repository; empty when no source named a team. */
+  public void recordOwner(long id, Optional<Ownership> ownership) {
+    jdbc.update(
+        "UPDATE repository SET team = ?, team_source = ?, team_as_of = ?, team_stale = ? WHERE id = ?",
+        ownership.map(Ownership::team).orElse(null),
+        ownership.map(o -> o.source().name()).orElse(null),
+        ownership.map(Ownership::asOf).orElse(null),
+        ownership.map(Ownership::stale).orElse(false),
+        id);
+  }
+
+  /** The owner each of this forge's repositories had after the last scan, by full name. */
+  public Map<String, Ownership> owners() {
+    Map<String, Ownership> owners = new HashMap<>();
+    jdbc.query(
+        "SELECT owner, name, team, team_source, team_as_of, team_stale FROM repository WHERE forge = ? AND team IS NOT NULL",
+        rs -> owners.put(rs.getString("owner") + "/" + rs.getString("name"),
+            new Ownership(rs.getString("team"), Ownership.Source.valueOf(rs.getString("team_source")),
+                Jdbc.instant(rs, "team_as_of"), rs.getBoolean("team_stale"))),
+        forge);
+    return owners;
   }
 
   /** Marks repositories the forge no longer lists, so no new work starts on them. */

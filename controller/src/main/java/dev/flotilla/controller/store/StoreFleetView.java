@@ -11,6 +11,8 @@ import dev.flotilla.dashboard.port.FleetView;
 import dev.flotilla.dashboard.port.NotFoundException;
 import dev.flotilla.dashboard.port.Page;
 import dev.flotilla.dashboard.port.RepositoryDetail;
+import dev.flotilla.dashboard.port.TeamDetail;
+import dev.flotilla.dashboard.port.TeamSummary;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -46,10 +48,22 @@ public final class StoreFleetView implements FleetView {
 
   private final Jdbc jdbc;
   private final Clock clock;
+  private final TeamViews teams;
 
   public StoreFleetView(Jdbc jdbc, Clock clock) {
     this.jdbc = jdbc;
     this.clock = clock;
+    this.teams = new TeamViews(jdbc, clock);
+  }
+
+  @Override
+  public List<TeamSummary> teams() {
+    return teams.teams();
+  }
+
+  @Override
+  public Optional<TeamDetail> team(String team) {
+    return teams.team(team);
   }
 
   @Override
@@ -116,14 +130,17 @@ public final class StoreFleetView implements FleetView {
     String name = repository.substring(slash + 1);
     return jdbc.queryOne(
             """
-            SELECT id, owner, name, web_url, opt_in_text, opt_in_error, updated_at FROM repository
-            WHERE owner = ? AND name = ? ORDER BY present DESC, updated_at DESC LIMIT 1
+            SELECT id, owner, name, web_url, opt_in_text, opt_in_error, updated_at, team, team_source, team_as_of, team_stale
+            FROM repository WHERE owner = ? AND name = ? ORDER BY present DESC, updated_at DESC LIMIT 1
             """,
             rs -> new Object[] {rs.getLong("id"), rs.getString("owner"), rs.getString("name"), rs.getString("web_url"),
-                rs.getString("opt_in_text"), rs.getString("opt_in_error"), Jdbc.instant(rs, "updated_at")},
+                rs.getString("opt_in_text"), rs.getString("opt_in_error"), Jdbc.instant(rs, "updated_at"),
+                rs.getString("team"), rs.getString("team_source"), Jdbc.instant(rs, "team_as_of"), rs.getBoolean("team_stale")},
             owner, name)
-        .map(r -> new RepositoryDetail(r[1] + "/" + r[2], (String) r[1], (String) r[3], (String) r[4], (String) r[5],
-            (Instant) r[6], changesetsOf((Long) r[0])));
+        .map(r -> new RepositoryDetail(r[1] + "/" + r[2], r[7] != null ? (String) r[7] : (String) r[1], (String) r[3],
+            (String) r[4], (String) r[5], (Instant) r[6], changesetsOf((Long) r[0]),
+            r[8] == null ? null : dev.flotilla.controller.model.Ownership.Source.valueOf((String) r[8]).label(),
+            (Instant) r[9], (Boolean) r[10]));
   }
 
   @Override

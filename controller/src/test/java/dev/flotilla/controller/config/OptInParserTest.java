@@ -62,6 +62,7 @@ exclude: [dockerfile-base-image]
 reviewers: [payments-team, alice]
 labels: [dependencies]
 wave: early
+owner: group:default/Payments
 """,
             ".flotilla.yaml");
 
@@ -81,6 +82,17 @@ wave: early
     assertThat(optIn.reviewers()).containsExactly("payments-team", "alice");
     assertThat(optIn.labels()).containsExactly("dependencies");
     assertThat(optIn.wave()).isEqualTo(OptIn.Wave.EARLY);
+    assertThat(optIn.owner()).isEqualTo("payments");
+  }
+
+  @Test
+  void refusesAnOwnerThatIsNotOneTeamNamingTheLine() {
+    assertThatThrownBy(() -> OptInParser.parse("enabled: true\nowner: payments and billing\n", "f"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("owner 'payments and billing' at line 2 is not a team name; write one team such as 'owner: payments'");
+    assertThatThrownBy(() -> OptInParser.parse("enabled: true\nowner: [a, b]\n", "f"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("'owner' at line 2");
   }
 
   @Test
@@ -125,7 +137,7 @@ wave: early
                   .isEqualTo(
                       "payments/.flotilla.yaml:2: unknown key 'automerg' at line 2; did you mean"
                           + " 'automerge'? allowed keys: enabled, automerge, mergeMethod,"
-                          + " mergeWindow, exclude, reviewers, labels, wave");
+                          + " mergeWindow, exclude, reviewers, labels, wave, owner");
             });
   }
 

@@ -39,4 +39,17 @@ public interface FleetView {
    * failed runs, invalid opt-in files; oldest first.
    */
   List<AttentionItem> attention(Duration staleAfter);
+
+  /**
+   * Every team that owns a repository, quickest to merge first (median hours from pull request to
+   * merge; teams with no merge yet last), then fewest open changesets.
+   */
+  default List<TeamSummary> teams() {
+    return List.of();
+  }
+
+  /** One team's repositories, changesets and burndown; empty when no repository names the team. */
+  default Optional<TeamDetail> team(String team) {
+    return Optional.empty();
+  }
 }

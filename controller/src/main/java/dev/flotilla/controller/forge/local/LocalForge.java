@@ -98,6 +98,29 @@ public final class LocalForge implements Forge {
   }
 
   @Override
+  public Map<RepositoryRef, Map<String, String>> readOwnerFiles(List<RepositoryRef> refs) {
+    Map<RepositoryRef, Map<String, String>> found = new LinkedHashMap<>();
+    for (RepositoryRef ref : refs) {
+      withRepo(ref, repo -> {
+        Optional<ObjectId> head = BareRepositories.branchHead(repo, ref.defaultBranch());
+        if (head.isEmpty()) {
+          return null;
+        }
+        Map<String, String> files = new LinkedHashMap<>();
+        for (String path : OWNER_FILES) {
+          BareRepositories.readFile(repo, head.get(), path, OPT_IN_READ_LIMIT)
+              .ifPresent(bytes -> files.put(path, new String(bytes, StandardCharsets.UTF_8)));
+        }
+        if (!files.isEmpty()) {
+          found.put(ref, files);
+        }
+        return null;
+      });
+    }
+    return found;
+  }
+
+  @Override
   public RunRequest.Credential runCredential(RepositoryRef repository) {
     return RunRequest.Credential.NONE;
   }

@@ -1,0 +1,3 @@
+export * from './types';
+export * from './FlotillaApi';
+export { FlotillaClient } from './FlotillaClient';
