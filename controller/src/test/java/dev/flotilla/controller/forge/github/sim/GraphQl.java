@@ -26,6 +26,9 @@ final class GraphQl {
       Pattern.compile("(\\w+)\\s*:\\s*repository\\(owner:\\s*\"([^\"]+)\",\\s*name:\\s*\"([^\"]+)\"\\)");
   private static final Pattern EXPRESSION = Pattern.compile("object\\(expression:\\s*\"HEAD:([^\"]+)\"\\)");
   private static final Pattern PULL_NUMBER = Pattern.compile("pullRequest\\(number:\\s*(\\d+)\\)");
+  private static final Pattern REPOSITORY_BY_VARIABLES =
+      Pattern.compile("repository\\(owner:\\s*\\$(\\w+),\\s*name:\\s*\\$(\\w+)\\)");
+  private static final Pattern PULL_NUMBER_VARIABLE = Pattern.compile("pullRequest\\(number:\\s*\\$(\\w+)\\)");
   private static final Pattern PULL_ID = Pattern.compile("pullRequestId:\\s*\"([^\"]+)\"");
 
   private final GitHubSim sim;
@@ -47,6 +50,25 @@ final class GraphQl {
       String path = expression.find() ? expression.group(1) : null;
       Matcher number = PULL_NUMBER.matcher(query);
       Integer pullNumber = number.find() ? Integer.valueOf(number.group(1)) : null;
+      JsonNode variables = call.body().path("variables");
+      Matcher numberVariable = PULL_NUMBER_VARIABLE.matcher(query);
+      if (numberVariable.find()) {
+        pullNumber = variables.path(numberVariable.group(1)).asInt();
+      }
+      Matcher byVariables = REPOSITORY_BY_VARIABLES.matcher(query);
+      if (byVariables.find()) {
+        // repository(owner: $owner, name: $name), answered under its field name.
+        String owner = variables.path(byVariables.group(1)).asText();
+        String name = variables.path(byVariables.group(2)).asText();
+        Optional<SimRepo> repo = sim.find(owner, name).filter(r -> who.sees(r, sim.installations()));
+        if (repo.isEmpty()) {
+          data.putNull("repository");
+          errors.addObject().put("type", "NOT_FOUND").put("message",
+              "Could not resolve to a Repository with the name '" + owner + "/" + name + "'.").putArray("path").add("repository");
+        } else {
+          data.set("repository", repository(repo.get(), path, pullNumber, query.contains("rules(")));
+        }
+      }
       while (repos.find()) {
         String alias = repos.group(1);
         Optional<SimRepo> repo = sim.find(repos.group(2), repos.group(3)).filter(r -> who.sees(r, sim.installations()));
@@ -91,6 +113,11 @@ final class GraphQl {
         protection.requiredChecks.forEach(rule.putArray("requiredStatusCheckContexts")::add);
         rule.put("requiredApprovingReviewCount", protection.requiredApprovals);
       }
+      if (protection == null) {
+        ref.putNull("branchProtectionRule");
+      } else {
+        ref.putObject("branchProtectionRule").put("requiresStrictStatusChecks", protection.strict);
+      }
       if (rules) {
         ArrayNode nodes = ref.putObject("rules").putArray("nodes");
         SimRepo.Rules ruleset = repo.ruleset;
@@ -118,10 +145,22 @@ final class GraphQl {
         ObjectNode pr = node.putObject("pullRequest").put("id", pull.nodeId()).put("number", pull.number)
             .put("state", pull.merged ? "MERGED" : pull.open ? "OPEN" : "CLOSED").put("merged", pull.merged)
             .put("headRefOid", pull.headSha);
+        pr.put("isInMergeQueue", pull.queueCommit != null);
         if (pull.queueCommit == null) {
           pr.putNull("mergeQueueEntry");
         } else {
           pr.putObject("mergeQueueEntry").put("id", "MQE_sim" + pull.id).put("state", "AWAITING_CHECKS").put("position", 0);
+        }
+        try (org.eclipse.jgit.revwalk.RevWalk walk = new org.eclipse.jgit.revwalk.RevWalk(repo.git)) {
+          var headCommit = walk.parseCommit(ObjectId.fromString(pull.headSha));
+          pr.putObject("commits").putArray("nodes").addObject().putObject("commit")
+              .put("oid", pull.headSha).put("committedDate", headCommit.getCommitterIdent().getWhenAsInstant().toString());
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+        ArrayNode removals = pr.putObject("timelineItems").putArray("nodes");
+        if (pull.dequeuedAt != null) {
+          removals.addObject().put("createdAt", pull.dequeuedAt.toString()).put("reason", pull.dequeueReason);
         }
       }
     }

@@ -298,6 +298,7 @@ final class Merges {
       }
       pull.queueCommit = null;
       pull.dequeueReason = reason;
+      pull.dequeuedAt = sim.now();
       sim.pullRequestEvent("dequeued", repo, pull);
     }
   }

@@ -73,6 +73,7 @@ final class Router {
     get(repo + "/pulls/(\\d+)/reviews", "/repos/{owner}/{repo}/pulls/{pull_number}/reviews", this::listReviews);
     post(repo + "/issues/(\\d+)/labels", "/repos/{owner}/{repo}/issues/{issue_number}/labels", this::addLabels, false);
     post(repo + "/issues/(\\d+)/comments", "/repos/{owner}/{repo}/issues/{issue_number}/comments", this::comment, true);
+    get(repo + "/commits/" + SEG, "/repos/{owner}/{repo}/commits/{ref}", this::commit);
     get(repo + "/commits/" + SEG + "/check-runs", "/repos/{owner}/{repo}/commits/{ref}/check-runs", this::checkRuns);
     get(repo + "/commits/" + SEG + "/status", "/repos/{owner}/{repo}/commits/{ref}/status", this::combinedStatus);
     get(repo + "/branches/(.+)/protection/required_status_checks", "/repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks",
@@ -415,6 +416,37 @@ final class Router {
           .put("url", sim.base() + "/repos/" + repo.fullName() + "/commits/" + sha + "/status");
       body.set("repository", sim.repoJson(repo));
       return Reply.json(200, body);
+    });
+  }
+
+  /** From the example of {@code GET /repos/{owner}/{repo}/commits/{ref}} (operation repos/get-commit): the commit and its parents. */
+  private Reply commit(Call call, Identity who) {
+    return withRepo(call, who, repo -> {
+      String sha = resolve(repo, call.param(2));
+      try (org.eclipse.jgit.revwalk.RevWalk walk = new org.eclipse.jgit.revwalk.RevWalk(repo.git)) {
+        org.eclipse.jgit.revwalk.RevCommit commit = walk.parseCommit(ObjectId.fromString(sha));
+        ObjectNode body = sim.templates().rest("GET /repos/{owner}/{repo}/commits/{ref} 200");
+        String api = sim.base() + "/repos/" + repo.fullName();
+        body.put("sha", sha).put("node_id", "C_sim" + sha).put("url", api + "/commits/" + sha)
+            .put("html_url", sim.base() + "/" + repo.fullName() + "/commit/" + sha);
+        ObjectNode inner = (ObjectNode) body.get("commit");
+        inner.put("message", commit.getFullMessage()).put("url", api + "/git/commits/" + sha);
+        ((ObjectNode) inner.get("author")).put("name", commit.getAuthorIdent().getName())
+            .put("email", commit.getAuthorIdent().getEmailAddress()).put("date", commit.getAuthorIdent().getWhenAsInstant().toString());
+        ((ObjectNode) inner.get("committer")).put("name", commit.getCommitterIdent().getName())
+            .put("email", commit.getCommitterIdent().getEmailAddress()).put("date", commit.getCommitterIdent().getWhenAsInstant().toString());
+        ((ObjectNode) inner.get("tree")).put("sha", commit.getTree().name());
+        ArrayNode parents = body.putArray("parents");
+        for (org.eclipse.jgit.revwalk.RevCommit parent : commit.getParents()) {
+          parents.addObject().put("sha", parent.name()).put("url", api + "/commits/" + parent.name());
+        }
+        body.putArray("files");
+        return Reply.json(200, body);
+      } catch (org.eclipse.jgit.errors.MissingObjectException | IllegalArgumentException e) {
+        return Reply.message(422, "No commit found for SHA: " + sha);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     });
   }
 

@@ -38,6 +38,7 @@ public final class SimPull {
   volatile String queueCommit;
   /** Why the merge queue removed it last, or null. */
   volatile String dequeueReason;
+  volatile Instant dequeuedAt;
 
   SimPull(int number, long id, String title, String body, String headRef, String headSha, String baseRef, Instant now) {
     this.number = number;
