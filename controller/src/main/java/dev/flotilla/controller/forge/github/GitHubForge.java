@@ -14,6 +14,9 @@ import dev.flotilla.controller.model.PullRequestSpec;
 import dev.flotilla.controller.model.RepositoryRef;
 import dev.flotilla.controller.forge.github.GitHubClient.Request;
 import dev.flotilla.controller.forge.github.GitHubClient.Response;
+import dev.flotilla.migration.Migration;
+import dev.flotilla.migration.Migrations;
+import dev.flotilla.migration.Parameters;
 import dev.flotilla.runner.RunRequest;
 import java.io.IOException;
 import java.net.URLEncoder;
@@ -284,7 +287,31 @@ public final class GitHubForge implements Forge {
    * this repository and {@code contents: write}, valid for an hour; with a token, that token.
    */
   public Optional<String> mintRunToken(RepositoryRef repository) {
-    return auth.runToken(repository.owner(), repository.name());
+    return mintRunToken(repository, false);
+  }
+
+  /** As {@link #mintRunToken(RepositoryRef)}, with {@code workflows: write} too when {@code editsWorkflows}. */
+  public Optional<String> mintRunToken(RepositoryRef repository, boolean editsWorkflows) {
+    return auth.runToken(repository.owner(), repository.name(), editsWorkflows);
+  }
+
+  /**
+   * The token for this run: {@code workflows: write} is asked for only when the run's migration, with
+   * the run's parameters, says it may edit a workflow file ({@link Migration#editsWorkflows}).
+   */
+  public Optional<String> mintRunToken(RunRequest request, Migrations migrations) {
+    String[] ownerAndName = request.repository().split("/", 2);
+    RepositoryRef ref = new RepositoryRef(ownerAndName[0], ownerAndName[1], request.defaultBranch(), request.cloneUrl(), null);
+    return mintRunToken(ref, editsWorkflows(request, migrations));
+  }
+
+  static boolean editsWorkflows(RunRequest request, Migrations migrations) {
+    if (!migrations.contains(request.migration())) {
+      // The runner fails such a run with the list of known migrations; its token need not be wider.
+      return false;
+    }
+    Migration migration = migrations.get(request.migration());
+    return migration.editsWorkflows(Parameters.of(request.parameters()).withDefaults(migration.parameters()));
   }
 
   // ---- pull requests
