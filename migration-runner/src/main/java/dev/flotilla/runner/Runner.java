@@ -1,5 +1,6 @@
 package dev.flotilla.runner;
 
+import dev.flotilla.TokenMask;
 import dev.flotilla.FlotillaException;
 import dev.flotilla.Printable;
 import dev.flotilla.migration.DirectoryWorkspace;
@@ -601,7 +602,7 @@ public final class Runner {
 
     String scrub(String text) {
       String scrubbed = withoutUserInfo(text);
-      return secret == null ? scrubbed : secret.scrub(scrubbed);
+      return TokenMask.mask(secret == null ? scrubbed : secret.scrub(scrubbed));
     }
   }
 

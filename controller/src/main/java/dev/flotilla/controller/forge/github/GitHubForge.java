@@ -96,6 +96,8 @@ public final class GitHubForge implements Forge {
   private final Map<String, GHPullRequest> pullRequests = new ConcurrentHashMap<>();
 
   private final Clock clock;
+  /** Whether this server's GraphQL schema has {@code Ref.rules} and {@code branchProtectionRule}. */
+  private volatile boolean rulesInGraphQl = true;
 
   private GitHubForge(GitHubConfig config, GitHubClient client, GitHubAuth auth, Hub4j hub4j, EtagCache etags, Clock clock) {
     this.config = config;
@@ -237,7 +239,7 @@ public final class GitHubForge implements Forge {
       query.append(" r").append(i).append(": repository(owner: ").append(quote(ref.owner()))
           .append(", name: ").append(quote(ref.name())).append(") {")
           .append(" object(expression: ").append(quote("HEAD:" + OPT_IN_FILE)).append(") { ... on Blob { text oid byteSize isBinary } }")
-          .append(" defaultBranchRef { name").append(RULES_SELECTION).append(" } }");
+          .append(" defaultBranchRef { name").append(rulesInGraphQl ? RULES_SELECTION : CLASSIC_SELECTION).append(" } }");
     }
     query.append(" }");
     ObjectNode body = json.createObjectNode().put("query", query.toString());
@@ -245,6 +247,12 @@ public final class GitHubForge implements Forge {
         client.send(Request.post("POST /graphql", graphqlUrl(), body).auth(auth.authorization(batch.get(0).owner())));
     GitHubClient.requireOk(response, "reading " + OPT_IN_FILE + " files with GraphQL");
     JsonNode data = response.body().path("data");
+    if (!data.isObject() && rulesInGraphQl && response.body().path("errors").toString().contains("doesn't exist on type")) {
+      // A GitHub Enterprise Server without rulesets in its schema: read classic protection alone.
+      LOG.info("{} has no rulesets in its GraphQL schema; reading required checks from classic protection only", config.url());
+      rulesInGraphQl = false;
+      return queryOptInFiles(batch);
+    }
     if (!data.isObject()) {
       throw new GitHubException("reading " + OPT_IN_FILE + " files with GraphQL failed: " + response.message(), response.status());
     }
@@ -290,8 +298,10 @@ public final class GitHubForge implements Forge {
    * ({@code @octokit/graphql-schema} schema.graphql: Ref, RefUpdateRule, RepositoryRule,
    * RequiredStatusChecksParameters, PullRequestParameters).
    */
+  static final String CLASSIC_SELECTION = " refUpdateRule { requiredStatusCheckContexts requiredApprovingReviewCount }";
+
   static final String RULES_SELECTION =
-      " refUpdateRule { requiredStatusCheckContexts requiredApprovingReviewCount }"
+      CLASSIC_SELECTION
           + " branchProtectionRule { requiresStrictStatusChecks }"
           + " rules(first: 100) { nodes { type parameters {"
           + " ... on RequiredStatusChecksParameters { requiredStatusChecks { context } strictRequiredStatusChecksPolicy }"

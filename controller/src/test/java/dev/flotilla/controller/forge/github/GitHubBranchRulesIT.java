@@ -1,5 +1,6 @@
 package dev.flotilla.controller.forge.github;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
@@ -102,6 +103,42 @@ class GitHubBranchRulesIT {
         """)));
 
     assertThat(forge.branchRules(REPO, "main")).isEqualTo(new BranchRules(List.of("late-check"), false, false, 0));
+  }
+
+  @Test
+  void discoveryReadsRulesetsWithTheOptInFileAtNoExtraCost() {
+    github.stubFor(post(urlEqualTo("/graphql")).willReturn(json(200, """
+        {"data": {"r0": {"object": {"text": "enabled: true\n", "oid": "abc", "byteSize": 14, "isBinary": false},
+          "defaultBranchRef": {"name": "main",
+            "refUpdateRule": {"requiredStatusCheckContexts": ["lint"], "requiredApprovingReviewCount": 0},
+            "branchProtectionRule": null,
+            "rules": {"nodes": [
+              {"type": "REQUIRED_STATUS_CHECKS", "parameters": {"requiredStatusChecks": [{"context": "build"}],
+                "strictRequiredStatusChecksPolicy": true}},
+              {"type": "PULL_REQUEST", "parameters": {"requiredApprovingReviewCount": 2}},
+              {"type": "MERGE_QUEUE", "parameters": {}}]}}}}}
+        """)));
+
+    assertThat(forge.readOptInFiles(List.of(REPO))).containsEntry(REPO, "enabled: true\n");
+
+    assertThat(forge.branchRules(REPO, "main")).isEqualTo(new BranchRules(List.of("lint", "build"), true, true, 2));
+    github.verify(0, getRequestedFor(urlEqualTo(RULES)));
+  }
+
+  @Test
+  void aServerWithoutRulesetsInItsSchemaIsAskedForClassicProtectionOnly() {
+    github.stubFor(post(urlEqualTo("/graphql")).withRequestBody(containing("rules(first")).atPriority(1).willReturn(json(200, """
+        {"errors": [{"path": ["query", "r0", "defaultBranchRef", "rules"], "extensions": {"code": "undefinedField",
+          "typeName": "Ref", "fieldName": "rules"}, "message": "Field 'rules' doesn't exist on type 'Ref'"}]}
+        """)));
+    github.stubFor(post(urlEqualTo("/graphql")).atPriority(5).willReturn(json(200, """
+        {"data": {"r0": {"object": null,
+          "defaultBranchRef": {"name": "main", "refUpdateRule": {"requiredStatusCheckContexts": ["lint"]}}}}}
+        """)));
+
+    forge.readOptInFiles(List.of(REPO));
+
+    assertThat(forge.branchRules(REPO, "main")).isEqualTo(new BranchRules(List.of("lint"), false, false, 0));
   }
 
   @Test
