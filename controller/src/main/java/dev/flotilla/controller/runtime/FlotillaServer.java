@@ -20,7 +20,6 @@ import dev.flotilla.controller.exec.k8s.KubernetesExecutor;
 import dev.flotilla.controller.exec.k8s.KubernetesExecutorConfig;
 import dev.flotilla.controller.exec.k8s.KubernetesHealth;
 import dev.flotilla.controller.forge.Forge;
-import dev.flotilla.controller.model.RepositoryRef;
 import dev.flotilla.controller.forge.github.ApiCallCounter;
 import dev.flotilla.controller.forge.github.GitHubConfig;
 import dev.flotilla.controller.forge.github.GitHubForge;
@@ -172,12 +171,12 @@ public final class FlotillaServer implements AutoCloseable {
     return switch (settings.executor()) {
       case LOCAL -> new LocalExecutor(
           decorators.run().apply((request, dir) ->
-              new Runner(migrations, CredentialResolver.withEnvironment(runEnvironment(request))).run(request, dir)),
+              new Runner(migrations, CredentialResolver.withEnvironment(runEnvironment(request, migrations))).run(request, dir)),
           settings.dataDir().resolve("work"),
           settings.localConcurrency(),
           settings.runnerDeadline());
       case KUBERNETES -> {
-        CredentialSource credentials = request -> runToken(request);
+        CredentialSource credentials = request -> runToken(request, migrations);
         yield new KubernetesExecutor(kubernetes(), KubernetesExecutorConfig.fromSettings(env), credentials);
       }
     };
@@ -187,19 +186,17 @@ public final class FlotillaServer implements AutoCloseable {
    * The environment an in-process run sees: the controller's own, plus the run's git token where the
    * forge mints one (a GitHub App's token scoped to that repository).
    */
-  private Map<String, String> runEnvironment(RunRequest request) {
+  private Map<String, String> runEnvironment(RunRequest request, Migrations migrations) {
     Map<String, String> runEnv = new HashMap<>(System.getenv());
-    runToken(request).ifPresent(token -> runEnv.put(GitHubForge.RUN_TOKEN_ENV, token));
+    runToken(request, migrations).ifPresent(token -> runEnv.put(GitHubForge.RUN_TOKEN_ENV, token));
     return runEnv;
   }
 
-  private Optional<String> runToken(RunRequest request) {
+  private Optional<String> runToken(RunRequest request, Migrations migrations) {
     if (!(forge instanceof GitHubForge github)) {
       return Optional.empty();
     }
-    String[] ownerAndName = request.repository().split("/", 2);
-    RepositoryRef ref = new RepositoryRef(ownerAndName[0], ownerAndName[1], request.defaultBranch(), request.cloneUrl(), null);
-    return github.mintRunToken(ref).or(() -> settings.githubToken().map(Secret::reveal));
+    return github.mintRunToken(request, migrations).or(() -> settings.githubToken().map(Secret::reveal));
   }
 
   /** Health probes, and the GitHub webhook endpoint when the forge is GitHub. */
