@@ -78,11 +78,12 @@ class GitHubWebhookHandlerIT {
 
   @Test
   void aSignedPullRequestEventReachesTheListener() throws Exception {
-    HttpResponse<String> response = deliver("pull_request", UUID.randomUUID().toString(), PULL_REQUEST, sign(PULL_REQUEST));
+    String delivery = UUID.randomUUID().toString();
+    HttpResponse<String> response = deliver("pull_request", delivery, PULL_REQUEST, sign(PULL_REQUEST));
 
-    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.statusCode()).isEqualTo(202);
     assertThat(events).containsExactly(new WebhookEvent(WebhookEvent.Kind.PULL_REQUEST, "synchronize", "acme/payments",
-        "flotilla/jackson-2-18", "6dcb09b5b57875f334f61aebed695e2e4193db5e"));
+        "flotilla/jackson-2-18", "6dcb09b5b57875f334f61aebed695e2e4193db5e").withDelivery(delivery));
   }
 
   @Test
@@ -129,7 +130,7 @@ class GitHubWebhookHandlerIT {
   void aReplayedDeliveryIsAcknowledgedButIgnored() throws Exception {
     String delivery = UUID.randomUUID().toString();
 
-    assertThat(deliver("pull_request", delivery, PULL_REQUEST, sign(PULL_REQUEST)).statusCode()).isEqualTo(200);
+    assertThat(deliver("pull_request", delivery, PULL_REQUEST, sign(PULL_REQUEST)).statusCode()).isEqualTo(202);
     assertThat(deliver("pull_request", delivery, PULL_REQUEST, sign(PULL_REQUEST)).statusCode()).isEqualTo(200);
 
     assertThat(events).hasSize(1);
@@ -158,14 +159,14 @@ class GitHubWebhookHandlerIT {
          "repository": {"full_name": "acme/payments"}}
         """;
 
-    deliver("check_run", UUID.randomUUID().toString(), checkRun, sign(checkRun));
-    deliver("status", UUID.randomUUID().toString(), status, sign(status));
+    deliver("check_run", "d-check-run", checkRun, sign(checkRun));
+    deliver("status", "d-status", status, sign(status));
 
     assertThat(events).containsExactly(
         new WebhookEvent(WebhookEvent.Kind.CHECK_RUN, "completed", "acme/payments", "flotilla/jackson-2-18",
-            "6dcb09b5b57875f334f61aebed695e2e4193db5e"),
+            "6dcb09b5b57875f334f61aebed695e2e4193db5e").withDelivery("d-check-run"),
         new WebhookEvent(WebhookEvent.Kind.STATUS, "success", "acme/payments", "flotilla/jackson-2-18",
-            "6dcb09b5b57875f334f61aebed695e2e4193db5e"));
+            "6dcb09b5b57875f334f61aebed695e2e4193db5e").withDelivery("d-status"));
   }
 
   @Test
