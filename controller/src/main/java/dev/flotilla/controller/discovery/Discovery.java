@@ -78,6 +78,33 @@ public final class Discovery {
     return scan;
   }
 
+  /**
+   * Reads one known repository's {@code .flotilla.yaml} afresh and records the verdict, as a scan
+   * would: for a push that changed the file, without waiting for the next scan.
+   */
+  public Optional<OptInStatus> rescan(RepositoryRef ref) {
+    forge.forgetOptInFile(ref);
+    Optional<OptInStatus> status = record(ref, forge.readOptInFiles(List.of(ref)).get(ref), new ArrayList<>());
+    LOG.info("re-read {} of {}: {}", OPT_IN_FILE, Printable.escape(ref.fullName()), status.map(Enum::name).orElse("not saved"));
+    return status;
+  }
+
+  /**
+   * Marks repositories the forge no longer gives Flotilla ({@code owner/name}) absent, as a scan that
+   * no longer lists them would; returns how many were present.
+   */
+  public int forget(List<String> fullNames) {
+    int forgotten = 0;
+    for (String fullName : fullNames) {
+      String[] ownerAndName = fullName.split("/", 2);
+      if (ownerAndName.length == 2 && repositories.markAbsent(ownerAndName[0], ownerAndName[1], clock.instant())) {
+        forgotten++;
+      }
+    }
+    LOG.info("{} of {} repositories removed from Flotilla's reach marked absent", forgotten, fullNames.size());
+    return forgotten;
+  }
+
   /** The repository's verdict once saved; empty when the store refused it, which never stops the scan. */
   private Optional<OptInStatus> record(RepositoryRef ref, String text, List<Long> seen) {
     MDC.put("repo", Printable.escape(ref.fullName()));

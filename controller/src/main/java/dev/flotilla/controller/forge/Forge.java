@@ -23,7 +23,10 @@ public interface Forge {
   /** A short name for logs and metrics: {@code local}, {@code github}. */
   String name();
 
-  /** Every repository Flotilla may consider (archived, disabled and empty ones left out). */
+  /**
+   * Every repository Flotilla may consider (archived and disabled ones left out). An empty
+   * repository, one without a default branch yet, has no opt-in file and is recorded as not opted in.
+   */
   List<RepositoryRef> listRepositories();
 
   /**
@@ -95,4 +98,16 @@ public interface Forge {
   default void enqueue(RepositoryRef repository, int number, String expectedHeadSha) {
     throw new UnsupportedOperationException(name() + " has no merge queue");
   }
+
+  /**
+   * Forgets what was cached about the repository's {@code .flotilla.yaml}, so the next
+   * {@link #readOptInFiles} reads it afresh (a push changed it). A forge that caches nothing ignores it.
+   */
+  default void forgetOptInFile(RepositoryRef repository) {}
+
+  /**
+   * Forgets the repository's required checks read earlier, so the next merge decision reads them
+   * afresh (its branch protection or rulesets changed). A forge that caches nothing ignores it.
+   */
+  default void forgetRequiredChecks(RepositoryRef repository) {}
 }

@@ -9,6 +9,7 @@ import dev.flotilla.controller.config.ConfigException;
 import dev.flotilla.controller.config.Secret;
 import dev.flotilla.controller.config.Settings;
 import dev.flotilla.controller.engine.Controller;
+import dev.flotilla.controller.engine.ForgeEventQueue;
 import dev.flotilla.controller.engine.ForgeEvents;
 import dev.flotilla.controller.engine.EngineSettings;
 import dev.flotilla.controller.engine.EngineContext;
@@ -26,13 +27,14 @@ import dev.flotilla.controller.forge.github.GitHubForge;
 import dev.flotilla.controller.forge.github.GitHubWebhookHandler;
 import dev.flotilla.controller.forge.local.LocalCi;
 import dev.flotilla.controller.forge.local.LocalForge;
-import dev.flotilla.controller.model.Changeset;
 import dev.flotilla.controller.schedule.Schedules;
 import dev.flotilla.controller.store.StoreWatch;
 import dev.flotilla.controller.store.Database;
 import dev.flotilla.controller.store.Jdbc;
+import dev.flotilla.controller.store.WebhookDeliveries;
 import dev.flotilla.controller.view.DashboardWiring;
 import dev.flotilla.controller.view.EngineMetrics;
+import dev.flotilla.controller.view.WebhookMetrics;
 import dev.flotilla.migration.Migrations;
 import dev.flotilla.runner.CredentialResolver;
 import dev.flotilla.runner.RunRequest;
@@ -65,6 +67,7 @@ public final class FlotillaServer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(FlotillaServer.class);
   private static final Duration CAMPAIGN_RESOURCE_INTERVAL = Duration.ofSeconds(10);
+  private static final int WEBHOOK_THREADS = 2;
 
   private final List<AutoCloseable> resources = new ArrayList<>();
   private final Map<String, String> env;
@@ -219,12 +222,14 @@ public final class FlotillaServer implements AutoCloseable {
     endpoints.put("/healthz", health);
     endpoints.put("/readyz", health);
     if (forge instanceof GitHubForge) {
-      ForgeEvents webhooks = new ForgeEvents(controller.fleet());
-      endpoints.put(GitHubWebhookHandler.PATH, new GitHubWebhookHandler(settings.githubWebhookSecret().orElse(null), event -> {
-        for (Changeset changeset : webhooks.changesetsFor(event.repository(), event.branch(), event.headSha())) {
-          controller.changesetReconciler().reconcile(changeset.id());
-        }
-      }));
+      // The request threads only verify, record and queue; the queue's own threads call the forge.
+      WebhookMetrics webhookMetrics = new WebhookMetrics(metrics.metrics().registry());
+      ForgeEventQueue queue = keep(webhookMetrics.watch(new ForgeEventQueue(
+          new ForgeEvents(controller), settings.webhookQueueSize(), WEBHOOK_THREADS, webhookMetrics, Clock.systemUTC())));
+      queue.start();
+      endpoints.put(GitHubWebhookHandler.PATH, new GitHubWebhookHandler(
+          settings.githubWebhookSecret().orElse(null), queue, GitHubWebhookHandler.DEFAULT_MAX_BODY,
+          new WebhookDeliveries(jdbc), Clock.systemUTC()));
     }
     return endpoints;
   }

@@ -17,10 +17,12 @@ import dev.flotilla.controller.model.Changeset;
 import dev.flotilla.controller.model.ChangesetState;
 import dev.flotilla.controller.model.RepositoryRef;
 import dev.flotilla.controller.store.Jdbc;
+import dev.flotilla.controller.store.WebhookDeliveries;
 import dev.flotilla.migration.Migrations;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
@@ -54,21 +56,21 @@ class GitHubEngineIT {
   Jdbc jdbc;
   Controller controller;
   HttpServer webhooks;
+  ForgeEventQueue events;
+  long installation;
   MutableClock clock = new MutableClock(Instant.parse("2026-03-02T10:00:00Z"));
   String campaignName = "jackson";
+  Migrations migrations = Migrations.load();
 
   @BeforeEach
   void start() throws Exception {
     sim = GitHubSim.start(tmp.resolve("github"));
-    sim.install("acme");
+    installation = sim.install("acme");
     sim.ciDelay(Duration.ofMillis(300));
     github = SimApp.forge(SimApp.config(sim, tmp.resolve("app"), List.of("acme")), ApiCallCounter.NONE);
     engine = TestEngine.builder(tmp).clock(clock).forge(local -> github)
-        .runEnvironment(request -> {
-          String[] ownerAndName = request.repository().split("/", 2);
-          RepositoryRef ref = new RepositoryRef(ownerAndName[0], ownerAndName[1], request.defaultBranch(), request.cloneUrl(), null);
-          return Map.of(GitHubForge.RUN_TOKEN_ENV, github.mintRunToken(ref).orElseThrow());
-        })
+        // As the server does: a token per run, with workflows: write when the migration may edit a workflow.
+        .runEnvironment(request -> Map.of(GitHubForge.RUN_TOKEN_ENV, github.mintRunToken(request, migrations).orElseThrow()))
         .build();
     jdbc = engine.jdbc();
     controller = engine.controller();
@@ -78,6 +80,7 @@ class GitHubEngineIT {
   void stop() {
     if (webhooks != null) {
       webhooks.stop(0);
+      events.close();
     }
     engine.close();
     sim.close();
@@ -86,12 +89,10 @@ class GitHubEngineIT {
   /** Webhooks from the simulator to the handler the server mounts, wired as the server wires it. */
   void webhooksOn() throws Exception {
     webhooks = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 20);
-    ForgeEvents events = new ForgeEvents(controller.fleet());
-    webhooks.createContext(GitHubWebhookHandler.PATH, new GitHubWebhookHandler(Secret.of(SimApp.WEBHOOK_SECRET), event -> {
-      for (Changeset changeset : events.changesetsFor(event.repository(), event.branch(), event.headSha())) {
-        controller.changesetReconciler().reconcile(changeset.id());
-      }
-    }));
+    events = new ForgeEventQueue(new ForgeEvents(controller), 1000, 2, ForgeEventQueue.Observer.NONE, Clock.systemUTC());
+    events.start();
+    webhooks.createContext(GitHubWebhookHandler.PATH, new GitHubWebhookHandler(
+        Secret.of(SimApp.WEBHOOK_SECRET), events, GitHubWebhookHandler.DEFAULT_MAX_BODY, new WebhookDeliveries(jdbc), Clock.systemUTC()));
     webhooks.start();
     sim.webhooks(URI.create("http://127.0.0.1:" + webhooks.getAddress().getPort() + GitHubWebhookHandler.PATH), SimApp.WEBHOOK_SECRET);
   }
@@ -257,23 +258,37 @@ class GitHubEngineIT {
     assertThat(flaky.pullRequests()).isOne();
   }
 
+  static final String CHECKOUT_V3 = "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v3\n";
+
   @Test
-  void failedRunKeepsItsReasonAndAWorkflowPushWithoutTheWorkflowsPermissionFailsNamingIt() {
-    String good = "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v3\n";
-    sim.createRepo("acme", "bad", Map.of(".github/workflows/ci.yml", "jobs: [unclosed", ".flotilla.yaml", AUTOMERGE, "ci.sh", GREEN_CI));
+  void failedRunKeepsItsReasonAndARetryRunsAgain() {
+    SimRepo bad = sim.createRepo("acme", "bad", Map.of(".github/workflows/ci.yml", "jobs: [unclosed", ".flotilla.yaml", AUTOMERGE, "ci.sh", GREEN_CI));
     checkoutCampaign();
     settle();
     Changeset failed = changeset("bad");
     assertThat(failed.state()).isEqualTo(ChangesetState.FAILED);
     assertThat(failed.lastError()).contains("APPLY").contains("ci.yml");
-    sim.commit("acme", "bad", "main", Map.of(".github/workflows/ci.yml", good), "repair the workflow");
+    sim.commit("acme", "bad", "main", Map.of(".github/workflows/ci.yml", CHECKOUT_V3), "repair the workflow");
     controller.retry(failed.id(), "test");
     settle();
-    // The run token has contents: write only; GitHub refuses the edited workflow.
-    Changeset refused = changeset("bad");
+    // The run token carried workflows: write, so GitHub took the edited workflow.
+    assertThat(changeset("bad").state()).isEqualTo(ChangesetState.MERGED);
+    assertThat(bad.fileOn("main", ".github/workflows/ci.yml")).contains("actions/checkout@v4");
+  }
+
+  @Test
+  void aWorkflowEditWithoutTheWorkflowsPermissionFailsNamingIt() {
+    Map<String, String> withoutWorkflows = new HashMap<>(GitHubSim.ALL_PERMISSIONS);
+    withoutWorkflows.remove("workflows");
+    sim.grant(installation, withoutWorkflows);
+    SimRepo ci = sim.createRepo("acme", "ci", Map.of(".github/workflows/ci.yml", CHECKOUT_V3, ".flotilla.yaml", AUTOMERGE, "ci.sh", GREEN_CI));
+    checkoutCampaign();
+    settle();
+    Changeset refused = changeset("ci");
     assertThat(refused.state()).isEqualTo(ChangesetState.FAILED);
-    assertThat(refused.lastError()).contains("`workflows` permission").contains(".github/workflows/ci.yml");
-    assertThat(sim.repo("acme", "bad").hasBranch("flotilla/checkout")).isFalse();
+    assertThat(refused.lastError()).contains("workflows").contains("permission");
+    assertThat(ci.hasBranch("flotilla/checkout")).isFalse();
+    assertThat(ci.pullRequests()).isZero();
   }
 
   @Test
@@ -284,6 +299,8 @@ class GitHubEngineIT {
     Changeset before = changeset("svc");
     assertThat(before.state()).isEqualTo(ChangesetState.MERGEABLE);
     sim.commit("acme", "svc", "main", Map.of("pom.xml", OLD_POM.replace("2.15.2", "2.16.1")), "bump jackson by hand");
+    // GitHub answers mergeable: null first and computes the conflict in the background.
+    tickUntil(() -> history(changeset("svc")).contains("CONFLICT"));
     settle();
     Changeset after = changeset("svc");
     assertThat(history(after)).contains("CONFLICT");
@@ -354,5 +371,128 @@ class GitHubEngineIT {
     settle();
     assertThat(changeset("svc").state()).isEqualTo(ChangesetState.MERGED);
     assertThat(svc.fileOn("main", "pom.xml")).contains("2.18.2");
+  }
+
+  // ---- what only a GitHub does
+
+  /** Ticks until {@code condition} holds, as the poll schedule would. */
+  void tickUntil(java.util.function.BooleanSupplier condition) {
+    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).until(() -> {
+      controller.tick();
+      return condition.getAsBoolean();
+    });
+  }
+
+  @Test
+  void aBranchBehindAStrictBaseIsUpdatedThenMerged() {
+    SimRepo svc = service("svc", AUTOMERGE, GREEN_CI);
+    svc.protection = new SimRepo.Rules();
+    svc.protection.strict = true;
+    svc.protection.requiredChecks.add("ci");
+    svc.ci.clear();
+    svc.ci.add(SimRepo.CheckSpec.checkRun("ci", null));
+    campaign(true);
+    tickUntil(() -> sim.openPull("acme", "svc", BRANCH).isPresent());
+    String pushed = sim.openPull("acme", "svc", BRANCH).orElseThrow().headSha();
+    sim.commit("acme", "svc", "main", Map.of("README.md", "moved on"), "docs");
+    // From now on CI reports by itself; the first head passes on command, after main moved.
+    svc.ci.clear();
+    svc.ci.add(SimRepo.CheckSpec.checkRun("ci", Duration.ofMillis(300)));
+    sim.completeCheck("acme", "svc", pushed, "ci", "success");
+    settle();
+    assertThat(changeset("svc").state()).isEqualTo(ChangesetState.MERGED);
+    assertThat(sim.calls("PUT /repos/{owner}/{repo}/pulls/{pull_number}/update-branch")).isPositive();
+    assertThat(svc.fileOn("main", "README.md")).isEqualTo("moved on");
+    assertThat(svc.fileOn("main", "pom.xml")).contains("2.18.2");
+  }
+
+  @Test
+  void theMergeQueueMergesAndAKickedOutPullRequestFailsWithTheReason() {
+    SimRepo green = service("green", AUTOMERGE, GREEN_CI);
+    SimRepo kicked = service("kicked", AUTOMERGE, GREEN_CI);
+    for (SimRepo repo : List.of(green, kicked)) {
+      repo.ruleset = new SimRepo.Rules();
+      repo.ruleset.mergeQueue = true;
+      repo.ruleset.requiredChecks.add("ci");
+    }
+    kicked.ci.clear();
+    kicked.ci.add(SimRepo.CheckSpec.checkRun("ci", null));
+    campaign(true);
+    tickUntil(() -> sim.openPull("acme", "kicked", BRANCH).isPresent());
+    sim.completeCheck("acme", "kicked", sim.openPull("acme", "kicked", BRANCH).orElseThrow().headSha(), "ci", "success");
+    tickUntil(() -> sim.pull("acme", "kicked", 1).queued());
+    // The merge group fails its CI: the queue removes the pull request.
+    sim.completeCheck("acme", "kicked", sim.pull("acme", "kicked", 1).queueCommit(), "ci", "failure");
+    settle();
+    assertThat(changeset("green").state()).isEqualTo(ChangesetState.MERGED);
+    assertThat(sim.pull("acme", "green", 1).isMerged()).isTrue();
+    assertThat(green.fileOn("main", "pom.xml")).contains("2.18.2");
+    assertThat(sim.calls("POST /graphql")).as("enqueued with the mutation").isPositive();
+    Changeset out = changeset("kicked");
+    assertThat(out.state()).isEqualTo(ChangesetState.CI_FAILED);
+    assertThat(out.stateReason() + " " + out.lastError()).contains("CI_FAILURE");
+  }
+
+  @Test
+  void aRulesetsLateRequiredCheckHoldsTheMergeUntilItPasses() {
+    SimRepo svc = service("svc", AUTOMERGE, GREEN_CI);
+    svc.ruleset = new SimRepo.Rules();
+    svc.ruleset.requiredChecks.addAll(List.of("ci", "security"));
+    // The App may bypass the ruleset, so GitHub itself would let an early merge through.
+    svc.ruleset.appMayBypass = true;
+    campaign(true);
+    tickUntil(() -> sim.openPull("acme", "svc", BRANCH).map(p -> sim.ci().checkPassed(svc, p.headSha(), "ci")).orElse(false));
+    for (int i = 0; i < 10; i++) {
+      controller.tick();
+    }
+    assertThat(sim.openPull("acme", "svc", BRANCH)).as("not merged before the late check").isPresent();
+    assertThat(changeset("svc").state()).isNotEqualTo(ChangesetState.MERGED);
+    sim.completeCheck("acme", "svc", sim.openPull("acme", "svc", BRANCH).orElseThrow().headSha(), "security", "success");
+    settle();
+    assertThat(changeset("svc").state()).isEqualTo(ChangesetState.MERGED);
+  }
+
+  @Test
+  void anApprovalByWebhookLetsAReviewGatedPullRequestMergeAtOnce() throws Exception {
+    webhooksOn();
+    SimRepo svc = service("svc", AUTOMERGE, GREEN_CI);
+    svc.protection = new SimRepo.Rules();
+    svc.protection.requiredApprovals = 1;
+    campaign(true);
+    tickUntil(() -> changeset("svc").state() == ChangesetState.MERGEABLE);
+    controller.tick();
+    assertThat(changeset("svc").state()).isEqualTo(ChangesetState.MERGEABLE);
+    sim.review("acme", "svc", changeset("svc").prNumber(), "maria", "APPROVED");
+    // No tick: the pull_request_review event alone merges it.
+    await().atMost(Duration.ofSeconds(60)).until(() -> changeset("svc").state() == ChangesetState.MERGED);
+    assertThat(svc.fileOn("main", "pom.xml")).contains("2.18.2");
+  }
+
+  @Test
+  void anOptInPushedToTheDefaultBranchTakesEffectWithoutADiscovery() throws Exception {
+    webhooksOn();
+    service("svc", AUTOMERGE, GREEN_CI);
+    service("late", null, GREEN_CI);
+    campaign(true);
+    settle();
+    long lateId = controller.fleet().repositories().byName("acme", "late").orElseThrow().id();
+    assertThat(controller.fleet().changesets().find("jackson", lateId)).isEmpty();
+    sim.commit("acme", "late", "main", Map.of(".flotilla.yaml", AUTOMERGE), "opt in to Flotilla");
+    // Only ticks from here, no discovery: the push event re-reads the opt-in file.
+    tickUntil(() -> controller.fleet().changesets().find("jackson", lateId).map(c -> c.state() == ChangesetState.MERGED).orElse(false));
+    assertThat(sim.repo("acme", "late").fileOn("main", "pom.xml")).contains("2.18.2");
+  }
+
+  @Test
+  void aRepositoryAddedToTheInstallationJoinsTheCampaignWithoutADiscovery() throws Exception {
+    webhooksOn();
+    service("svc", AUTOMERGE, GREEN_CI);
+    campaign(true);
+    settle();
+    sim.addToInstallation("acme", "fresh", Map.of("pom.xml", OLD_POM, "ci.sh", GREEN_CI, ".flotilla.yaml", AUTOMERGE));
+    tickUntil(() -> controller.fleet().repositories().byName("acme", "fresh").isPresent()
+        && controller.fleet().changesets().find("jackson", controller.fleet().repositories().byName("acme", "fresh").orElseThrow().id())
+            .map(c -> c.state() == ChangesetState.MERGED).orElse(false));
+    assertThat(sim.repo("acme", "fresh").fileOn("main", "pom.xml")).contains("2.18.2");
   }
 }

@@ -224,10 +224,15 @@ public final class GitHubForge implements Forge {
     return repos;
   }
 
+  /**
+   * Not archived, disabled or (unless asked) a fork. {@code size} is no test of emptiness: GitHub
+   * computes it about hourly, so a repository created and pushed to a minute ago still says 0. An
+   * empty repository has no default branch ({@code defaultBranchRef} is null in the opt-in query),
+   * hence no opt-in file, and is recorded as not opted in until its first push.
+   */
   private boolean eligible(JsonNode repo) {
     return !repo.path("archived").asBoolean(false)
         && !repo.path("disabled").asBoolean(false)
-        && repo.path("size").asLong(0) > 0
         && !repo.path("default_branch").asText("").isEmpty()
         && (config.includeForks() || !repo.path("fork").asBoolean(false));
   }
@@ -263,6 +268,9 @@ public final class GitHubForge implements Forge {
       if (!repo.isObject()) {
         LOG.warn("GraphQL did not return {}; it may have been deleted or renamed since the listing", ref.fullName());
         continue;
+      }
+      if (repo.path("defaultBranchRef").isNull()) {
+        LOG.debug("{} is empty: it has no default branch yet", ref.fullName());
       }
       String text = optInText(ref, repo.path("object"));
       optInReads.put(key(ref), new OptInRead(pushedAt.getOrDefault(key(ref), ""), text, repo.path("object").path("oid").asText(null)));
@@ -359,6 +367,17 @@ public final class GitHubForge implements Forge {
     BranchRules build() {
       return new BranchRules(checks, strict, mergeQueue, approvals);
     }
+  }
+
+  @Override
+  public void forgetOptInFile(RepositoryRef repository) {
+    optInReads.remove(key(repository));
+  }
+
+  /** Required checks are part of the branch rules, so both are forgotten together. */
+  @Override
+  public void forgetRequiredChecks(RepositoryRef repository) {
+    forgetBranchRules(repository);
   }
 
   // ---- runs

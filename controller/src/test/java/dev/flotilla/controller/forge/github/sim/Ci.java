@@ -93,6 +93,11 @@ public final class Ci {
     }
   }
 
+  /** Whether check {@code name} on {@code sha} completed and passed. */
+  public boolean checkPassed(SimRepo repo, String sha, String name) {
+    return of(repo, sha).stream().anyMatch(c -> c.name.equals(name) && c.passed());
+  }
+
   /** Every check of {@code sha}, in the order they started. */
   List<Check> of(SimRepo repo, String sha) {
     return bySha.getOrDefault(GitHubSim.key(repo.owner, repo.name) + "@" + sha, List.of());

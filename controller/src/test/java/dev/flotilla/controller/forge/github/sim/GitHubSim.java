@@ -120,6 +120,7 @@ public final class GitHubSim implements AutoCloseable {
   private final AtomicLong ids = new AtomicLong(1000);
   private final Map<String, SimRepo> repos = new ConcurrentHashMap<>();
   private final Map<Long, String> installations = new ConcurrentHashMap<>();
+  private final Map<Long, Map<String, String>> granted = new ConcurrentHashMap<>();
   private final Map<String, Token> tokens = new ConcurrentHashMap<>();
   private final Map<String, String> personalTokens = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
@@ -175,11 +176,34 @@ public final class GitHubSim implements AutoCloseable {
     return limits;
   }
 
-  /** Installs the App on {@code account}; returns the installation id. */
+  /** What an installation grants when the test does not say: what Flotilla's documentation asks for. */
+  public static final Map<String, String> ALL_PERMISSIONS = Map.of("contents", "write", "pull_requests", "write",
+      "checks", "read", "statuses", "read", "metadata", "read", "workflows", "write", "administration", "read");
+
+  /** Installs the App on {@code account} with {@link #ALL_PERMISSIONS}; returns the installation id. */
   public long install(String account) {
+    return install(account, ALL_PERMISSIONS);
+  }
+
+  /** Installs the App on {@code account} granting {@code permissions}; tokens asking for more are refused with 422. */
+  public long install(String account, Map<String, String> permissions) {
     long id = ids.incrementAndGet();
     installations.put(id, account);
+    granted.put(id, Map.copyOf(permissions));
     return id;
+  }
+
+  /** Changes what the installation grants, as an organisation owner accepting or refusing the App's permissions. */
+  public void grant(long installation, Map<String, String> permissions) {
+    granted.put(installation, Map.copyOf(permissions));
+  }
+
+  Map<String, String> granted(long installation) {
+    return granted.getOrDefault(installation, ALL_PERMISSIONS);
+  }
+
+  public Ci ci() {
+    return ci;
   }
 
   /** A personal access token that sees every repository. */

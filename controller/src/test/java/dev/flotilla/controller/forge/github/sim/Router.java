@@ -153,8 +153,8 @@ final class Router {
           .put("html_url", sim.base() + "/organizations/" + e.getValue() + "/settings/installations/" + e.getKey())
           .put("app_slug", "flotilla").put("repository_selection", "all");
       ((ObjectNode) installation.get("account")).put("login", e.getValue()).put("type", "Organization");
-      installation.putObject("permissions").put("contents", "write").put("pull_requests", "write").put("checks", "read")
-          .put("statuses", "read").put("metadata", "read").put("workflows", "write").put("administration", "read");
+      ObjectNode permissions = installation.putObject("permissions");
+      sim.granted(e.getKey()).forEach(permissions::put);
       list.add(installation);
     });
     return Reply.json(200, list);
@@ -173,12 +173,18 @@ final class Router {
       return Reply.message(404, "Not Found");
     }
     Map<String, String> permissions = new LinkedHashMap<>();
+    Map<String, String> granted = sim.granted(installation);
     JsonNode asked = call.body().path("permissions");
     if (asked.isObject() && asked.size() > 0) {
       asked.fields().forEachRemaining(e -> permissions.put(e.getKey(), e.getValue().asText()));
+      for (Map.Entry<String, String> wanted : permissions.entrySet()) {
+        String has = granted.get(wanted.getKey());
+        if (has == null || ("write".equals(wanted.getValue()) && !"write".equals(has))) {
+          return Reply.message(422, "The permissions requested are not granted to this installation.");
+        }
+      }
     } else {
-      permissions.putAll(Map.of("contents", "write", "pull_requests", "write", "checks", "read", "statuses", "read",
-          "metadata", "read", "workflows", "write", "administration", "read"));
+      permissions.putAll(granted);
     }
     permissions.putIfAbsent("metadata", "read");
     List<String> repositories = null;
@@ -193,8 +199,8 @@ final class Router {
     ObjectNode body = sim.templates().rest("POST /app/installations/{installation_id}/access_tokens 201");
     body.put("token", token).put("expires_at", expires.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString())
         .put("repository_selection", repositories == null ? "all" : "selected");
-    ObjectNode granted = body.putObject("permissions");
-    permissions.forEach(granted::put);
+    ObjectNode given = body.putObject("permissions");
+    permissions.forEach(given::put);
     ArrayNode repos = body.putArray("repositories");
     if (repositories != null) {
       String account = sim.installations().get(installation);

@@ -76,6 +76,11 @@ public final class SimPull {
     return queueCommit != null;
   }
 
+  /** The merge group commit the queue is testing, or null. */
+  public String queueCommit() {
+    return queueCommit;
+  }
+
   public String dequeueReason() {
     return dequeueReason;
   }
