@@ -63,6 +63,23 @@ public interface Migration {
     return Validation.ok();
   }
 
+  /**
+   * Whether a run with these parameters may create or change a file under {@code
+   * .github/workflows/}. GitHub refuses a push that touches a workflow unless the token carries the
+   * {@code workflows} permission, and Flotilla asks for that permission only for runs that may need
+   * it: return {@code true} whenever these parameters could lead to such an edit. Called with the
+   * parameters already checked and their defaults filled in.
+   *
+   * <pre>{@code
+   * public boolean editsWorkflows(Parameters p) {
+   *   return p.string("path").startsWith(".github/workflows/");
+   * }
+   * }</pre>
+   */
+  default boolean editsWorkflows(Parameters parameters) {
+    return false;
+  }
+
   /** Edits the checked-out repository and says what happened. */
   Outcome apply(Workspace workspace, Parameters parameters) throws IOException;
 }

@@ -1,5 +1,6 @@
 package dev.flotilla.runner;
 
+import dev.flotilla.TokenMask;
 import dev.flotilla.FlotillaException;
 import dev.flotilla.Printable;
 import dev.flotilla.migration.DirectoryWorkspace;
@@ -20,6 +21,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.eclipse.jgit.api.AddCommand;
 import org.eclipse.jgit.api.CreateBranchCommand.SetupUpstreamMode;
 import org.eclipse.jgit.api.Git;
@@ -63,6 +66,9 @@ public final class Runner {
   private static final Logger log = LoggerFactory.getLogger(Runner.class);
   private static final int BRANCHES_LISTED = 10;
   private static final int PATHS_LISTED = 5;
+  /** The file GitHub names in its refusal, when it names one (group 1). */
+  private static final Pattern WORKFLOW_REFUSAL =
+      Pattern.compile("refusing to allow .{0,80}? to create or update workflow(?: `([^`\\s]{1,300})`)?.{0,40}? without `workflows?` (?:permission|scope)");
 
   private final Migrations migrations;
   private final CredentialResolver credentials;
@@ -523,6 +529,10 @@ public final class Runner {
     }
 
     private String rejection(RemoteRefUpdate done, PushResult result) {
+      String refusal = workflowRefusal(done.getMessage() + "\n" + result.getMessages());
+      if (refusal != null) {
+        return "push of " + request.branch() + " to " + displayUrl() + " was refused: " + refusal;
+      }
       StringBuilder reason =
           new StringBuilder("push of ")
               .append(request.branch())
@@ -563,6 +573,10 @@ public final class Runner {
       String details = messages(e);
       String lower = details.toLowerCase();
       String hint = null;
+      String refusal = workflowRefusal(details);
+      if (refusal != null) {
+        return action + " was refused: " + refusal;
+      }
       if (lower.contains("not authorized")
           || lower.contains("authentication")
           || lower.contains("401")
@@ -588,7 +602,7 @@ public final class Runner {
 
     String scrub(String text) {
       String scrubbed = withoutUserInfo(text);
-      return secret == null ? scrubbed : secret.scrub(scrubbed);
+      return TokenMask.mask(secret == null ? scrubbed : secret.scrub(scrubbed));
     }
   }
 
@@ -602,6 +616,28 @@ public final class Runner {
       super(message);
       this.phase = phase;
     }
+  }
+
+  /**
+   * GitHub's refusal of a push that creates or changes a workflow without the right, as GitHub words
+   * it: "refusing to allow a GitHub App to create or update workflow `.github/workflows/ci.yml`
+   * without `workflows` permission" (a token: "... without `workflow` scope"). Null for any other text.
+   */
+  static String workflowRefusal(String serverText) {
+    if (serverText == null) {
+      return null;
+    }
+    Matcher refusal = WORKFLOW_REFUSAL.matcher(serverText);
+    if (!refusal.find()) {
+      return null;
+    }
+    String file = refusal.group(1) == null ? "a file under .github/workflows/" : refusal.group(1);
+    return "GitHub requires the `workflows` permission to create or change " + file
+        + ", and this run's token does not have it. With a GitHub App: give the App the repository"
+        + " permission \"Workflows: read and write\", accept it on each installation, and make sure the"
+        + " migration says it edits workflows (Migration.editsWorkflows) so Flotilla asks for it;"
+        + " with a personal access token: a fine-grained token needs \"Workflows: read and write\","
+        + " a classic one the `workflow` scope. Then retry the changeset.";
   }
 
   /** {@code https://user:token@host/x} shows as {@code https://host/x}: URLs may carry secrets too. */

@@ -85,6 +85,11 @@ public final class EnsureFile implements Migration {
   }
 
   @Override
+  public boolean editsWorkflows(Parameters parameters) {
+    return Workflows.selects(java.nio.file.Path.of(parameters.string(PATH, "")).normalize().toString());
+  }
+
+  @Override
   public Outcome apply(Workspace workspace, Parameters parameters) throws IOException {
     String path = parameters.string(PATH);
     Mode mode = Mode.valueOf(parameters.string(MODE, "create").toUpperCase(Locale.ROOT));

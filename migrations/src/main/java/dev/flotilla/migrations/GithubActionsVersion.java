@@ -51,6 +51,12 @@ public final class GithubActionsVersion implements Migration {
     return "github-actions-version";
   }
 
+  /** It edits workflows by definition, so its runs always need the {@code workflows} permission. */
+  @Override
+  public boolean editsWorkflows(Parameters parameters) {
+    return true;
+  }
+
   @Override
   public String title() {
     return "Update a GitHub Action to a new version";

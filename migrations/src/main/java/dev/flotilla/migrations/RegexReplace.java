@@ -102,6 +102,12 @@ public final class RegexReplace implements Migration {
     return problems.build();
   }
 
+  /** When the glob may select a workflow file: {@code **}{@code /*.yml}, {@code .github/**}, {@code *}. */
+  @Override
+  public boolean editsWorkflows(Parameters parameters) {
+    return Workflows.globMaySelect(parameters.string(GLOB, ""));
+  }
+
   @Override
   public Outcome apply(Workspace workspace, Parameters parameters) throws IOException {
     String glob = parameters.string(GLOB);

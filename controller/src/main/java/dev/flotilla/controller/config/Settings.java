@@ -116,6 +116,12 @@ public final class Settings {
           "local",
           Setting.oneOf(ExecutorKind.class),
           "Where runs happen: local (a thread pool) or kubernetes (one Job each)");
+  public static final Setting<Integer> WEBHOOK_QUEUE_SIZE =
+      Setting.of(
+          "FLOTILLA_WEBHOOK_QUEUE_SIZE",
+          "1000",
+          Setting::positiveInt,
+          "Webhook work waiting for the engine at most; past it, the changesets concerned are left to polling");
   public static final Setting<Integer> LOCAL_CONCURRENCY =
       Setting.of(
           "FLOTILLA_LOCAL_CONCURRENCY",
@@ -275,6 +281,7 @@ public final class Settings {
           DISCOVERY_INTERVAL,
           POLL_INTERVAL,
           STORE_OUTAGE_LIMIT,
+          WEBHOOK_QUEUE_SIZE,
           EXECUTOR,
           LOCAL_CONCURRENCY,
           GLOBAL_CONCURRENT_RUNS,
@@ -482,6 +489,10 @@ public final class Settings {
 
   public Duration pollInterval() {
     return get(POLL_INTERVAL);
+  }
+
+  public int webhookQueueSize() {
+    return get(WEBHOOK_QUEUE_SIZE);
   }
 
   public Duration storeOutageLimit() {

@@ -7,6 +7,7 @@ import dev.flotilla.controller.config.OptInParser;
 import dev.flotilla.controller.forge.Forge;
 import dev.flotilla.controller.model.RepositoryRef;
 import dev.flotilla.controller.model.Ownership;
+import dev.flotilla.controller.model.Ownership.Source;
 import dev.flotilla.controller.discovery.OwnerSources.CatalogAnswer;
 import dev.flotilla.controller.model.OptInStatus;
 import dev.flotilla.controller.store.Jdbc.StoreException;
@@ -106,6 +107,40 @@ public final class Discovery {
       LOG.warn("{}; owners it gave before are kept and shown as stale", Printable.escape(e.getMessage()));
       return Optional.empty();
     }
+  }
+
+  /**
+   * Reads one known repository's {@code .flotilla.yaml} afresh and records the verdict, as a scan
+   * would: for a push that changed the file, without waiting for the next scan.
+   */
+  public Optional<OptInStatus> rescan(RepositoryRef ref) {
+    forge.forgetOptInFile(ref);
+    Optional<Ownership> previous = Optional.ofNullable(repositories.owners().get(ref.fullName()));
+    Map<String, String> ownerFiles = forge.readOwnerFiles(List.of(ref)).getOrDefault(ref, Map.of());
+    Optional<OptInStatus> status = record(ref, forge.readOptInFiles(List.of(ref)).get(ref), new ArrayList<>(),
+        optIn -> previous.isPresent() && previous.get().source() == Source.BACKSTAGE
+            // The catalog is asked by the next scan, not for one push: its answer stands as it was.
+            ? previous
+            : OwnerSources.decide(ref.fullName().toLowerCase(java.util.Locale.ROOT), Optional.empty(), ownerFiles,
+                optIn, previous, clock.instant()));
+    LOG.info("re-read {} of {}: {}", OPT_IN_FILE, Printable.escape(ref.fullName()), status.map(Enum::name).orElse("not saved"));
+    return status;
+  }
+
+  /**
+   * Marks repositories the forge no longer gives Flotilla ({@code owner/name}) absent, as a scan that
+   * no longer lists them would; returns how many were present.
+   */
+  public int forget(List<String> fullNames) {
+    int forgotten = 0;
+    for (String fullName : fullNames) {
+      String[] ownerAndName = fullName.split("/", 2);
+      if (ownerAndName.length == 2 && repositories.markAbsent(ownerAndName[0], ownerAndName[1], clock.instant())) {
+        forgotten++;
+      }
+    }
+    LOG.info("{} of {} repositories removed from Flotilla's reach marked absent", forgotten, fullNames.size());
+    return forgotten;
   }
 
   /** The repository's verdict once saved; empty when the store refused it, which never stops the scan. */

@@ -107,9 +107,12 @@ public final class ChangesetReconciler {
           "the pull request conflicts with " + repo.ref().defaultBranch() + "; re-running on the new base");
       case PR_OPEN, CI_PENDING, CI_FAILED, MERGEABLE, MODIFIED -> {
         PullRequest pr = fleet.forge().getPullRequest(repo.ref(), changeset.prNumber());
-        Step step = rules.decide(campaign, repo, changeset, pr,
+        Step step = rules.decide(campaign, repo, changeset, pr, new PullRequestRules.Lookups(
             () -> bases.stale(changeset, repo, campaign.spec().rebaseAfter(), now),
             () -> fleet.forge().ciStatus(repo.ref(), pr.headSha()),
+            () -> fleet.forge().branchRules(repo.ref(), pr.base()),
+            () -> fleet.forge().mergeQueueStatus(repo.ref(), pr.number()),
+            previous -> fleet.forge().isUpdateFromBase(repo.ref(), pr.headSha(), previous)),
             now);
         apply(campaign, repo, changeset, pr, step, now);
       }
@@ -133,7 +136,19 @@ public final class ChangesetReconciler {
     } else if (step instanceof Step.Rerun rerun) {
       rerun(changeset, rerun.reason());
     } else if (step instanceof Step.Merge merge) {
-      merge(repo, changeset, pr, merge, now);
+      merge(campaign, repo, changeset, pr, merge, now);
+    } else if (step instanceof Step.UpdateBranch update) {
+      moveTo(changeset, new Step.MoveTo(ChangesetState.MERGEABLE, update.reason(), update.ci(), update.lookAgainAt()), now);
+      fleet.forge().updateBranch(repo.ref(), pr.number(), update.expectedHeadSha());
+    } else if (step instanceof Step.Enqueue enqueue) {
+      moveTo(changeset, new Step.MoveTo(ChangesetState.MERGEABLE,
+          "all checks green; adding it to the merge queue of " + pr.base(), enqueue.ci(), enqueue.lookAgainAt()), now);
+      fleet.forge().enqueue(repo.ref(), pr.number(), enqueue.expectedHeadSha());
+      fleet.changesets().update(changeset.id(), Changes.none().reason("in the merge queue of " + pr.base()
+          + "; GitHub merges it when its merge group passes"), now);
+    } else if (step instanceof Step.AdoptHead adopt) {
+      // Still the changeset's state: the checks on the new head decide what comes next.
+      fleet.changesets().update(changeset.id(), Changes.none().adoptedHead(adopt.headSha()).reason(adopt.reason()).nextCheckAt(later(now)), now);
     }
   }
 
@@ -174,7 +189,7 @@ public final class ChangesetReconciler {
     }
   }
 
-  private void merge(Repository repo, Changeset changeset, PullRequest pr, Step.Merge merge, Instant now) {
+  private void merge(Campaign campaign, Repository repo, Changeset changeset, PullRequest pr, Step.Merge merge, Instant now) {
     moveTo(changeset, new Step.MoveTo(ChangesetState.MERGEABLE, "all checks green; merging", merge.ci(), merge.lookAgainAt()), now);
     fleet.changesets().mergeAttempted(changeset.id(), merge.expectedHeadSha(), now);
     MergeResult result = fleet.forge().merge(repo.ref(), pr.number(), merge.expectedHeadSha(), merge.method());
@@ -191,11 +206,33 @@ public final class ChangesetReconciler {
       fleet.changesets().transition(
           changeset.id(), ChangesetState.MERGEABLE, ChangesetState.MODIFIED, By.ENGINE, Changes.none(), "forge",
           "the head moved to " + ResultRecorder.shortSha(headMoved.actualHeadSha()) + " before the merge; Flotilla leaves the branch alone", now);
+    } else if (result instanceof MergeResult.OutOfDate outOfDate) {
+      // The base is strict though its rules did not say so (they could not be read, or changed).
+      Step refresh = rules.refresh(campaign, pr, merge.ci(), now);
+      if (refresh instanceof Step.UpdateBranch update) {
+        fleet.forge().updateBranch(repo.ref(), pr.number(), update.expectedHeadSha());
+        fleet.changesets().update(changeset.id(), Changes.none().reason(update.reason()).nextCheckAt(later(now)), now);
+      } else {
+        apply(campaign, repo, fleet.changesets().byId(changeset.id()).orElseThrow(), pr, refresh, now);
+      }
+    } else if (result instanceof MergeResult.QueueRequired queueRequired) {
+      fleet.forge().enqueue(repo.ref(), pr.number(), merge.expectedHeadSha());
+      fleet.changesets().update(changeset.id(), Changes.none().reason("GitHub takes merges into " + pr.base()
+          + " only through its merge queue; added it to the queue").nextCheckAt(later(now)), now);
+    } else if (result instanceof MergeResult.Blocked blocked) {
+      fleet.changesets().update(changeset.id(), Changes.none().reason("ready; waiting for what " + pr.base()
+          + "'s protection or rulesets still require: " + blocked.reason()).nextCheckAt(later(now)), now);
     } else if (result instanceof MergeResult.NotMergeable refused) {
+      // Not a refusal the rules can act on: look again much later rather than ask every round.
       fleet.changesets().update(changeset.id(),
-          Changes.none().reason("the forge refused to merge: " + refused.reason()).nextCheckAt(later(now)), now);
+          Changes.none().reason("the forge refused to merge: " + refused.reason() + "; Flotilla tries again in "
+              + fleet.settings().recheckInterval().multipliedBy(REFUSED_BACKOFF).toMinutes() + " minutes")
+              .nextCheckAt(now.plus(fleet.settings().recheckInterval().multipliedBy(REFUSED_BACKOFF))), now);
     }
   }
+
+  /** How many rechecks a merge refusal the rules do not understand waits before the next try. */
+  private static final int REFUSED_BACKOFF = 10;
 
   /** Sends the changeset back to the dispatcher to run again, keeping its pull request. */
   void rerun(Changeset changeset, String reason) {

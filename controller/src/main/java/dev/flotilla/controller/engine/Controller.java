@@ -10,6 +10,7 @@ import dev.flotilla.controller.model.Changeset;
 import dev.flotilla.controller.model.ChangesetState;
 import dev.flotilla.controller.model.Lifecycle;
 import dev.flotilla.controller.model.Lifecycle.By;
+import dev.flotilla.controller.model.RepositoryRef;
 import dev.flotilla.controller.store.ChangesetStore.Changes;
 import dev.flotilla.controller.store.StoreOutage;
 import java.time.Instant;
@@ -105,6 +106,24 @@ public final class Controller implements AutoCloseable {
     campaigns.reconcileAll();
     changed("discovery");
     return scan;
+  }
+
+  /**
+   * Re-reads one repository's opt-in file now (a push changed it) and plans campaigns with the new
+   * verdict, as a discovery would.
+   */
+  public void rescan(RepositoryRef repository) {
+    discovery.rescan(repository);
+    campaigns.reconcileAll();
+    changed("discovery");
+  }
+
+  /** Marks repositories the forge took away ({@code owner/name}) absent, as a discovery would. */
+  public int forget(List<String> repositories) {
+    int forgotten = discovery.forget(repositories);
+    campaigns.reconcileAll();
+    changed("discovery");
+    return forgotten;
   }
 
   /** One round: plan and advance campaigns, start runs, follow pull requests. */

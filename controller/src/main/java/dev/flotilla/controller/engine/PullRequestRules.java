@@ -1,5 +1,7 @@
 package dev.flotilla.controller.engine;
 
+import dev.flotilla.controller.model.BranchRules;
+import dev.flotilla.controller.model.MergeQueueStatus;
 import dev.flotilla.controller.model.OptIn;
 import dev.flotilla.controller.model.CiStatus;
 import dev.flotilla.controller.model.PullRequest;
@@ -10,7 +12,10 @@ import dev.flotilla.controller.model.ChangesetState;
 import dev.flotilla.controller.model.Repository;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -18,7 +23,11 @@ import java.util.stream.Collectors;
  * The pull request rules, pure: given what the store and the forge say, what should happen to one
  * changeset now. Opens a pull request when the repository has room, follows it on the forge, re-runs
  * on a conflict or a stale base, and merges when every check is green, the campaign and the
- * repository both allow it and the merge window is open.
+ * repository both allow it and the merge window is open. What the base branch demands (required
+ * checks, up-to-date heads, a merge queue) comes from {@link BranchRules}: a required check that has
+ * not passed holds the merge whatever the token may bypass; a head behind a strict base is brought up
+ * to date (or re-run, when the campaign rebuilds branches with {@code rebaseAfter}); a base with a merge
+ * queue gets the pull request enqueued, and its removal from the queue fails the changeset.
  */
 public final class PullRequestRules {
 
@@ -44,13 +53,34 @@ public final class PullRequestRules {
   }
 
   /**
-   * For a changeset whose pull request is followed. {@code staleBase} (why the branch should be
-   * rebuilt, if it should) and {@code ci} are asked only when the rules get that far, so a merged or
+   * What the rules may ask the forge, each asked only when the rules get that far, so a merged or
    * closed pull request costs no further forge call.
+   *
+   * @param staleBase why the branch should be rebuilt on a moved base, if it should
+   * @param ci the checks on the head
+   * @param rules what the base branch demands
+   * @param queue the pull request's place in the base's merge queue
+   * @param updatedFromBase whether the head is the forge's merge of the base into the given sha
    */
+  public record Lookups(
+      Supplier<Optional<String>> staleBase, Supplier<CiStatus> ci, Supplier<BranchRules> rules,
+      Supplier<MergeQueueStatus> queue, Predicate<String> updatedFromBase) {
+
+    /** For a forge whose branches demand nothing beyond green checks. */
+    public static Lookups of(Supplier<Optional<String>> staleBase, Supplier<CiStatus> ci) {
+      return new Lookups(staleBase, ci, () -> BranchRules.NONE, () -> MergeQueueStatus.NOT_QUEUED, sha -> false);
+    }
+  }
+
+  /** As {@link #decide(Campaign, Repository, Changeset, PullRequest, Lookups, Instant)}, for a base that demands nothing more. */
   public Step decide(
       Campaign campaign, Repository repo, Changeset changeset, PullRequest pr,
       Supplier<Optional<String>> staleBase, Supplier<CiStatus> ci, Instant now) {
+    return decide(campaign, repo, changeset, pr, Lookups.of(staleBase, ci), now);
+  }
+
+  /** For a changeset whose pull request is followed. */
+  public Step decide(Campaign campaign, Repository repo, Changeset changeset, PullRequest pr, Lookups lookups, Instant now) {
     if (pr.state() == PullRequest.State.MERGED) {
       return Step.MoveTo.of(ChangesetState.MERGED, "merged on the forge");
     }
@@ -62,39 +92,112 @@ public final class PullRequestRules {
       return new Step.Wait(null, now.plus(recheck));
     }
     if (changeset.lastPushedSha() != null && !changeset.lastPushedSha().equals(pr.headSha())) {
+      if (lookups.updatedFromBase().test(changeset.lastPushedSha())) {
+        return new Step.AdoptHead(pr.headSha(), "brought up to date with " + pr.base() + " as " + ResultRecorder.shortSha(pr.headSha())
+            + "; waiting for CI on it");
+      }
       return Step.MoveTo.of(ChangesetState.MODIFIED,
           "someone pushed " + ResultRecorder.shortSha(pr.headSha()) + " to " + pr.branch() + "; Flotilla leaves the branch alone");
     }
     if (pr.mergeable() == PullRequest.Mergeable.CONFLICTING) {
       return new Step.Conflict(pr.base());
     }
-    Optional<String> stale = staleBase.get();
+    Optional<String> stale = lookups.staleBase().get();
     if (stale.isPresent()) {
       return new Step.Rerun(stale.get());
     }
-    return checked(campaign, repo, pr, ci.get(), now);
+    BranchRules rules = lookups.rules().get();
+    return checked(campaign, repo, pr, required(lookups.ci().get(), rules), rules, lookups.queue(), now);
   }
 
-  /** What the checks on the head say. */
+  /** What the checks on the head say, for a base that demands nothing more. */
   Step checked(Campaign campaign, Repository repo, PullRequest pr, CiStatus ci, Instant now) {
+    return checked(campaign, repo, pr, ci, BranchRules.NONE, () -> MergeQueueStatus.NOT_QUEUED, now);
+  }
+
+  /**
+   * The checks with every check the base requires: one that has not reported is pending, one that
+   * has not passed keeps the whole verdict from being a success. The forge may have done this
+   * already; doing it here too means no forge and no token that may bypass a rule can merge early.
+   */
+  static CiStatus required(CiStatus ci, BranchRules rules) {
+    if (rules.requiredChecks().isEmpty()) {
+      return ci;
+    }
+    List<CiStatus.Check> checks = new ArrayList<>(ci.checks());
+    boolean waiting = false;
+    for (String name : rules.requiredChecks()) {
+      List<CiStatus.Check> reported = ci.checks().stream().filter(c -> c.name().equals(name)).toList();
+      if (reported.isEmpty()) {
+        checks.add(new CiStatus.Check(name, CiStatus.State.PENDING, null, "required by " + "the base branch's rules; not reported yet"));
+        waiting = true;
+      } else if (reported.stream().anyMatch(c -> c.state() != CiStatus.State.SUCCESS)) {
+        waiting = true;
+      }
+    }
+    if (!waiting || ci.state() == CiStatus.State.FAILURE) {
+      return checks.size() == ci.checks().size() ? ci : new CiStatus(ci.state(), checks);
+    }
+    boolean failed = checks.stream().anyMatch(c -> c.state() == CiStatus.State.FAILURE);
+    return new CiStatus(failed ? CiStatus.State.FAILURE : CiStatus.State.PENDING, checks);
+  }
+
+  private Step checked(
+      Campaign campaign, Repository repo, PullRequest pr, CiStatus ci, BranchRules rules, Supplier<MergeQueueStatus> queue, Instant now) {
     Instant later = now.plus(recheck);
     return switch (ci.state()) {
       case PENDING -> new Step.MoveTo(ChangesetState.CI_PENDING, "waiting for CI", ci, later);
       case NONE -> campaign.spec().allowNoChecks()
-          ? green(campaign, repo, pr, ci, now)
+          ? green(campaign, repo, pr, ci, rules, queue, now)
           : new Step.MoveTo(ChangesetState.CI_PENDING, "no checks reported on " + ResultRecorder.shortSha(pr.headSha())
               + "; set allowNoChecks: true on the campaign to merge without CI", ci, later);
       case FAILURE -> new Step.MoveTo(ChangesetState.CI_FAILED, "CI failed: " + failing(ci), ci, later);
-      case SUCCESS -> green(campaign, repo, pr, ci, now);
+      case SUCCESS -> green(campaign, repo, pr, ci, rules, queue, now);
     };
   }
 
-  private Step green(Campaign campaign, Repository repo, PullRequest pr, CiStatus ci, Instant now) {
+  private Step green(
+      Campaign campaign, Repository repo, PullRequest pr, CiStatus ci, BranchRules rules, Supplier<MergeQueueStatus> queue, Instant now) {
+    Instant later = now.plus(recheck);
     String hold = mergeHold(campaign, repo.optIn(), pr, now);
     if (hold != null) {
-      return new Step.MoveTo(ChangesetState.MERGEABLE, hold, ci, now.plus(recheck));
+      return new Step.MoveTo(ChangesetState.MERGEABLE, hold, ci, later);
     }
-    return new Step.Merge(repo.optIn().mergeMethod(), pr.headSha(), ci, now.plus(recheck));
+    if (rules.mergeQueue()) {
+      MergeQueueStatus status = queue.get();
+      if (status instanceof MergeQueueStatus.Queued queued) {
+        return new Step.MoveTo(ChangesetState.MERGEABLE, "in the merge queue of " + pr.base() + " (position " + queued.position()
+            + ", " + queued.state() + "); GitHub merges it when its merge group passes", ci, later);
+      }
+      if (status instanceof MergeQueueStatus.Removed removed) {
+        return new Step.MoveTo(ChangesetState.CI_FAILED, "removed from the merge queue of " + pr.base() + ": " + removed.reason()
+            + "; fix the cause on " + pr.base() + ", then retry the changeset to build a new head", ci, later);
+      }
+      return new Step.Enqueue(pr.headSha(), ci, later);
+    }
+    if (pr.mergeable() == PullRequest.Mergeable.BLOCKED) {
+      return new Step.MoveTo(ChangesetState.MERGEABLE, "ready; waiting for what " + pr.base() + "'s protection or rulesets still require"
+          + (rules.requiredApprovals() > 0 ? " (" + rules.requiredApprovals() + " approving review" + (rules.requiredApprovals() == 1 ? "" : "s") + ")" : "")
+          , ci, later);
+    }
+    if (pr.mergeable() == PullRequest.Mergeable.BEHIND && rules.strict()) {
+      return refresh(campaign, pr, ci, now);
+    }
+    return new Step.Merge(repo.optIn().mergeMethod(), pr.headSha(), ci, later);
+  }
+
+  /**
+   * The head is behind a base that requires up-to-date branches: the forge merges the base into the
+   * branch, unless the campaign rebuilds its branches on a moved base ({@code rebaseAfter}): then the
+   * migration runs again on the new base, keeping the branch one Flotilla commit.
+   */
+  Step refresh(Campaign campaign, PullRequest pr, CiStatus ci, Instant now) {
+    if (campaign.spec().rebaseAfter() != null) {
+      return new Step.Rerun(pr.base() + " requires branches to be up to date and moved on; re-running on the new base"
+          + " (the campaign rebuilds branches, rebaseAfter)");
+    }
+    return new Step.UpdateBranch(pr.headSha(), "all checks green; " + pr.base()
+        + " requires branches to be up to date: merging " + pr.base() + " into the branch, then waiting for CI", ci, now.plus(recheck));
   }
 
   /** Why a green pull request may not be merged now, or null if it may. */

@@ -31,6 +31,22 @@ public sealed interface Step {
   /** Every check is green and nothing holds the merge: merge with {@code method} if the head is still {@code expectedHeadSha}. */
   record Merge(MergeMethod method, String expectedHeadSha, CiStatus ci, Instant lookAgainAt) implements Step {}
 
+  /**
+   * Every check is green but the base requires up-to-date branches and the head is behind it: ask
+   * the forge to merge the base into the branch if the head is still {@code expectedHeadSha}, then
+   * wait for CI on the new head.
+   */
+  record UpdateBranch(String expectedHeadSha, String reason, CiStatus ci, Instant lookAgainAt) implements Step {}
+
+  /** Every check is green and the base merges through its merge queue: add the pull request to it. */
+  record Enqueue(String expectedHeadSha, CiStatus ci, Instant lookAgainAt) implements Step {}
+
+  /**
+   * The head moved, but only by the forge merging the base into Flotilla's last push (an update of
+   * the branch): take {@code headSha} as Flotilla's own head.
+   */
+  record AdoptHead(String headSha, String reason) implements Step {}
+
   /** Send it back to run again, keeping its pull request. */
   record Rerun(String reason) implements Step {}
 

@@ -1,5 +1,7 @@
 package dev.flotilla.controller.forge;
 
+import dev.flotilla.controller.model.BranchRules;
+import dev.flotilla.controller.model.MergeQueueStatus;
 import dev.flotilla.controller.model.MergeResult;
 import dev.flotilla.controller.model.CiStatus;
 import dev.flotilla.controller.model.PullRequestSpec;
@@ -21,7 +23,10 @@ public interface Forge {
   /** A short name for logs and metrics: {@code local}, {@code github}. */
   String name();
 
-  /** Every repository Flotilla may consider (archived, disabled and empty ones left out). */
+  /**
+   * Every repository Flotilla may consider (archived and disabled ones left out). An empty
+   * repository, one without a default branch yet, has no opt-in file and is recorded as not opted in.
+   */
   List<RepositoryRef> listRepositories();
 
   /**
@@ -66,4 +71,55 @@ public interface Forge {
   MergeResult merge(RepositoryRef repository, int number, String expectedHeadSha, MergeMethod method);
 
   void deleteBranch(RepositoryRef repository, String branch);
+
+  /**
+   * What {@code branch} demands before a merge: required checks, up-to-date heads, a merge queue,
+   * reviews. May be cached; {@link #forgetBranchRules} drops the cached copy. The local forge
+   * demands nothing.
+   */
+  default BranchRules branchRules(RepositoryRef repository, String branch) {
+    return BranchRules.NONE;
+  }
+
+  /** Drops what is known of the repository's branch rules (its protection or rulesets changed). */
+  default void forgetBranchRules(RepositoryRef repository) {}
+
+  /**
+   * Asks the forge to merge the base into the pull request's branch, if the head is still {@code
+   * expectedHeadSha}. Asynchronous: the new head shows on a later read, as a merge of the base into
+   * {@code expectedHeadSha} (see {@link #isUpdateFromBase}).
+   */
+  default void updateBranch(RepositoryRef repository, int number, String expectedHeadSha) {
+    throw new UnsupportedOperationException(name() + " cannot update a pull request's branch");
+  }
+
+  /**
+   * Whether {@code headSha} is the forge's merge of the base into {@code previousHeadSha} (an update
+   * of the branch, by Flotilla or by the "Update branch" button), so nobody else changed it.
+   */
+  default boolean isUpdateFromBase(RepositoryRef repository, String headSha, String previousHeadSha) {
+    return false;
+  }
+
+  /** The pull request's place in its base's merge queue. */
+  default MergeQueueStatus mergeQueueStatus(RepositoryRef repository, int number) {
+    return MergeQueueStatus.NOT_QUEUED;
+  }
+
+  /** Adds the pull request to its base's merge queue, if the head is still {@code expectedHeadSha}. */
+  default void enqueue(RepositoryRef repository, int number, String expectedHeadSha) {
+    throw new UnsupportedOperationException(name() + " has no merge queue");
+  }
+
+  /**
+   * Forgets what was cached about the repository's {@code .flotilla.yaml}, so the next
+   * {@link #readOptInFiles} reads it afresh (a push changed it). A forge that caches nothing ignores it.
+   */
+  default void forgetOptInFile(RepositoryRef repository) {}
+
+  /**
+   * Forgets the repository's required checks read earlier, so the next merge decision reads them
+   * afresh (its branch protection or rulesets changed). A forge that caches nothing ignores it.
+   */
+  default void forgetRequiredChecks(RepositoryRef repository) {}
 }

@@ -10,6 +10,7 @@ import dev.flotilla.controller.config.Secret;
 import dev.flotilla.controller.config.Settings;
 import dev.flotilla.controller.discovery.BackstageCatalog;
 import dev.flotilla.controller.engine.Controller;
+import dev.flotilla.controller.engine.ForgeEventQueue;
 import dev.flotilla.controller.engine.ForgeEvents;
 import dev.flotilla.controller.engine.EngineSettings;
 import dev.flotilla.controller.engine.EngineContext;
@@ -21,20 +22,20 @@ import dev.flotilla.controller.exec.k8s.KubernetesExecutor;
 import dev.flotilla.controller.exec.k8s.KubernetesExecutorConfig;
 import dev.flotilla.controller.exec.k8s.KubernetesHealth;
 import dev.flotilla.controller.forge.Forge;
-import dev.flotilla.controller.model.RepositoryRef;
 import dev.flotilla.controller.forge.github.ApiCallCounter;
 import dev.flotilla.controller.forge.github.GitHubConfig;
 import dev.flotilla.controller.forge.github.GitHubForge;
 import dev.flotilla.controller.forge.github.GitHubWebhookHandler;
 import dev.flotilla.controller.forge.local.LocalCi;
 import dev.flotilla.controller.forge.local.LocalForge;
-import dev.flotilla.controller.model.Changeset;
 import dev.flotilla.controller.schedule.Schedules;
 import dev.flotilla.controller.store.StoreWatch;
 import dev.flotilla.controller.store.Database;
 import dev.flotilla.controller.store.Jdbc;
+import dev.flotilla.controller.store.WebhookDeliveries;
 import dev.flotilla.controller.view.DashboardWiring;
 import dev.flotilla.controller.view.EngineMetrics;
+import dev.flotilla.controller.view.WebhookMetrics;
 import dev.flotilla.migration.Migrations;
 import dev.flotilla.runner.CredentialResolver;
 import dev.flotilla.runner.RunRequest;
@@ -67,6 +68,7 @@ public final class FlotillaServer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(FlotillaServer.class);
   private static final Duration CAMPAIGN_RESOURCE_INTERVAL = Duration.ofSeconds(10);
+  private static final int WEBHOOK_THREADS = 2;
 
   private final List<AutoCloseable> resources = new ArrayList<>();
   private final Map<String, String> env;
@@ -175,12 +177,12 @@ public final class FlotillaServer implements AutoCloseable {
     return switch (settings.executor()) {
       case LOCAL -> new LocalExecutor(
           decorators.run().apply((request, dir) ->
-              new Runner(migrations, CredentialResolver.withEnvironment(runEnvironment(request))).run(request, dir)),
+              new Runner(migrations, CredentialResolver.withEnvironment(runEnvironment(request, migrations))).run(request, dir)),
           settings.dataDir().resolve("work"),
           settings.localConcurrency(),
           settings.runnerDeadline());
       case KUBERNETES -> {
-        CredentialSource credentials = request -> runToken(request);
+        CredentialSource credentials = request -> runToken(request, migrations);
         yield new KubernetesExecutor(kubernetes(), KubernetesExecutorConfig.fromSettings(env), credentials);
       }
     };
@@ -190,19 +192,17 @@ public final class FlotillaServer implements AutoCloseable {
    * The environment an in-process run sees: the controller's own, plus the run's git token where the
    * forge mints one (a GitHub App's token scoped to that repository).
    */
-  private Map<String, String> runEnvironment(RunRequest request) {
+  private Map<String, String> runEnvironment(RunRequest request, Migrations migrations) {
     Map<String, String> runEnv = new HashMap<>(System.getenv());
-    runToken(request).ifPresent(token -> runEnv.put(GitHubForge.RUN_TOKEN_ENV, token));
+    runToken(request, migrations).ifPresent(token -> runEnv.put(GitHubForge.RUN_TOKEN_ENV, token));
     return runEnv;
   }
 
-  private Optional<String> runToken(RunRequest request) {
+  private Optional<String> runToken(RunRequest request, Migrations migrations) {
     if (!(forge instanceof GitHubForge github)) {
       return Optional.empty();
     }
-    String[] ownerAndName = request.repository().split("/", 2);
-    RepositoryRef ref = new RepositoryRef(ownerAndName[0], ownerAndName[1], request.defaultBranch(), request.cloneUrl(), null);
-    return github.mintRunToken(ref).or(() -> settings.githubToken().map(Secret::reveal));
+    return github.mintRunToken(request, migrations).or(() -> settings.githubToken().map(Secret::reveal));
   }
 
   /** Health probes, and the GitHub webhook endpoint when the forge is GitHub. */
@@ -225,12 +225,14 @@ public final class FlotillaServer implements AutoCloseable {
     endpoints.put("/healthz", health);
     endpoints.put("/readyz", health);
     if (forge instanceof GitHubForge) {
-      ForgeEvents webhooks = new ForgeEvents(controller.fleet());
-      endpoints.put(GitHubWebhookHandler.PATH, new GitHubWebhookHandler(settings.githubWebhookSecret().orElse(null), event -> {
-        for (Changeset changeset : webhooks.changesetsFor(event.repository(), event.branch(), event.headSha())) {
-          controller.changesetReconciler().reconcile(changeset.id());
-        }
-      }));
+      // The request threads only verify, record and queue; the queue's own threads call the forge.
+      WebhookMetrics webhookMetrics = new WebhookMetrics(metrics.metrics().registry());
+      ForgeEventQueue queue = keep(webhookMetrics.watch(new ForgeEventQueue(
+          new ForgeEvents(controller), settings.webhookQueueSize(), WEBHOOK_THREADS, webhookMetrics, Clock.systemUTC())));
+      queue.start();
+      endpoints.put(GitHubWebhookHandler.PATH, new GitHubWebhookHandler(
+          settings.githubWebhookSecret().orElse(null), queue, GitHubWebhookHandler.DEFAULT_MAX_BODY,
+          new WebhookDeliveries(jdbc), Clock.systemUTC()));
     }
     return endpoints;
   }

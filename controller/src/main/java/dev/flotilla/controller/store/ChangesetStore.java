@@ -65,6 +65,11 @@ public final class ChangesetStore {
           .set("deletions", deletions);
     }
 
+    /** The branch's head is now {@code headSha}, Flotilla's own without a push (an update from the base). */
+    public Changes adoptedHead(String headSha) {
+      return set("last_pushed_sha", headSha);
+    }
+
     public Changes pullRequest(Integer number, String url) {
       return set("pr_number", number).set("pr_url", url);
     }

@@ -90,6 +90,14 @@ public final class RepositoryStore {
         presentIds.toArray(Long[]::new));
   }
 
+  /** Marks one repository absent (the forge said it is gone); false when it was not present. */
+  public boolean markAbsent(String owner, String name, Instant now) {
+    return jdbc.update(
+            "UPDATE repository SET present = FALSE, updated_at = ? WHERE forge = ? AND owner = ? AND name = ? AND present",
+            now, forge, owner, name)
+        == 1;
+  }
+
   public List<Repository> present() {
     return jdbc.query("SELECT " + COLUMNS + " FROM repository WHERE forge = ? AND present ORDER BY owner, name", RepositoryStore::map, forge);
   }

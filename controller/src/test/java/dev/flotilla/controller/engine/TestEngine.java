@@ -8,11 +8,14 @@ import dev.flotilla.controller.store.Database;
 import dev.flotilla.controller.store.Jdbc;
 import dev.flotilla.migration.Migrations;
 import dev.flotilla.runner.CredentialResolver;
+import dev.flotilla.runner.RunRequest;
 import dev.flotilla.runner.Runner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
@@ -32,6 +35,7 @@ public final class TestEngine implements AutoCloseable {
   private final Clock clock;
   private final int threads;
   private final CredentialResolver credentials;
+  private final Function<RunRequest, Map<String, String>> runEnvironment;
   private final Migrations migrations = Migrations.load();
   private Controller controller;
 
@@ -40,6 +44,7 @@ public final class TestEngine implements AutoCloseable {
     clock = b.clock;
     threads = b.threads;
     credentials = b.credentials;
+    runEnvironment = b.runEnvironment;
     Path forgeRoot = Files.createDirectories(tmp.resolve("forge"));
     repos = new TestForgeRepos(forgeRoot);
     db = Database.open(null, null, null, tmp.resolve("data"), 8);
@@ -60,7 +65,10 @@ public final class TestEngine implements AutoCloseable {
    * {@link #close()} stops from now on. The caller closes the one it had before.
    */
   public Controller newController(EngineSettings settings) {
-    var executor = new LocalExecutor(new Runner(migrations, credentials)::run, tmp.resolve("work"), threads);
+    LocalExecutor.RunFunction run = runEnvironment == null
+        ? new Runner(migrations, credentials)::run
+        : (request, dir) -> new Runner(migrations, CredentialResolver.withEnvironment(runEnvironment.apply(request))).run(request, dir);
+    var executor = new LocalExecutor(run, tmp.resolve("work"), threads);
     controller = new Controller(EngineContext.create(jdbc, forge, migrations, clock, settings), executor, EngineObserver.NONE);
     controller.start();
     return controller;
@@ -106,6 +114,7 @@ public final class TestEngine implements AutoCloseable {
     private String ciCommand = "./ci.sh";
     private UnaryOperator<Forge> forge = UnaryOperator.identity();
     private CredentialResolver credentials = CredentialResolver.fromEnvironment();
+    private Function<RunRequest, Map<String, String>> runEnvironment;
     private EngineSettings settings = EngineSettings.defaults().withRecheckInterval(Duration.ZERO);
 
     private Builder(Path tmp) {
@@ -137,6 +146,12 @@ public final class TestEngine implements AutoCloseable {
 
     public Builder credentials(CredentialResolver credentials) {
       this.credentials = credentials;
+      return this;
+    }
+
+    /** The environment each run sees, such as the run token a GitHub forge mints for its repository; replaces {@link #credentials}. */
+    public Builder runEnvironment(Function<RunRequest, Map<String, String>> runEnvironment) {
+      this.runEnvironment = runEnvironment;
       return this;
     }
 

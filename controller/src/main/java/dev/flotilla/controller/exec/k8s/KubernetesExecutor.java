@@ -1,5 +1,6 @@
 package dev.flotilla.controller.exec.k8s;
 
+import dev.flotilla.TokenMask;
 import dev.flotilla.controller.exec.Executor;
 import dev.flotilla.controller.exec.RunListener;
 import dev.flotilla.runner.RunRequest;
@@ -21,7 +22,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,9 +59,6 @@ public final class KubernetesExecutor implements Executor {
   private static final long RESYNC_MILLIS = 5 * 60 * 1000L;
   private static final int KEPT_LOG_TAILS = 500;
   private static final int KEPT_DELIVERED = 100_000;
-  /** Tokens the runner would never print, but a migration's own output might: masked by shape too. */
-  private static final Pattern TOKEN_SHAPES =
-      Pattern.compile("(gh[pousr]_[A-Za-z0-9_]{16,}|(?<=://)[^/@\\s:]+:[^/@\\s]+(?=@))");
 
   private final KubernetesClient client;
   private final KubernetesExecutorConfig config;
@@ -346,7 +343,8 @@ public final class KubernetesExecutor implements Executor {
   String scrub(String runId, String text) {
     String token = tokens.get(runId);
     String scrubbed = token == null || token.isEmpty() ? text : text.replace(token, "****");
-    return TOKEN_SHAPES.matcher(scrubbed).replaceAll("****");
+    // Tokens the runner would never print, but a migration's own output might: masked by shape too.
+    return TokenMask.mask(scrubbed);
   }
 
   private static String runId(HasMetadata object) {

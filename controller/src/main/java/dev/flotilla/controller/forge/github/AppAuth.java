@@ -38,13 +38,17 @@ import org.slf4j.LoggerFactory;
 /**
  * Authenticates as a GitHub App: a short JWT signed with the App's key for App-level calls (made
  * through hub4j: the App, its installations, their tokens), and for everything else an
- * installation token per organisation, cached and replaced five minutes before it expires. Run tokens are minted per run, limited to one repository and {@code contents: write}.
+ * installation token per organisation, cached and replaced five minutes before it expires. Run tokens are minted per run, limited to one repository and {@code contents: write}, plus {@code workflows: write} for a run whose migration may edit workflow files.
  */
 final class AppAuth implements GitHubAuth {
 
   private static final Logger LOG = LoggerFactory.getLogger(AppAuth.class);
   private static final Duration REFRESH_EARLY = Duration.ofMinutes(5);
   private static final Duration JWT_LIFETIME = Duration.ofMinutes(9);
+  private static final Map<String, GHPermissionType> CONTENTS = Map.of("contents", GHPermissionType.WRITE);
+  /** GitHub refuses a push that creates or changes {@code .github/workflows/*} without {@code workflows}. */
+  private static final Map<String, GHPermissionType> WITH_WORKFLOWS =
+      Map.of("contents", GHPermissionType.WRITE, "workflows", GHPermissionType.WRITE);
 
   /** One installation of the App: on an organisation or a user account. */
   record Installation(long id, String account) {}
@@ -103,11 +107,27 @@ final class AppAuth implements GitHubAuth {
   }
 
   @Override
-  public Optional<String> runToken(String owner, String repo) {
+  public Optional<String> runToken(String owner, String repo, boolean workflows) {
     long installation = installationFor(owner);
-    Token token =
-        mint(installation, builder -> builder.repositories(List.of(repo)).permissions(Map.of("contents", GHPermissionType.WRITE)));
-    LOG.debug("minted a run token for {}/{} valid until {}", owner, repo, token.expiresAt());
+    Token token;
+    if (workflows) {
+      try {
+        token = mint(installation, builder -> builder.repositories(List.of(repo)).permissions(WITH_WORKFLOWS));
+      } catch (GitHubException e) {
+        if (e.status() != 422) {
+          throw e;
+        }
+        // GitHub: "The permissions requested are not granted to this installation." The run goes on
+        // with contents only; a push that touches a workflow is then refused and the run's reason
+        // says which permission to grant.
+        LOG.warn("the GitHub App {} may not grant workflows: write on {}; the run gets contents: write only."
+            + " Give the App the repository permission \"Workflows: read and write\" and accept it on the installation", appId, owner);
+        token = mint(installation, builder -> builder.repositories(List.of(repo)).permissions(CONTENTS));
+      }
+    } else {
+      token = mint(installation, builder -> builder.repositories(List.of(repo)).permissions(CONTENTS));
+    }
+    LOG.debug("minted a run token for {}/{}{} valid until {}", owner, repo, workflows ? " with workflows: write" : "", token.expiresAt());
     return Optional.of(token.value());
   }
 

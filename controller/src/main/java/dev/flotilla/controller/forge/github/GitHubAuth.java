@@ -11,6 +11,9 @@ sealed interface GitHubAuth permits TokenAuth, AppAuth {
   /** Whether every owner shares one credential, so one GraphQL query may span owners. */
   boolean shared();
 
-  /** A token the runner may use to clone and push {@code owner/repo}, as narrow as this auth allows. */
-  Optional<String> runToken(String owner, String repo);
+  /**
+   * A token the runner may use to clone and push {@code owner/repo}, as narrow as this auth allows;
+   * with the right to change workflow files only when {@code workflows} is true.
+   */
+  Optional<String> runToken(String owner, String repo, boolean workflows);
 }

@@ -1,22 +1,24 @@
 package dev.flotilla.controller.forge.github;
 
 import dev.flotilla.FlotillaException;
+import dev.flotilla.TokenMask;
 
 /**
  * GitHub refused or did not answer a request. The message names the endpoint, the repository and
- * GitHub's own message; it never holds a token or a header.
+ * GitHub's own message; it never holds a token or a header (anything shaped like a token, echoed
+ * back by a server, is masked).
  */
 public class GitHubException extends FlotillaException {
 
   private final int status;
 
   public GitHubException(String message, int status) {
-    super(message);
+    super(TokenMask.mask(message));
     this.status = status;
   }
 
   public GitHubException(String message, int status, Throwable cause) {
-    super(message, cause);
+    super(TokenMask.mask(message), cause);
     this.status = status;
   }
 

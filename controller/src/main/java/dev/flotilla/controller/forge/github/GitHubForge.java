@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flotilla.Printable;
+import dev.flotilla.controller.model.BranchRules;
 import dev.flotilla.controller.model.CiStatus;
+import dev.flotilla.controller.model.MergeQueueStatus;
 import dev.flotilla.controller.forge.Forge;
 import dev.flotilla.controller.model.MergeMethod;
 import dev.flotilla.controller.model.MergeResult;
@@ -14,6 +16,9 @@ import dev.flotilla.controller.model.PullRequestSpec;
 import dev.flotilla.controller.model.RepositoryRef;
 import dev.flotilla.controller.forge.github.GitHubClient.Request;
 import dev.flotilla.controller.forge.github.GitHubClient.Response;
+import dev.flotilla.migration.Migration;
+import dev.flotilla.migration.Migrations;
+import dev.flotilla.migration.Parameters;
 import dev.flotilla.runner.RunRequest;
 import java.io.IOException;
 import java.net.URLEncoder;
@@ -21,6 +26,8 @@ import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -63,6 +70,16 @@ public final class GitHubForge implements Forge {
   /** What the last GraphQL read found in one repository, and at which push. */
   private record OptInRead(String pushedAt, String text, String oid) {}
 
+  /** A branch's rules as read at {@code at}. */
+  private record KnownRules(BranchRules rules, Instant at) {}
+
+  /**
+   * How long a branch's rules are trusted: protection and rulesets change without a push (so without
+   * a new discovery read), and a webhook about them may never come; {@link #forgetBranchRules} drops
+   * them at once.
+   */
+  static final Duration RULES_TTL = Duration.ofMinutes(10);
+
   /** Where one listing of repositories starts, and with which credential. */
   private record Listing(String endpoint, String path, String authorization, String arrayField) {}
 
@@ -74,11 +91,17 @@ public final class GitHubForge implements Forge {
   private final EtagCache etags;
   private final Map<String, String> pushedAt = new ConcurrentHashMap<>();
   private final Map<String, OptInRead> optInReads = new ConcurrentHashMap<>();
-  private final Map<String, List<String>> requiredChecks = new ConcurrentHashMap<>();
+  /** What each branch demands, keyed {@code owner/repo:branch}, with when it was read. */
+  private final Map<String, KnownRules> branchRules = new ConcurrentHashMap<>();
   private final Map<String, GHPullRequest> pullRequests = new ConcurrentHashMap<>();
 
-  private GitHubForge(GitHubConfig config, GitHubClient client, GitHubAuth auth, Hub4j hub4j, EtagCache etags) {
+  private final Clock clock;
+  /** Whether this server's GraphQL schema has {@code Ref.rules} and {@code branchProtectionRule}. */
+  private volatile boolean rulesInGraphQl = true;
+
+  private GitHubForge(GitHubConfig config, GitHubClient client, GitHubAuth auth, Hub4j hub4j, EtagCache etags, Clock clock) {
     this.config = config;
+    this.clock = clock;
     this.client = client;
     this.auth = auth;
     this.hub4j = hub4j;
@@ -113,7 +136,7 @@ public final class GitHubForge implements Forge {
         config.usesApp()
             ? new AppAuth(config.appId(), AppAuth.readKey(config.appKey()), provider -> Hub4j.build(config.url(), connector, provider), clock)
             : new TokenAuth(config.token());
-    return new GitHubForge(config, client, auth, new Hub4j(config.url(), connector, auth, client.json()), etags);
+    return new GitHubForge(config, client, auth, new Hub4j(config.url(), connector, auth, client.json()), etags, clock);
   }
 
   @Override
@@ -201,10 +224,15 @@ public final class GitHubForge implements Forge {
     return repos;
   }
 
+  /**
+   * Not archived, disabled or (unless asked) a fork. {@code size} is no test of emptiness: GitHub
+   * computes it about hourly, so a repository created and pushed to a minute ago still says 0. An
+   * empty repository has no default branch ({@code defaultBranchRef} is null in the opt-in query),
+   * hence no opt-in file, and is recorded as not opted in until its first push.
+   */
   private boolean eligible(JsonNode repo) {
     return !repo.path("archived").asBoolean(false)
         && !repo.path("disabled").asBoolean(false)
-        && repo.path("size").asLong(0) > 0
         && !repo.path("default_branch").asText("").isEmpty()
         && (config.includeForks() || !repo.path("fork").asBoolean(false));
   }
@@ -216,7 +244,7 @@ public final class GitHubForge implements Forge {
       query.append(" r").append(i).append(": repository(owner: ").append(quote(ref.owner()))
           .append(", name: ").append(quote(ref.name())).append(") {")
           .append(" object(expression: ").append(quote("HEAD:" + OPT_IN_FILE)).append(") { ... on Blob { text oid byteSize isBinary } }")
-          .append(" defaultBranchRef { refUpdateRule { requiredStatusCheckContexts } } }");
+          .append(" defaultBranchRef { name").append(rulesInGraphQl ? RULES_SELECTION : CLASSIC_SELECTION).append(" } }");
     }
     query.append(" }");
     ObjectNode body = json.createObjectNode().put("query", query.toString());
@@ -224,6 +252,12 @@ public final class GitHubForge implements Forge {
         client.send(Request.post("POST /graphql", graphqlUrl(), body).auth(auth.authorization(batch.get(0).owner())));
     GitHubClient.requireOk(response, "reading " + OPT_IN_FILE + " files with GraphQL");
     JsonNode data = response.body().path("data");
+    if (!data.isObject() && rulesInGraphQl && response.body().path("errors").toString().contains("doesn't exist on type")) {
+      // A GitHub Enterprise Server without rulesets in its schema: read classic protection alone.
+      LOG.info("{} has no rulesets in its GraphQL schema; reading required checks from classic protection only", config.url());
+      rulesInGraphQl = false;
+      return queryOptInFiles(batch);
+    }
     if (!data.isObject()) {
       throw new GitHubException("reading " + OPT_IN_FILE + " files with GraphQL failed: " + response.message(), response.status());
     }
@@ -235,9 +269,12 @@ public final class GitHubForge implements Forge {
         LOG.warn("GraphQL did not return {}; it may have been deleted or renamed since the listing", ref.fullName());
         continue;
       }
+      if (repo.path("defaultBranchRef").isNull()) {
+        LOG.debug("{} is empty: it has no default branch yet", ref.fullName());
+      }
       String text = optInText(ref, repo.path("object"));
       optInReads.put(key(ref), new OptInRead(pushedAt.getOrDefault(key(ref), ""), text, repo.path("object").path("oid").asText(null)));
-      noteRequiredChecks(ref, repo.path("defaultBranchRef"));
+      noteRules(ref, repo.path("defaultBranchRef"));
       if (text != null) {
         files.put(ref, text);
       }
@@ -262,13 +299,85 @@ public final class GitHubForge implements Forge {
     return blob.path("text").asText();
   }
 
-  private void noteRequiredChecks(RepositoryRef ref, JsonNode defaultBranch) {
-    if (!defaultBranch.isObject()) {
+  /**
+   * What GraphQL shows of a branch's rules: classic protection as the viewer may see it
+   * ({@code refUpdateRule}; {@code branchProtectionRule} only with the right to administer) and every
+   * ruleset rule on the ref ({@code Ref.rules}). Field names from GitHub's public GraphQL schema
+   * ({@code @octokit/graphql-schema} schema.graphql: Ref, RefUpdateRule, RepositoryRule,
+   * RequiredStatusChecksParameters, PullRequestParameters).
+   */
+  static final String CLASSIC_SELECTION = " refUpdateRule { requiredStatusCheckContexts requiredApprovingReviewCount }";
+
+  static final String RULES_SELECTION =
+      CLASSIC_SELECTION
+          + " branchProtectionRule { requiresStrictStatusChecks }"
+          + " rules(first: 100) { nodes { type parameters {"
+          + " ... on RequiredStatusChecksParameters { requiredStatusChecks { context } strictRequiredStatusChecksPolicy }"
+          + " ... on PullRequestParameters { requiredApprovingReviewCount } } } }";
+
+  private void noteRules(RepositoryRef ref, JsonNode branch) {
+    if (!branch.isObject()) {
       return;
     }
-    List<String> names = new ArrayList<>();
-    defaultBranch.path("refUpdateRule").path("requiredStatusCheckContexts").forEach(n -> names.add(n.asText()));
-    requiredChecks.put(key(ref), List.copyOf(names));
+    RulesBuilder rules = new RulesBuilder();
+    branch.path("refUpdateRule").path("requiredStatusCheckContexts").forEach(n -> rules.check(n.asText()));
+    rules.approvals(branch.path("refUpdateRule").path("requiredApprovingReviewCount").asInt(0));
+    rules.strict(branch.path("branchProtectionRule").path("requiresStrictStatusChecks").asBoolean(false));
+    for (JsonNode rule : branch.path("rules").path("nodes")) {
+      JsonNode parameters = rule.path("parameters");
+      switch (rule.path("type").asText()) {
+        case "REQUIRED_STATUS_CHECKS" -> {
+          parameters.path("requiredStatusChecks").forEach(c -> rules.check(c.path("context").asText()));
+          rules.strict(parameters.path("strictRequiredStatusChecksPolicy").asBoolean(false));
+        }
+        case "PULL_REQUEST" -> rules.approvals(parameters.path("requiredApprovingReviewCount").asInt(0));
+        case "MERGE_QUEUE" -> rules.mergeQueue();
+        default -> { }
+      }
+    }
+    String branchName = branch.path("name").asText(ref.defaultBranch());
+    branchRules.put(rulesKey(ref, branchName), new KnownRules(rules.build(), clock.instant()));
+  }
+
+  /** Merges classic protection and rulesets: every required check, the strictest of the rest. */
+  private static final class RulesBuilder {
+    private final List<String> checks = new ArrayList<>();
+    private boolean strict;
+    private boolean mergeQueue;
+    private int approvals;
+
+    void check(String name) {
+      if (!name.isEmpty() && !checks.contains(name)) {
+        checks.add(name);
+      }
+    }
+
+    void strict(boolean strict) {
+      this.strict |= strict;
+    }
+
+    void mergeQueue() {
+      this.mergeQueue = true;
+    }
+
+    void approvals(int count) {
+      approvals = Math.max(approvals, count);
+    }
+
+    BranchRules build() {
+      return new BranchRules(checks, strict, mergeQueue, approvals);
+    }
+  }
+
+  @Override
+  public void forgetOptInFile(RepositoryRef repository) {
+    optInReads.remove(key(repository));
+  }
+
+  /** Required checks are part of the branch rules, so both are forgotten together. */
+  @Override
+  public void forgetRequiredChecks(RepositoryRef repository) {
+    forgetBranchRules(repository);
   }
 
   // ---- runs
@@ -284,7 +393,31 @@ public final class GitHubForge implements Forge {
    * this repository and {@code contents: write}, valid for an hour; with a token, that token.
    */
   public Optional<String> mintRunToken(RepositoryRef repository) {
-    return auth.runToken(repository.owner(), repository.name());
+    return mintRunToken(repository, false);
+  }
+
+  /** As {@link #mintRunToken(RepositoryRef)}, with {@code workflows: write} too when {@code editsWorkflows}. */
+  public Optional<String> mintRunToken(RepositoryRef repository, boolean editsWorkflows) {
+    return auth.runToken(repository.owner(), repository.name(), editsWorkflows);
+  }
+
+  /**
+   * The token for this run: {@code workflows: write} is asked for only when the run's migration, with
+   * the run's parameters, says it may edit a workflow file ({@link Migration#editsWorkflows}).
+   */
+  public Optional<String> mintRunToken(RunRequest request, Migrations migrations) {
+    String[] ownerAndName = request.repository().split("/", 2);
+    RepositoryRef ref = new RepositoryRef(ownerAndName[0], ownerAndName[1], request.defaultBranch(), request.cloneUrl(), null);
+    return mintRunToken(ref, editsWorkflows(request, migrations));
+  }
+
+  static boolean editsWorkflows(RunRequest request, Migrations migrations) {
+    if (!migrations.contains(request.migration())) {
+      // The runner fails such a run with the list of known migrations; its token need not be wider.
+      return false;
+    }
+    Migration migration = migrations.get(request.migration());
+    return migration.editsWorkflows(Parameters.of(request.parameters()).withDefaults(migration.parameters()));
   }
 
   // ---- pull requests
@@ -476,41 +609,219 @@ public final class GitHubForge implements Forge {
             authorization,
             "statuses")
         .forEach(status -> checks.add(CiCombiner.fromStatus(status)));
-    return CiCombiner.combine(checks, requiredChecks(repository, authorization));
+    return CiCombiner.combine(checks, branchRules(repository, repository.defaultBranch()).requiredChecks());
   }
 
   /**
-   * The checks branch protection requires on the default branch: from discovery's GraphQL read
-   * when there was one, else from the protection API. Without the right to read protection (403,
-   * 404), none are known and every reported check must pass.
+   * What the branch demands: from discovery's GraphQL read while it is younger than {@link
+   * #RULES_TTL}, else from classic protection ({@code GET .../branches/{branch}/protection/required_status_checks},
+   * which needs the right to administer: without it, 403 or 404 and nothing is known from it) and
+   * the rules GitHub applies to the branch from every ruleset, repository and organisation ({@code
+   * GET /repos/{owner}/{repo}/rules/branches/{branch}}, which any reader may call).
    */
-  private List<String> requiredChecks(RepositoryRef repository, String authorization) {
-    List<String> known = requiredChecks.get(key(repository));
-    if (known != null) {
-      return known;
+  @Override
+  public BranchRules branchRules(RepositoryRef repository, String branch) {
+    KnownRules known = branchRules.get(rulesKey(repository, branch));
+    if (known != null && known.at().plus(RULES_TTL).isAfter(clock.instant())) {
+      return known.rules();
     }
+    String authorization = auth.authorization(repository.owner());
+    RulesBuilder rules = new RulesBuilder();
+    classicProtection(repository, branch, authorization, rules);
+    rulesets(repository, branch, authorization, rules);
+    BranchRules read = rules.build();
+    branchRules.put(rulesKey(repository, branch), new KnownRules(read, clock.instant()));
+    return read;
+  }
+
+  /** Drops the cached rules of every branch of the repository; a protection or ruleset webhook calls this. */
+  @Override
+  public void forgetBranchRules(RepositoryRef repository) {
+    String prefix = key(repository) + ":";
+    branchRules.keySet().removeIf(k -> k.startsWith(prefix));
+  }
+
+  /** Shape: OpenAPI {@code repos/get-status-checks-protection}, schema {@code status-check-policy}. */
+  private void classicProtection(RepositoryRef repository, String branch, String authorization, RulesBuilder rules) {
     Response response =
         client.send(
             Request.get(
                     "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks",
-                    repo(repository) + "/branches/" + branchPath(repository.defaultBranch()) + "/protection/required_status_checks")
+                    repo(repository) + "/branches/" + branchPath(branch) + "/protection/required_status_checks")
                 .auth(authorization));
-    List<String> required = new ArrayList<>();
     if (response.ok()) {
-      response.body().path("contexts").forEach(c -> required.add(c.asText()));
-      response.body().path("checks").forEach(c -> {
-        String context = c.path("context").asText();
-        if (!required.contains(context)) {
-          required.add(context);
-        }
-      });
+      response.body().path("contexts").forEach(c -> rules.check(c.asText()));
+      response.body().path("checks").forEach(c -> rules.check(c.path("context").asText()));
+      rules.strict(response.body().path("strict").asBoolean(false));
     } else if (response.status() == 403 || response.status() == 404) {
-      LOG.debug("cannot read branch protection of {} ({}); every reported check must pass", repository.fullName(), response.status());
+      LOG.debug("cannot read branch protection of {} ({}); rulesets alone say what is required", repository.fullName(), response.status());
     } else {
-      GitHubClient.requireOk(response, "reading the required checks of " + repository.fullName());
+      GitHubClient.requireOk(response, "reading the branch protection of " + repository.fullName());
     }
-    requiredChecks.put(key(repository), List.copyOf(required));
-    return required;
+  }
+
+  /**
+   * Shape: OpenAPI {@code repos/get-branch-rules}, an array of {@code repository-rule-detailed}:
+   * {@code required_status_checks} (parameters {@code required_status_checks[].context},
+   * {@code strict_required_status_checks_policy}), {@code pull_request} ({@code
+   * required_approving_review_count}), {@code merge_queue}.
+   */
+  private void rulesets(RepositoryRef repository, String branch, String authorization, RulesBuilder rules) {
+    List<JsonNode> found;
+    try {
+      found = client.getAll(
+          "GET /repos/{owner}/{repo}/rules/branches/{branch}",
+          repo(repository) + "/rules/branches/" + branchPath(branch) + "?per_page=100",
+          authorization,
+          null);
+    } catch (GitHubException e) {
+      if (e.status() == 404 || e.status() == 403) {
+        // GitHub Enterprise Server before rulesets, or a token that may not read them.
+        LOG.debug("cannot read the rules of {} in {} ({})", branch, repository.fullName(), e.status());
+        return;
+      }
+      throw e;
+    }
+    for (JsonNode rule : found) {
+      JsonNode parameters = rule.path("parameters");
+      switch (rule.path("type").asText()) {
+        case "required_status_checks" -> {
+          parameters.path("required_status_checks").forEach(c -> rules.check(c.path("context").asText()));
+          rules.strict(parameters.path("strict_required_status_checks_policy").asBoolean(false));
+        }
+        case "pull_request" -> rules.approvals(parameters.path("required_approving_review_count").asInt(0));
+        case "merge_queue" -> rules.mergeQueue();
+        default -> { }
+      }
+    }
+  }
+
+  private static String rulesKey(RepositoryRef repository, String branch) {
+    return key(repository) + ":" + branch;
+  }
+
+  // ---- up to date, merge queue
+
+  /**
+   * {@code PUT /repos/{owner}/{repo}/pulls/{number}/update-branch} with {@code expected_head_sha}
+   * (OpenAPI {@code pulls/update-branch}: 202 "Updating pull request branch.", 422 when the head is
+   * not the expected one or there is nothing to merge).
+   */
+  @Override
+  public void updateBranch(RepositoryRef repository, int number, String expectedHeadSha) {
+    ObjectNode body = json.createObjectNode().put("expected_head_sha", expectedHeadSha);
+    Response response =
+        client.send(
+            Request.put(
+                    "PUT /repos/{owner}/{repo}/pulls/{number}/update-branch",
+                    repo(repository) + "/pulls/" + number + "/update-branch",
+                    body)
+                .auth(auth.authorization(repository.owner())));
+    if (response.status() == 202 || response.ok()) {
+      LOG.info("asked GitHub to bring #{} in {} up to date with its base", number, repository.fullName());
+      return;
+    }
+    throw new GitHubException("bringing the branch of #" + number + " in " + repository.fullName()
+        + " up to date failed with " + response.status() + ": " + response.message(), response.status());
+  }
+
+  /**
+   * Whether the head is a two-parent merge whose first parent is the previous head, as "Update
+   * branch" makes it. Shape: OpenAPI {@code repos/get-commit}, {@code parents[].sha}.
+   */
+  @Override
+  public boolean isUpdateFromBase(RepositoryRef repository, String headSha, String previousHeadSha) {
+    Response response =
+        client.send(
+            Request.get("GET /repos/{owner}/{repo}/commits/{ref}", repo(repository) + "/commits/" + segment(headSha))
+                .auth(auth.authorization(repository.owner())));
+    if (response.status() == 404 || response.status() == 422) {
+      return false;
+    }
+    GitHubClient.requireOk(response, "reading commit " + headSha + " of " + repository.fullName());
+    JsonNode parents = response.body().path("parents");
+    return parents.size() == 2 && previousHeadSha.equals(parents.get(0).path("sha").asText());
+  }
+
+  /**
+   * The pull request's place in the merge queue (GraphQL {@code PullRequest.isInMergeQueue},
+   * {@code mergeQueueEntry}), or its removal: the last {@code RemovedFromMergeQueueEvent} counts
+   * when it came after the head commit was made, so a removal of an earlier head is history.
+   */
+  @Override
+  public MergeQueueStatus mergeQueueStatus(RepositoryRef repository, int number) {
+    ObjectNode body = json.createObjectNode().put("query", """
+        query($owner: String!, $name: String!, $number: Int!) {
+          repository(owner: $owner, name: $name) {
+            pullRequest(number: $number) {
+              isInMergeQueue
+              mergeQueueEntry { position state }
+              commits(last: 1) { nodes { commit { committedDate } } }
+              timelineItems(last: 1, itemTypes: [REMOVED_FROM_MERGE_QUEUE_EVENT]) {
+                nodes { ... on RemovedFromMergeQueueEvent { createdAt reason } }
+              }
+            }
+          }
+        }""");
+    body.putObject("variables").put("owner", repository.owner()).put("name", repository.name()).put("number", number);
+    JsonNode pr = graphql(repository, body, "reading the merge queue entry of #" + number + " in " + repository.fullName())
+        .path("repository").path("pullRequest");
+    if (pr.path("isInMergeQueue").asBoolean(false)) {
+      JsonNode entry = pr.path("mergeQueueEntry");
+      return new MergeQueueStatus.Queued(entry.path("position").asInt(0), entry.path("state").asText("QUEUED"));
+    }
+    JsonNode removal = pr.path("timelineItems").path("nodes").path(0);
+    JsonNode head = pr.path("commits").path("nodes").path(0).path("commit");
+    if (removal.isObject() && head.isObject()
+        && instant(removal.path("createdAt")).isAfter(instant(head.path("committedDate")))) {
+      String reason = removal.path("reason").asText("");
+      return new MergeQueueStatus.Removed(reason.isBlank() ? "no reason given" : reason);
+    }
+    return MergeQueueStatus.NOT_QUEUED;
+  }
+
+  /**
+   * The {@code enqueuePullRequest} mutation (GraphQL schema: {@code EnqueuePullRequestInput} with
+   * {@code pullRequestId} and {@code expectedHeadOid}). A pull request already in the queue stays.
+   */
+  @Override
+  public void enqueue(RepositoryRef repository, int number, String expectedHeadSha) {
+    String nodeId = call("reading pull request #" + number, () -> pullRequest(repository, number).getNodeId());
+    ObjectNode body = json.createObjectNode().put("query", """
+        mutation($id: ID!, $head: GitObjectID) {
+          enqueuePullRequest(input: {pullRequestId: $id, expectedHeadOid: $head}) {
+            mergeQueueEntry { position state }
+          }
+        }""");
+    body.putObject("variables").put("id", nodeId).put("head", expectedHeadSha);
+    try {
+      JsonNode entry = graphql(repository, body, "adding #" + number + " in " + repository.fullName() + " to the merge queue")
+          .path("enqueuePullRequest").path("mergeQueueEntry");
+      LOG.info("added #{} in {} to the merge queue at position {}", number, repository.fullName(), entry.path("position").asInt());
+    } catch (GitHubException e) {
+      if (String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("already")) {
+        LOG.debug("#{} in {} was already in the merge queue", number, repository.fullName());
+        return;
+      }
+      throw e;
+    }
+  }
+
+  /** The {@code data} of a GraphQL answer; its {@code errors} become the exception's message. */
+  private JsonNode graphql(RepositoryRef repository, ObjectNode body, String what) {
+    Response response = client.send(Request.post("POST /graphql", graphqlUrl(), body).auth(auth.authorization(repository.owner())));
+    GitHubClient.requireOk(response, what);
+    JsonNode errors = response.body().path("errors");
+    if (errors.isArray() && !errors.isEmpty()) {
+      List<String> messages = new ArrayList<>();
+      errors.forEach(e -> messages.add(e.path("message").asText()));
+      throw new GitHubException(what + " failed: " + Printable.escape(String.join("; ", messages)), response.status());
+    }
+    return response.body().path("data");
+  }
+
+  private static Instant instant(JsonNode text) {
+    return text.isTextual() ? OffsetDateTime.parse(text.asText()).toInstant() : Instant.EPOCH;
   }
 
   // ---- merge
@@ -529,7 +840,11 @@ public final class GitHubForge implements Forge {
         yield new MergeResult.Merged(response.body().path("sha").asText());
       }
       case 409 -> new MergeResult.HeadMoved(getPullRequest(repository, number).headSha());
-      case 403, 405, 422 -> refused(repository, number, response);
+      case 403, 405, 422 -> {
+        MergeResult result = refused(repository, number, response);
+        learnFrom(repository, result);
+        yield result;
+      }
       default -> {
         GitHubClient.requireOk(response, "merging pull request #" + number + " in " + repository.fullName());
         throw new GitHubException("merging pull request #" + number + " in " + repository.fullName()
@@ -547,7 +862,47 @@ public final class GitHubForge implements Forge {
         return new MergeResult.Merged(call("reading the merge of #" + number, pr::getMergeCommitSha));
       }
     }
-    return new MergeResult.NotMergeable(response.message());
+    return refusal(response.message());
+  }
+
+  /**
+   * A refusal says what the rules are, even when they could not be read (no right to administer):
+   * kept until the rules are read again, so the next round enqueues or updates instead of merging.
+   */
+  private void learnFrom(RepositoryRef repository, MergeResult refusal) {
+    String branchKey = rulesKey(repository, repository.defaultBranch());
+    if (refusal instanceof MergeResult.QueueRequired || refusal instanceof MergeResult.OutOfDate) {
+      boolean queue = refusal instanceof MergeResult.QueueRequired;
+      branchRules.compute(branchKey, (k, known) -> {
+        BranchRules rules = known == null ? BranchRules.NONE : known.rules();
+        return new KnownRules(
+            new BranchRules(rules.requiredChecks(), rules.strict() || !queue, rules.mergeQueue() || queue, rules.requiredApprovals()),
+            clock.instant());
+      });
+    } else if (!(refusal instanceof MergeResult.Merged)) {
+      // Protection or a ruleset may have changed since the last read.
+      forgetBranchRules(repository);
+    }
+  }
+
+  /**
+   * What a refused merge means, from GitHub's message (the OpenAPI description documents only the
+   * 405 "Pull Request is not mergeable"; the others are GitHub's answers to a merge that protection
+   * or a ruleset refuses).
+   */
+  static MergeResult refusal(String message) {
+    String text = String.valueOf(message).toLowerCase(Locale.ROOT);
+    if (text.contains("merge queue")) {
+      return new MergeResult.QueueRequired(message);
+    }
+    if (text.contains("out of date") || text.contains("up to date") || text.contains("up-to-date") || text.contains("base branch was modified")) {
+      return new MergeResult.OutOfDate(message);
+    }
+    if (text.contains("review") || text.contains("status check") || text.contains("rule violation")
+        || text.contains("protected branch") || text.contains("is not allowed")) {
+      return new MergeResult.Blocked(message);
+    }
+    return new MergeResult.NotMergeable(message);
   }
 
   @Override
@@ -574,7 +929,9 @@ public final class GitHubForge implements Forge {
   private PullRequest toPullRequest(GHPullRequest pr, boolean full) {
     return call("reading pull request #" + pr.getNumber(), () -> {
       PullRequest.State state;
-      if (pr.getMergedAt() != null || (full && pr.isMerged())) {
+      // Merged only when GitHub says "merged": true; merged_at alone is not proof (and list answers,
+      // open pull requests only, have no "merged" field at all).
+      if (full && pr.isMerged()) {
         state = PullRequest.State.MERGED;
       } else if (pr.getState() == GHIssueState.CLOSED) {
         state = PullRequest.State.CLOSED;
@@ -596,6 +953,12 @@ public final class GitHubForge implements Forge {
     String mergeableState = pr.getMergeableState();
     if ("dirty".equals(mergeableState)) {
       return PullRequest.Mergeable.CONFLICTING;
+    }
+    if ("behind".equals(mergeableState)) {
+      return PullRequest.Mergeable.BEHIND;
+    }
+    if ("blocked".equals(mergeableState) || "draft".equals(mergeableState)) {
+      return PullRequest.Mergeable.BLOCKED;
     }
     if (mergeableState == null || "unknown".equals(mergeableState)) {
       // GitHub computes mergeability in the background and answers null until it is done; asking

@@ -23,7 +23,7 @@ final class TokenAuth implements GitHubAuth {
   }
 
   @Override
-  public Optional<String> runToken(String owner, String repo) {
+  public Optional<String> runToken(String owner, String repo, boolean workflows) {
     return Optional.of(token.reveal());
   }
 

@@ -3,6 +3,7 @@ package dev.flotilla.controller.forge.github;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -19,6 +20,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.flotilla.controller.config.Secret;
+import dev.flotilla.migration.Migration;
+import dev.flotilla.migration.Migrations;
+import dev.flotilla.migration.Outcome;
+import dev.flotilla.migration.Parameters;
+import dev.flotilla.migration.Workspace;
 import dev.flotilla.runner.RunRequest;
 import io.jsonwebtoken.Jwts;
 import java.io.IOException;
@@ -36,6 +42,7 @@ import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,6 +56,7 @@ class GitHubAppAuthIT {
 
   static final String INSTALLATION_TOKEN = "ghs_16C7e42F292c6912E7710c838347Ae178B4a";
   static final String RUN_TOKEN = "ghs_runTokenForOneRepository000000000000";
+  static final String WORKFLOW_TOKEN = "ghs_runTokenWithWorkflowsWrite0000000000";
   private static KeyPair keys;
 
   @TempDir Path dir;
@@ -162,6 +170,67 @@ class GitHubAppAuthIT {
 
     github.verify(postRequestedFor(urlEqualTo("/app/installations/777/access_tokens"))
         .withRequestBody(equalToJson("{\"repositories\": [\"payments\"], \"permissions\": {\"contents\": \"write\"}}")));
+  }
+
+  @Test
+  void mintsARunTokenWithWorkflowsWriteOnlyForARunThatMayEditWorkflows() {
+    github.stubFor(post(urlEqualTo("/app/installations/777/access_tokens"))
+        .withRequestBody(equalToJson(
+            "{\"repositories\": [\"payments\"], \"permissions\": {\"contents\": \"write\", \"workflows\": \"write\"}}"))
+        .atPriority(1)
+        .willReturn(json(201, token(WORKFLOW_TOKEN, "selected"))));
+    Migrations migrations = Migrations.of(List.of(new EditsWorkflows(true), new EditsWorkflows(false)));
+
+    assertThat(forge.mintRunToken(request("edits-workflows-true"), migrations)).contains(WORKFLOW_TOKEN);
+    assertThat(forge.mintRunToken(request("edits-workflows-false"), migrations)).contains(RUN_TOKEN);
+  }
+
+  @Test
+  void fallsBackToContentsOnlyWhenTheInstallationWasNotGrantedWorkflows() {
+    // POST /app/installations/{installation_id}/access_tokens answers 422 when the permissions asked
+    // for exceed the installation's (api.github.com OpenAPI description: "Validation failed").
+    github.stubFor(post(urlEqualTo("/app/installations/777/access_tokens"))
+        .withRequestBody(matchingJsonPath("$.permissions.workflows"))
+        .atPriority(1)
+        .willReturn(json(422, """
+            {"message": "The permissions requested are not granted to this installation.",
+             "documentation_url": "https://docs.github.com/rest/apps/apps#create-an-installation-access-token-for-an-app"}
+            """)));
+
+    assertThat(forge.mintRunToken(REPO, true)).contains(RUN_TOKEN);
+  }
+
+  /** A migration that says whether it edits workflows, and does nothing. */
+  private record EditsWorkflows(boolean edits) implements Migration {
+    @Override
+    public String id() {
+      return "edits-workflows-" + edits;
+    }
+
+    @Override
+    public String title() {
+      return id();
+    }
+
+    @Override
+    public String description() {
+      return id();
+    }
+
+    @Override
+    public boolean editsWorkflows(Parameters parameters) {
+      return edits;
+    }
+
+    @Override
+    public Outcome apply(Workspace workspace, Parameters parameters) {
+      return Outcome.unchanged();
+    }
+  }
+
+  private static RunRequest request(String migration) {
+    return new RunRequest("bump", "acme/payments", migration, Map.of(), "https://github.com/acme/payments.git", "main",
+        "flotilla/bump", null, null, null);
   }
 
   @Test

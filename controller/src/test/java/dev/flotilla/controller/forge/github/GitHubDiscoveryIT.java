@@ -54,7 +54,10 @@ class GitHubDiscoveryIT {
     return new GraphQlFleet.Holding(n % 3 == 0 ? "enabled: true\n" : null, n == 1 ? List.of("build") : List.of());
   }
 
-  /** 260 repositories on three pages; the last page holds an archived one, a fork and an empty one. */
+  /**
+   * 260 repositories on three pages; the last page holds an archived one, a fork and one created
+   * minutes ago, whose {@code size} GitHub has not computed yet (0).
+   */
   private void stubPages(IntFunction<String> pushedAt, String etagPrefix) {
     for (int page = 1; page <= 3; page++) {
       List<String> repos = new ArrayList<>();
@@ -85,14 +88,24 @@ class GitHubDiscoveryIT {
   }
 
   @Test
-  void listsEveryPageAndLeavesOutArchivedForksAndEmptyRepositories() {
+  void listsEveryPageAndLeavesOutArchivedAndForkedRepositories() {
     List<RepositoryRef> repos = forge.listRepositories();
 
-    assertThat(repos).hasSize(257);
-    assertThat(repos).extracting(RepositoryRef::name).doesNotContain("svc-257", "svc-258", "svc-259");
+    assertThat(repos).hasSize(258);
+    assertThat(repos).extracting(RepositoryRef::name).doesNotContain("svc-257", "svc-258").contains("svc-259");
     assertThat(repos.get(0)).isEqualTo(new RepositoryRef(
         "acme", "svc-0", "main", "https://github.com/acme/svc-0.git", "https://github.com/acme/svc-0"));
     assertThat(counter.of("GET /orgs/{org}/repos")).isEqualTo(3);
+  }
+
+  @Test
+  void aNewRepositoryWhoseSizeGitHubHasNotComputedYetIsReadLikeAnyOther() {
+    GRAPHQL.answer(name -> name.equals("acme/svc-259") ? new GraphQlFleet.Holding("enabled: true\n", List.of()) : holding(name));
+
+    Map<RepositoryRef, String> files = scan();
+
+    assertThat(files.entrySet()).filteredOn(e -> e.getKey().name().equals("svc-259"))
+        .singleElement().satisfies(e -> assertThat(e.getValue()).isEqualTo("enabled: true\n"));
   }
 
   @Test

@@ -3,6 +3,9 @@ package dev.flotilla.controller.forge.github;
 import static dev.flotilla.controller.forge.github.GitHubFixtures.WEBHOOK_SECRET;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.flotilla.controller.config.Secret;
 import java.io.ByteArrayInputStream;
@@ -78,11 +81,12 @@ class GitHubWebhookHandlerIT {
 
   @Test
   void aSignedPullRequestEventReachesTheListener() throws Exception {
-    HttpResponse<String> response = deliver("pull_request", UUID.randomUUID().toString(), PULL_REQUEST, sign(PULL_REQUEST));
+    String delivery = UUID.randomUUID().toString();
+    HttpResponse<String> response = deliver("pull_request", delivery, PULL_REQUEST, sign(PULL_REQUEST));
 
-    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.statusCode()).isEqualTo(202);
     assertThat(events).containsExactly(new WebhookEvent(WebhookEvent.Kind.PULL_REQUEST, "synchronize", "acme/payments",
-        "flotilla/jackson-2-18", "6dcb09b5b57875f334f61aebed695e2e4193db5e"));
+        "flotilla/jackson-2-18", "6dcb09b5b57875f334f61aebed695e2e4193db5e").withDelivery(delivery));
   }
 
   @Test
@@ -129,7 +133,7 @@ class GitHubWebhookHandlerIT {
   void aReplayedDeliveryIsAcknowledgedButIgnored() throws Exception {
     String delivery = UUID.randomUUID().toString();
 
-    assertThat(deliver("pull_request", delivery, PULL_REQUEST, sign(PULL_REQUEST)).statusCode()).isEqualTo(200);
+    assertThat(deliver("pull_request", delivery, PULL_REQUEST, sign(PULL_REQUEST)).statusCode()).isEqualTo(202);
     assertThat(deliver("pull_request", delivery, PULL_REQUEST, sign(PULL_REQUEST)).statusCode()).isEqualTo(200);
 
     assertThat(events).hasSize(1);
@@ -158,14 +162,14 @@ class GitHubWebhookHandlerIT {
          "repository": {"full_name": "acme/payments"}}
         """;
 
-    deliver("check_run", UUID.randomUUID().toString(), checkRun, sign(checkRun));
-    deliver("status", UUID.randomUUID().toString(), status, sign(status));
+    deliver("check_run", "d-check-run", checkRun, sign(checkRun));
+    deliver("status", "d-status", status, sign(status));
 
     assertThat(events).containsExactly(
         new WebhookEvent(WebhookEvent.Kind.CHECK_RUN, "completed", "acme/payments", "flotilla/jackson-2-18",
-            "6dcb09b5b57875f334f61aebed695e2e4193db5e"),
+            "6dcb09b5b57875f334f61aebed695e2e4193db5e").withDelivery("d-check-run"),
         new WebhookEvent(WebhookEvent.Kind.STATUS, "success", "acme/payments", "flotilla/jackson-2-18",
-            "6dcb09b5b57875f334f61aebed695e2e4193db5e"));
+            "6dcb09b5b57875f334f61aebed695e2e4193db5e").withDelivery("d-status"));
   }
 
   @Test
@@ -175,5 +179,93 @@ class GitHubWebhookHandlerIT {
 
     assertThat(deliver("pull_request", UUID.randomUUID().toString(), PULL_REQUEST, sign(PULL_REQUEST)).statusCode()).isEqualTo(401);
     assertThat(events).isEmpty();
+  }
+
+  /** A trimmed example from {@code @octokit/webhooks-examples}: see {@code src/test/resources/webhooks/README.md}. */
+  static String example(String file) throws IOException {
+    try (var in = GitHubWebhookHandlerIT.class.getResourceAsStream("/webhooks/" + file)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  static String edit(String json, java.util.function.Consumer<ObjectNode> edit) throws IOException {
+    ObjectNode node = (ObjectNode) JSON.readTree(json);
+    edit.accept(node);
+    return JSON.writeValueAsString(node);
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private HttpResponse<String> deliverSigned(String event, String delivery, String body) throws Exception {
+    return deliver(event, delivery, body, sign(body));
+  }
+
+  @Test
+  void gitHubsExamplePayloadsBecomeEvents() throws Exception {
+    String approved = edit(example("pull_request_review.submitted.json"),
+        n -> ((ObjectNode) n.path("review")).put("state", "approved"));
+    String optInPush = edit(example("push.json"), n -> ((ArrayNode) n.path("commits").path(0).path("modified")).add(".flotilla.yaml"));
+
+    assertThat(deliverSigned("check_run", "d1", example("check_run.completed.json")).statusCode()).isEqualTo(202);
+    assertThat(deliverSigned("pull_request_review", "d2", approved).statusCode()).isEqualTo(202);
+    assertThat(deliverSigned("push", "d3", optInPush).statusCode()).isEqualTo(202);
+    assertThat(deliverSigned("installation", "d4", example("installation.created.json")).statusCode()).isEqualTo(202);
+    assertThat(deliverSigned("installation", "d5", example("installation.suspend.json")).statusCode()).isEqualTo(202);
+    assertThat(deliverSigned("installation_repositories", "d6", example("installation_repositories.added.json")).statusCode()).isEqualTo(202);
+    assertThat(deliverSigned("installation_repositories", "d7", example("installation_repositories.removed.json")).statusCode()).isEqualTo(202);
+    assertThat(deliverSigned("branch_protection_rule", "d8", example("branch_protection_rule.edited.json")).statusCode()).isEqualTo(202);
+    assertThat(deliverSigned("repository_ruleset", "d9", example("repository_ruleset.edited.json")).statusCode()).isEqualTo(202);
+
+    assertThat(events).containsExactly(
+        new WebhookEvent(WebhookEvent.Kind.CHECK_RUN, "d1", "completed", "Codertocat/Hello-World", "changes",
+            "ec26c3e57ca3a959ca5aad62de7213c562f8c821", null, List.of()),
+        new WebhookEvent(WebhookEvent.Kind.PULL_REQUEST_REVIEW, "d2", "submitted", "Codertocat/Hello-World", "changes",
+            "ec26c3e57ca3a959ca5aad62de7213c562f8c821", null, List.of()),
+        new WebhookEvent(WebhookEvent.Kind.PUSH, "d3", null, "Codertocat/Hello-World", "master",
+            "6113728f27ae82c7b1a177c8d03f9e96e0adf246", null, List.of()),
+        new WebhookEvent(WebhookEvent.Kind.INSTALLATION, "d4", "created", null, null, null, "Codertocat",
+            List.of("Codertocat/Hello-World")),
+        new WebhookEvent(WebhookEvent.Kind.INSTALLATION, "d5", "suspend", null, null, null, "Codertocat", List.of()),
+        new WebhookEvent(WebhookEvent.Kind.INSTALLATION_REPOSITORIES, "d6", "added", null, null, null, "Codertocat",
+            List.of("Codertocat/Space")),
+        new WebhookEvent(WebhookEvent.Kind.INSTALLATION_REPOSITORIES, "d7", "removed", null, null, null, "octocat",
+            List.of("octocat/Hello-World")),
+        new WebhookEvent(WebhookEvent.Kind.BRANCH_PROTECTION_RULE, "d8", "edited", "octo-org/octo-repo", null, null, "octo-org",
+            List.of()),
+        new WebhookEvent(WebhookEvent.Kind.REPOSITORY_RULESET, "d9", "edited", "octo-org/octo-repo", null, null, "octo-org",
+            List.of()));
+  }
+
+  @Test
+  void onlyAPushToTheDefaultBranchThatTouchesTheOptInFileIsUsed() throws Exception {
+    String readmeOnly = example("push.json");
+    String otherBranch = edit(readmeOnly, n -> {
+      n.put("ref", "refs/heads/feature");
+      ((ArrayNode) n.path("commits").path(0).path("added")).add(".flotilla.yaml");
+    });
+    String removed = edit(readmeOnly, n -> ((ArrayNode) n.path("commits").path(0).path("removed")).add(".flotilla.yaml"));
+
+    HttpResponse<String> unused = deliverSigned("push", "p1", readmeOnly);
+    deliverSigned("push", "p2", otherBranch);
+    deliverSigned("push", "p3", removed);
+
+    assertThat(unused.statusCode()).isEqualTo(200);
+    assertThat(unused.body()).contains("not used");
+    assertThat(events).extracting(WebhookEvent::delivery).containsExactly("p3");
+  }
+
+  @Test
+  void aPushOfMoreCommitsThanGitHubListsCountsAsTouchingTheOptInFile() throws Exception {
+    String many = edit(example("push.json"), n -> {
+      // Small commits, so twenty fit under this handler's body limit.
+      ArrayNode commits = (ArrayNode) n.path("commits");
+      for (int i = 0; i < 19; i++) {
+        commits.addObject().put("id", "c" + i).putArray("added");
+      }
+    });
+
+    deliverSigned("push", "p1", many);
+
+    assertThat(events).extracting(WebhookEvent::kind).containsExactly(WebhookEvent.Kind.PUSH);
   }
 }
