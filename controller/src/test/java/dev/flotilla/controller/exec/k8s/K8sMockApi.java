@@ -1,7 +1,9 @@
 package dev.flotilla.controller.exec.k8s;
 
 import dev.flotilla.runner.RunResult;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
@@ -41,7 +43,10 @@ public final class K8sMockApi {
     KubernetesMockServer server =
         new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
     server.init();
-    try (KubernetesClient client = server.createClient();
+    // On a loaded machine the default 10 s request timeout loses a kubelet write, and its run with it.
+    try (KubernetesClient client = new KubernetesClientBuilder()
+            .withConfig(new ConfigBuilder(server.createClient().getConfiguration()).withRequestTimeout(120_000).build())
+            .build();
         BufferedWriter out = Files.newBufferedWriter(times, StandardCharsets.UTF_8)) {
       TestKubelet kubelet = new TestKubelet(client, namespace, (request, dir) -> {
         finished(out, request.repository());
