@@ -226,6 +226,13 @@ public final class Settings {
           "30m",
           Setting::duration,
           "Longest a run may take, as a Kubernetes Job or on the local executor, before it is stopped and the changeset fails");
+  public static final Setting<Integer> K8S_API_QPS =
+      Setting.of(
+          "FLOTILLA_K8S_API_QPS",
+          "50",
+          Setting::positiveInt,
+          "Requests a second the Kubernetes executor may send to the API server (creates, gets, deletes, log"
+              + " reads; not the informers' watches); each Job takes two, three with a token Secret");
 
   public static final Setting<CampaignResources> CAMPAIGN_RESOURCES =
       Setting.of(
@@ -302,6 +309,7 @@ public final class Settings {
           RUNNER_CPU,
           RUNNER_MEMORY,
           RUNNER_DEADLINE,
+          K8S_API_QPS,
           CAMPAIGN_RESOURCES,
           BACKSTAGE_URL,
           BACKSTAGE_TOKEN,
@@ -586,6 +594,10 @@ public final class Settings {
 
   public Duration runnerDeadline() {
     return get(RUNNER_DEADLINE);
+  }
+
+  public int k8sApiQps() {
+    return get(K8S_API_QPS);
   }
 
   /**

@@ -12,7 +12,15 @@ import dev.flotilla.controller.model.RepositoryRef;
 import dev.flotilla.controller.store.ChangesetStore.Changes;
 import dev.flotilla.runner.RunRequest;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,12 +52,8 @@ public final class Dispatcher {
       int allowed = Math.min(free, allowedFor(campaign));
       List<Changeset> claimed =
           fleet.changesets().claimPending(campaign.name(), campaign.currentWave(), allowed, "dispatcher", fleet.clock().instant());
-      for (Changeset changeset : claimed) {
-        if (submit(campaign, changeset)) {
-          started++;
-        }
-        free--;
-      }
+      started += submitAll(campaign, claimed);
+      free -= claimed.size();
     }
     return started;
   }
@@ -60,10 +64,11 @@ public final class Dispatcher {
    */
   public int resubmitRunning() {
     List<Changeset> running = fleet.changesets().inStates(EnumSet.of(ChangesetState.RUNNING));
-    for (Changeset changeset : running) {
-      fleet.campaigns().byName(changeset.campaign()).ifPresent(c -> submit(c, changeset));
-      // a refused resubmission went back to PENDING and is dispatched again in the next round
-    }
+    Map<String, List<Changeset>> byCampaign =
+        running.stream().collect(Collectors.groupingBy(Changeset::campaign, LinkedHashMap::new, Collectors.toList()));
+    // a refused resubmission went back to PENDING and is dispatched again in the next round
+    byCampaign.forEach((name, changesets) ->
+        fleet.campaigns().byName(name).ifPresent(campaign -> submitAll(campaign, changesets)));
     if (!running.isEmpty()) {
       LOG.info("resubmitted {} runs that were in flight when the controller stopped", running.size());
     }
@@ -77,6 +82,41 @@ public final class Dispatcher {
     long byRuns = limits.concurrentRuns() - running;
     long byOpenPrs = limits.openPullRequests() - holding;
     return (int) Math.max(0, Math.min(byRuns, byOpenPrs));
+  }
+
+  /**
+   * Hands claimed changesets to the executor, as many at once as it takes: a Kubernetes Job is a few
+   * API round trips, which one after another would cap the start rate far below the API's limit.
+   */
+  private int submitAll(Campaign campaign, List<Changeset> changesets) {
+    int parallelism = Math.min(executor.submitParallelism(), changesets.size());
+    if (parallelism <= 1) {
+      return (int) changesets.stream().filter(changeset -> submit(campaign, changeset)).count();
+    }
+    List<Callable<Boolean>> submits = changesets.stream()
+        .<Callable<Boolean>>map(changeset -> () -> submit(campaign, changeset))
+        .toList();
+    ExecutorService pool = Executors.newFixedThreadPool(parallelism, task -> {
+      Thread thread = new Thread(task, "flotilla-dispatch");
+      thread.setDaemon(true);
+      return thread;
+    });
+    try {
+      int started = 0;
+      for (Future<Boolean> submitted : pool.invokeAll(submits)) {
+        if (submitted.get()) {
+          started++;
+        }
+      }
+      return started;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while handing runs to the executor", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("handing a run to the executor failed", e.getCause());
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   /** Hands one claimed changeset to the executor; a refusal (at capacity, API down) puts it back. */

@@ -19,6 +19,14 @@ public interface Executor extends AutoCloseable {
   /** Starts a run unless one with this id exists already. */
   void submit(String runId, RunRequest request);
 
+  /**
+   * How many {@link #submit} calls the dispatcher may make at once: 1 unless submitting waits on
+   * something remote, in which case {@code submit} must be safe to call from several threads.
+   */
+  default int submitParallelism() {
+    return 1;
+  }
+
   /** Runs started and not yet reported. */
   int inFlight();
 

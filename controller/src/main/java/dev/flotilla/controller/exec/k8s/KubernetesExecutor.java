@@ -7,12 +7,14 @@ import dev.flotilla.runner.RunRequest;
 import dev.flotilla.runner.RunResult;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore;
 import java.net.HttpURLConnection;
 import java.util.Collections;
 import java.util.HashSet;
@@ -21,8 +23,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Collectors;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -35,6 +45,11 @@ import org.slf4j.MDC;
  * An informer on the managed Jobs reports each run once, including runs that finished while the
  * controller was down; a second informer on their pods catches images that cannot be pulled, which
  * would otherwise leave a Job waiting until its deadline.
+ *
+ * <p>The informers' handlers only decide: results are read and recorded on a small pool, so one slow
+ * store write or API call does not hold back every result behind it. Their caches keep the few fields
+ * the executor reads (annotations, labels, status), not whole Jobs and pods with their templates.
+ * Every request the executor itself sends waits for the {@link ApiRateLimiter}.
  */
 public final class KubernetesExecutor implements Executor {
 
@@ -59,15 +74,29 @@ public final class KubernetesExecutor implements Executor {
   private static final long RESYNC_MILLIS = 5 * 60 * 1000L;
   private static final int KEPT_LOG_TAILS = 500;
   private static final int KEPT_DELIVERED = 100_000;
+  /** Store writes are short; a few threads keep results flowing while one waits on the store. */
+  private static final int RESULT_THREADS = 4;
+  /** Submits at once: below the API rate, enough to hide each request's round trip. */
+  private static final int SUBMIT_THREADS = 8;
+  private static final int LOG_THREADS = 2;
+  private static final int QUEUED_LOG_READS = 1_000;
+  private static final String UNFINISHED_INDEX = "unfinished";
+  private static final String JOB_NAME_INDEX = "job-name";
 
   private final KubernetesClient client;
   private final KubernetesExecutorConfig config;
   private final CredentialSource credentials;
   private final JobRenderer renderer;
   private final JobOutcome outcomes;
+  private final ApiRateLimiter api;
+  private final ExecutorService results;
+  private final ThreadPoolExecutor logReads;
   /** Run id → Job name, for runs submitted or adopted and not yet reported. */
   private final Map<String, String> running = new ConcurrentHashMap<>();
+  /** Runs whose Job the informer found unfinished and that no submit has adopted yet. */
+  private final Set<String> found = ConcurrentHashMap.newKeySet();
   private final Map<String, String> tokens = new ConcurrentHashMap<>();
+  /** Runs reported, or being reported: a run enters once, so it is reported once. */
   private final Set<String> delivered = Collections.synchronizedSet(Collections.newSetFromMap(bounded(KEPT_DELIVERED)));
   private final Map<String, String> logTails = Collections.synchronizedMap(bounded(KEPT_LOG_TAILS));
   private volatile RunListener listener;
@@ -81,6 +110,13 @@ public final class KubernetesExecutor implements Executor {
     this.credentials = credentials;
     this.renderer = new JobRenderer(config);
     this.outcomes = new JobOutcome(config);
+    this.api = new ApiRateLimiter(config.apiRequestsPerSecond());
+    this.results = Executors.newFixedThreadPool(RESULT_THREADS, daemons("flotilla-k8s-result-"));
+    // A log tail is a convenience: when the reads fall behind, the newest ones are not kept.
+    this.logReads =
+        new ThreadPoolExecutor(
+            LOG_THREADS, LOG_THREADS, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(QUEUED_LOG_READS),
+            daemons("flotilla-k8s-log-"));
   }
 
   /**
@@ -94,16 +130,25 @@ public final class KubernetesExecutor implements Executor {
     }
     this.listener = listener;
     try {
-      jobs =
-          client.batch().v1().jobs()
-              .inNamespace(config.namespace())
-              .withLabel(JobRenderer.MANAGED_BY_LABEL, JobRenderer.MANAGED_BY)
-              .inform(new JobEvents(), RESYNC_MILLIS);
+      // Pods first: a Job that finished while the controller was down finds its pod in the cache.
       pods =
           client.pods()
               .inNamespace(config.namespace())
               .withLabel(JobRenderer.MANAGED_BY_LABEL, JobRenderer.MANAGED_BY)
-              .inform(new PodEvents(), RESYNC_MILLIS);
+              .runnableInformer(RESYNC_MILLIS);
+      pods.itemStore(trimmed(Pod.class, "metadata.labels", "metadata.annotations", "metadata.creationTimestamp", "status"));
+      pods.addIndexers(Map.of(JOB_NAME_INDEX, pod -> jobNameOf(pod).map(List::of).orElse(List.of())));
+      pods.addEventHandler(new PodEvents());
+      pods.run();
+      jobs =
+          client.batch().v1().jobs()
+              .inNamespace(config.namespace())
+              .withLabel(JobRenderer.MANAGED_BY_LABEL, JobRenderer.MANAGED_BY)
+              .runnableInformer(RESYNC_MILLIS);
+      jobs.itemStore(trimmed(Job.class, "metadata.uid", "metadata.annotations", "status"));
+      jobs.addIndexers(Map.of(UNFINISHED_INDEX, job -> JobOutcome.finished(job) ? List.of() : List.of(UNFINISHED_INDEX)));
+      jobs.addEventHandler(new JobEvents());
+      jobs.run();
     } catch (KubernetesClientException e) {
       close();
       this.listener = null;
@@ -117,6 +162,7 @@ public final class KubernetesExecutor implements Executor {
 
   /**
    * Creates the run's Job, Secret and request ConfigMap, or adopts the Job when it exists already.
+   * Safe to call from several threads at once.
    *
    * @throws RunCapacityException when the namespace already runs the most Jobs the cap allows
    * @throws KubernetesExecutorException when the API refuses the objects
@@ -136,7 +182,12 @@ public final class KubernetesExecutor implements Executor {
     try {
       Optional<String> token = credentials.tokenFor(request);
       token.ifPresent(value -> tokens.put(runId, value));
-      create(runId, renderer.render(runId, request, token));
+      Job cached = jobs.getStore().getByKey(key(name));
+      if (cached == null) {
+        create(runId, renderer.render(runId, request, token));
+      } else {
+        adopt(runId, cached, () -> renderer.render(runId, request, token));
+      }
       if (delivered.contains(runId)) {
         // Reported by the informer while this submit adopted the finished Job: nothing is in flight.
         running.remove(runId);
@@ -150,13 +201,19 @@ public final class KubernetesExecutor implements Executor {
     }
   }
 
+  /** Each submit is a few API round trips: the dispatcher may overlap this many. */
+  @Override
+  public int submitParallelism() {
+    return SUBMIT_THREADS;
+  }
+
   /** Runs submitted or adopted and not yet reported. */
   @Override
   public int inFlight() {
     return running.size();
   }
 
-  /** The last lines of a finished run's pod log, token masked, while the executor remembers it. */
+  /** The last lines of a failed run's pod log, token masked, while the executor remembers it. */
   public Optional<String> logTail(String runId) {
     return Optional.ofNullable(logTails.get(runId));
   }
@@ -169,17 +226,31 @@ public final class KubernetesExecutor implements Executor {
     if (pods != null) {
       pods.close();
     }
+    results.shutdown();
+    logReads.shutdownNow();
+    try {
+      // Results being recorded finish: cut short, a run would be reported again by the next start.
+      if (!results.awaitTermination(10, TimeUnit.SECONDS)) {
+        LOG.warn("results still being recorded after 10 s; the next start reports them again");
+        results.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      results.shutdownNow();
+    }
   }
 
   /** Claims a slot under the global cap, counting unfinished Jobs other replicas started too. */
   private synchronized boolean reserve(String runId, String name) {
     if (running.containsKey(runId)) {
-      return false;
+      // A Job the informer found (after a restart) is counted already; its first submit adopts it.
+      return found.remove(runId);
     }
     Set<String> active = new HashSet<>(running.values());
-    jobs.getStore().list().stream()
-        .filter(job -> !JobOutcome.finished(job))
-        .forEach(job -> active.add(job.getMetadata().getName()));
+    // Keys only: the cache's index says which Jobs are unfinished without rebuilding them.
+    for (String key : jobs.getIndexer().indexKeys(UNFINISHED_INDEX, UNFINISHED_INDEX)) {
+      active.add(key.substring(key.indexOf('/') + 1));
+    }
     if (!active.contains(name) && active.size() >= config.maxRunningJobs()) {
       throw new RunCapacityException(runId, config.maxRunningJobs());
     }
@@ -193,6 +264,25 @@ public final class KubernetesExecutor implements Executor {
       // An adopted Job that already ended needs no volumes; the informer reports its result.
       return;
     }
+    createVolumes(runId, job, objects);
+  }
+
+  /**
+   * Follows a Job the informer already knows, with no API call when its pod has started: a started
+   * pod has its volumes. A Job whose pod has not started may have lost its volumes to a controller
+   * stopped between creating it and them, so they are created when missing.
+   */
+  private void adopt(String runId, Job job, Supplier<JobRenderer.RunObjects> objects) {
+    String name = job.getMetadata().getName();
+    if (JobOutcome.finished(job) || cachedPods(name).stream().anyMatch(KubernetesExecutor::started)) {
+      LOG.info("adopted existing Job {}", name);
+      return;
+    }
+    createVolumes(runId, job, objects.get());
+    LOG.info("adopted existing Job {}", name);
+  }
+
+  private void createVolumes(String runId, Job job, JobRenderer.RunObjects objects) {
     try {
       // The pod waits for these volumes, so they may follow the Job; they go when the Job goes.
       objects.credential().ifPresent(secret -> createIfAbsent(JobRenderer.ownedBy(secret, job)));
@@ -211,6 +301,7 @@ public final class KubernetesExecutor implements Executor {
   private Job createOrAdopt(Job job) {
     String name = job.getMetadata().getName();
     try {
+      api.acquire();
       Job created = client.batch().v1().jobs().inNamespace(config.namespace()).resource(job).create();
       LOG.info("created Job {}", name);
       return created;
@@ -220,6 +311,7 @@ public final class KubernetesExecutor implements Executor {
             "cannot create Job " + name + " in namespace " + config.namespace() + ": " + describe(e), e);
       }
     }
+    api.acquire();
     Job existing = client.batch().v1().jobs().inNamespace(config.namespace()).withName(name).get();
     if (existing == null) {
       throw new KubernetesExecutorException(
@@ -231,6 +323,7 @@ public final class KubernetesExecutor implements Executor {
 
   private void createIfAbsent(HasMetadata object) {
     try {
+      api.acquire();
       client.resource(object).inNamespace(config.namespace()).create();
     } catch (KubernetesClientException e) {
       if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
@@ -244,73 +337,110 @@ public final class KubernetesExecutor implements Executor {
     if (runId == null || delivered.contains(runId)) {
       return;
     }
+    String name = job.getMetadata().getName();
     if (!JobOutcome.finished(job)) {
-      running.putIfAbsent(runId, job.getMetadata().getName());
+      if (running.putIfAbsent(runId, name) == null) {
+        found.add(runId);
+      }
       return;
     }
-    List<Pod> jobPods = podsOf(job.getMetadata().getName());
-    outcomes.of(job, jobPods).ifPresent(result -> deliver(runId, job, jobPods, result));
+    if (claim(runId)) {
+      List<Pod> cached = cachedPods(name);
+      results.execute(() -> report(runId, job, cached));
+    }
   }
 
   private void onPod(Pod pod) {
     String runId = runId(pod);
-    String jobName = pod.getMetadata().getLabels().get("job-name");
-    if (runId == null || jobName == null || delivered.contains(runId)) {
+    Optional<String> jobName = jobNameOf(pod);
+    if (runId == null || jobName.isEmpty() || delivered.contains(runId)) {
       return;
     }
     Optional<RunResult> pullFailure = outcomes.imagePullFailure(pod);
     if (pullFailure.isEmpty()) {
       return;
     }
-    Job job = jobs.getStore().getByKey(config.namespace() + "/" + jobName);
-    if (job != null) {
-      deliver(runId, job, List.of(), pullFailure.get());
-      // Kubernetes would retry the pull until the deadline; the result is known, so stop it now.
-      deleteJob(jobName);
+    Job job = jobs.getStore().getByKey(key(jobName.get()));
+    if (job != null && claim(runId)) {
+      results.execute(() -> {
+        deliver(runId, job, List.of(), pullFailure.get());
+        // Kubernetes would retry the pull until the deadline; the result is known, so stop it now.
+        deleteJob(jobName.get());
+      });
     }
   }
 
   private void onJobDeleted(Job job) {
     String runId = runId(job);
-    if (runId != null && running.containsKey(runId) && !delivered.contains(runId)) {
-      deliver(
-          runId,
-          job,
-          List.of(),
-          RunResult.failed(
-              RunResult.Phase.EXECUTOR,
-              "Job " + job.getMetadata().getName() + " was deleted before it finished"));
+    if (runId != null && running.containsKey(runId) && claim(runId)) {
+      RunResult deleted = RunResult.failed(
+          RunResult.Phase.EXECUTOR, "Job " + job.getMetadata().getName() + " was deleted before it finished");
+      results.execute(() -> deliver(runId, job, List.of(), deleted));
     }
   }
 
-  private void deliver(String runId, Job job, List<Pod> jobPods, RunResult result) {
-    if (!delivered.add(runId)) {
-      return;
+  /** Reads a finished Job's result, from the cached pod when its runner's end has reached the cache. */
+  private void report(String runId, Job job, List<Pod> cached) {
+    try {
+      // The Job's last condition may arrive before its pod's: the API has both, and a deleted pod.
+      List<Pod> jobPods = cached.stream().anyMatch(KubernetesExecutor::ended) ? cached : podsOf(job.getMetadata().getName());
+      Optional<RunResult> result = outcomes.of(job, jobPods);
+      if (result.isPresent()) {
+        deliver(runId, job, jobPods, result.get());
+      } else {
+        delivered.remove(runId);
+      }
+    } catch (KubernetesClientException e) {
+      delivered.remove(runId);
+      LOG.warn("cannot read the pods of Job {}: {}; trying again at the next resync",
+          job.getMetadata().getName(), describe(e));
     }
+  }
+
+  /** Records a claimed run's result; when the store refuses, gives the claim back for the next resync. */
+  private void deliver(String runId, Job job, List<Pod> jobPods, RunResult result) {
     Map<String, String> annotations = job.getMetadata().getAnnotations();
     Map<String, String> previous = MDC.getCopyOfContextMap();
     putMdc(runId, annotations.get(JobRenderer.CAMPAIGN_ANNOTATION), annotations.get(JobRenderer.REPOSITORY_ANNOTATION));
     try {
-      jobPods.stream()
-          .map(pod -> pod.getMetadata().getName())
-          .max(String::compareTo)
-          .ifPresent(pod -> keepLogTail(runId, pod));
       LOG.info("run finished as {} in Job {}", result.status(), job.getMetadata().getName());
       listener.onResult(runId, result);
       running.remove(runId);
-      tokens.remove(runId);
+      found.remove(runId);
+      // A failed run's log says why; a run that worked says what it did in its result.
+      Optional<String> pod = jobPods.stream().map(p -> p.getMetadata().getName()).max(String::compareTo);
+      if (result.status() == RunResult.Status.FAILED && pod.isPresent()) {
+        readLogTailLater(runId, pod.get());
+      } else {
+        tokens.remove(runId);
+      }
     } catch (RuntimeException e) {
       // Not reported after all: the informer's next resync offers the finished Job again.
       delivered.remove(runId);
       LOG.error("recording the result of run {} failed; retrying at the next resync", runId, e);
-      throw e;
     } finally {
       restoreMdc(previous);
     }
   }
 
+  private void readLogTailLater(String runId, String pod) {
+    try {
+      logReads.execute(() -> {
+        try {
+          keepLogTail(runId, pod);
+        } finally {
+          tokens.remove(runId);
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      tokens.remove(runId);
+      LOG.debug("log reads are behind: the log tail of pod {} is not kept", pod);
+    }
+  }
+
   private void keepLogTail(String runId, String pod) {
     try {
+      api.acquire();
       String log =
           client.pods().inNamespace(config.namespace()).withName(pod)
               .inContainer(JobRenderer.CONTAINER)
@@ -320,13 +450,14 @@ public final class KubernetesExecutor implements Executor {
         logTails.put(runId, scrub(runId, log));
       }
     } catch (KubernetesClientException e) {
-      // The result matters more than its log: report the run and say why the log is missing.
+      // The result is recorded already: say why its log is missing.
       LOG.warn("cannot read the log of pod {}: {}", pod, describe(e));
     }
   }
 
   private void deleteJob(String name) {
     try {
+      api.acquire();
       client.batch().v1().jobs().inNamespace(config.namespace()).withName(name)
           .withPropagationPolicy(DeletionPropagation.BACKGROUND)
           .delete();
@@ -337,7 +468,60 @@ public final class KubernetesExecutor implements Executor {
   }
 
   private List<Pod> podsOf(String jobName) {
+    api.acquire();
     return client.pods().inNamespace(config.namespace()).withLabel("job-name", jobName).list().getItems();
+  }
+
+  private List<Pod> cachedPods(String jobName) {
+    return pods.getIndexer().byIndex(JOB_NAME_INDEX, jobName);
+  }
+
+  private boolean claim(String runId) {
+    return delivered.add(runId);
+  }
+
+  private String key(String name) {
+    return config.namespace() + "/" + name;
+  }
+
+  private <T extends HasMetadata> ReducedStateItemStore<T> trimmed(Class<T> type, String... fields) {
+    return new ReducedStateItemStore<>(
+        ReducedStateItemStore.NAME_KEY_STATE, type, client.getKubernetesSerialization(), fields);
+  }
+
+  /** The runner container started, so the pod's volumes were there. */
+  private static boolean started(Pod pod) {
+    return runner(pod).map(ContainerStatus::getState)
+        .filter(state -> state.getRunning() != null || state.getTerminated() != null)
+        .isPresent();
+  }
+
+  /** The runner container ended: its termination message, if any, is in the pod. */
+  private static boolean ended(Pod pod) {
+    return runner(pod).map(ContainerStatus::getState).filter(state -> state.getTerminated() != null).isPresent();
+  }
+
+  private static Optional<ContainerStatus> runner(Pod pod) {
+    if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
+      return Optional.empty();
+    }
+    return pod.getStatus().getContainerStatuses().stream()
+        .filter(status -> JobRenderer.CONTAINER.equals(status.getName()))
+        .findFirst();
+  }
+
+  private static Optional<String> jobNameOf(Pod pod) {
+    Map<String, String> labels = pod.getMetadata().getLabels();
+    return labels == null ? Optional.empty() : Optional.ofNullable(labels.get("job-name"));
+  }
+
+  private static ThreadFactory daemons(String prefix) {
+    AtomicInteger count = new AtomicInteger();
+    return task -> {
+      Thread thread = new Thread(task, prefix + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
   }
 
   String scrub(String runId, String text) {

@@ -25,7 +25,9 @@ import java.util.regex.Pattern;
  *     deletes them
  * @param maxRunningJobs the global cap on unfinished managed Jobs in the namespace
  *     ({@code FLOTILLA_GLOBAL_CONCURRENT_RUNS}, the same cap the dispatcher applies)
- * @param logTailLines how many last lines of a pod's log to keep for the dashboard
+ * @param logTailLines how many last lines of a failed run's pod log to keep for the dashboard
+ * @param apiRequestsPerSecond the executor's client-side limit on requests to the API server
+ *     ({@code FLOTILLA_K8S_API_QPS}); informers' list and watch are not counted
  */
 public record KubernetesExecutorConfig(
     String namespace,
@@ -40,9 +42,12 @@ public record KubernetesExecutorConfig(
     int backoffLimit,
     Duration ttlAfterFinished,
     int maxRunningJobs,
-    int logTailLines) {
+    int logTailLines,
+    int apiRequestsPerSecond) {
 
   public static final String DEFAULT_IMAGE = "ghcr.io/flotilla-dev/flotilla-runner:0.1.0";
+  /** kubelet's default API QPS; two requests a Job (Job, request ConfigMap) allow 25 Jobs a second. */
+  public static final int DEFAULT_API_QPS = 50;
 
   private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*([smhd])");
 
@@ -53,6 +58,9 @@ public record KubernetesExecutorConfig(
     Objects.requireNonNull(ttlAfterFinished, "ttlAfterFinished");
     if (maxRunningJobs < 1) {
       throw new IllegalArgumentException("maxRunningJobs must be at least 1, was " + maxRunningJobs);
+    }
+    if (apiRequestsPerSecond < 1) {
+      throw new IllegalArgumentException("apiRequestsPerSecond must be at least 1, was " + apiRequestsPerSecond);
     }
   }
 
@@ -82,7 +90,8 @@ public record KubernetesExecutorConfig(
         0,
         Duration.ofHours(6),
         positive("FLOTILLA_GLOBAL_CONCURRENT_RUNS", get, 50),
-        200);
+        200,
+        positive("FLOTILLA_K8S_API_QPS", get, DEFAULT_API_QPS));
   }
 
   /** From the controller's checked settings, with the defaults above for what they do not set. */
@@ -100,14 +109,16 @@ public record KubernetesExecutorConfig(
         0,
         Duration.ofHours(6),
         settings.globalConcurrentRuns(),
-        200);
+        200,
+        settings.k8sApiQps());
   }
 
   /** The same settings with another image pull policy ({@code Always} for moving dev tags). */
   public KubernetesExecutorConfig withImagePullPolicy(String policy) {
     return new KubernetesExecutorConfig(
         namespace, runnerImage, pullPolicy(policy), serviceAccountName, cpuRequest, cpuLimit,
-        memoryRequest, memoryLimit, deadline, backoffLimit, ttlAfterFinished, maxRunningJobs, logTailLines);
+        memoryRequest, memoryLimit, deadline, backoffLimit, ttlAfterFinished, maxRunningJobs, logTailLines,
+        apiRequestsPerSecond);
   }
 
   /** The deadline as a person says it: {@code 30m}, {@code 1h30m}, {@code 45s}. */

@@ -15,14 +15,16 @@ import dev.flotilla.controller.model.OptInStatus;
 import dev.flotilla.controller.store.Database;
 import dev.flotilla.controller.store.Jdbc;
 import dev.flotilla.migration.Migrations;
-import dev.flotilla.runner.RunResult;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -35,16 +37,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import org.slf4j.LoggerFactory;
 
 /**
- * Kubernetes dispatch at scale, on the fabric8 mock API server (CRUD mode): N runs through the real
- * {@link KubernetesExecutor} and {@link Controller}, with the test kubelet finishing each Job at once
- * (NO_CHANGE, no clone), then a restart that adopts 1,000 Jobs still running. The heap figure is
- * an upper bound: the mock API server keeps every object in this JVM too, and the test kubelet
- * caches the runs' ConfigMaps.
+ * Kubernetes dispatch at scale: N runs through the real {@link KubernetesExecutor} and {@link
+ * Controller} against the fabric8 mock API server, with the test kubelet finishing each Job at once
+ * (NO_CHANGE, no clone), then a restart that adopts the Jobs still running. The mock server and the
+ * kubelet run in a JVM of their own ({@link K8sMockApi}), so the heap figure is this controller JVM's
+ * alone: what its informers' caches and its own bookkeeping keep per finished Job.
  *
  * <p>Run by {@code bench/k8s-dispatch}; the last line printed holds the figures.
  */
@@ -63,9 +63,9 @@ public final class K8sDispatchBench {
     ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("dev.flotilla")).setLevel(Level.WARN);
     java.util.logging.LogManager.getLogManager().reset();
     Path tmp = Files.createTempDirectory("k8s-dispatch");
-    KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
-    server.init();
-    try (KubernetesClient client = server.createClient();
+    Path times = tmp.resolve("finished.txt");
+    Process api = startMockApi(times, runs, adopt);
+    try (KubernetesClient client = clientOf(api);
         Database db = Database.open(null, null, null, tmp.resolve("data"), 16);
         LocalCi ci = new LocalCi(db.dataSource(), new LocalCi.Settings("true", Duration.ofSeconds(10), 1))) {
       Jdbc jdbc = new Jdbc(db.dataSource());
@@ -74,16 +74,9 @@ public final class K8sDispatchBench {
               dev.flotilla.runner.RunRequest.Author.DEFAULT));
       addRepositories(fleet, 0, runs);
       System.out.printf("k8s-dispatch: %d runs, then adopting %d running Jobs; load %s%n", runs, adopt, load());
-
-      Map<String, Instant> finishedAt = new ConcurrentHashMap<>();
-      Queue started = new Queue();
-      TestKubelet kubelet = new TestKubelet(client, NAMESPACE, (request, dir) -> {
-        started.add(Instant.now());
-        finishedAt.put(request.repository(), Instant.now());
-        return RunResult.noChange("bench: nothing to change");
-      }, Files.createDirectories(tmp.resolve("pods"))).start();
       KubernetesExecutorConfig config = KubernetesExecutorConfig.fromSettings(Map.of(
           "FLOTILLA_K8S_NAMESPACE", NAMESPACE, "FLOTILLA_GLOBAL_CONCURRENT_RUNS", String.valueOf(adopt + CONCURRENCY)));
+      System.out.printf("  client-side limit: %d API requests a second (FLOTILLA_K8S_API_QPS)%n", config.apiRequestsPerSecond());
 
       // 1. Every run through the executor, the kubelet answering at once.
       long heapBefore = heapAfterGc();
@@ -96,21 +89,21 @@ public final class K8sDispatchBench {
         Thread.sleep(20);
       }
       Duration dispatch = Duration.between(start, Instant.now());
-      double jobsPerSecond = runs / Math.max(0.001, Duration.between(started.first(), started.last()).toMillis() / 1000.0);
-      long p95 = resultLatencyP95(jdbc, finishedAt);
       long heapAfter = heapAfterGc();
+      Map<String, Instant> finishedAt = finishedAt(times);
+      Instant first = finishedAt.values().stream().min(Instant::compareTo).orElseThrow();
+      Instant last = finishedAt.values().stream().max(Instant::compareTo).orElseThrow();
+      double jobsPerSecond = runs / Math.max(0.001, Duration.between(first, last).toMillis() / 1000.0);
+      long p95 = resultLatencyP95(jdbc, finishedAt);
       double kbPerJob = Math.max(0, heapAfter - heapBefore) / 1024.0 / runs;
-      System.out.printf("  %d runs in %.1f s: %.1f Jobs created per second, result-to-store p95 %d ms%n",
-          runs, dispatch.toMillis() / 1000.0, jobsPerSecond, p95);
-      System.out.printf("  heap %d MB before, %d MB with %d finished Jobs cached: %.1f KB per Job%n",
+      System.out.printf("  %d runs in %.1f s: %.1f Jobs created per second, result-to-store p95 %d ms; load %s%n",
+          runs, dispatch.toMillis() / 1000.0, jobsPerSecond, p95, load());
+      System.out.printf("  controller heap %d MB before, %d MB with %d finished Jobs cached: %.1f KB per Job%n",
           heapBefore >> 20, heapAfter >> 20, runs, kbPerJob);
 
       // 2. Runs held running, then a restart adopts them.
       controller.pause("bench-dispatch", "bench");
       addRepositories(fleet, runs, adopt);
-      for (int i = runs; i < runs + adopt; i++) {
-        kubelet.behave(repositoryName(i), TestKubelet.Behaviour.HOLD);
-      }
       fleet.campaigns().apply(campaign("bench-adopt", adopt), "bench", Instant.now());
       while (fleet.changesets().countInStates("bench-adopt", Set.of(ChangesetState.RUNNING)) < adopt
           || client.pods().inNamespace(NAMESPACE).list().getItems().size() < runs + adopt) {
@@ -118,20 +111,63 @@ public final class K8sDispatchBench {
         Thread.sleep(50);
       }
       controller.close();
-      Controller restarted = new Controller(fleet, new KubernetesExecutor(client, config, CredentialSource.NONE), EngineObserver.NONE);
+      KubernetesExecutor executor = new KubernetesExecutor(client, config, CredentialSource.NONE);
+      Controller restarted = new Controller(fleet, executor, EngineObserver.NONE);
       long adoptStart = System.nanoTime();
       restarted.start();
       double adoptSeconds = (System.nanoTime() - adoptStart) / 1e9;
-      System.out.printf("  restart adopted %d running Jobs in %.2f s%n", adopt, adoptSeconds);
+      System.out.printf("  restart adopted %d running Jobs in %.2f s (%d in flight); load %s%n",
+          adopt, adoptSeconds, executor.inFlight(), load());
+      if (executor.inFlight() != adopt) {
+        throw new IllegalStateException("the restarted controller follows " + executor.inFlight() + " Jobs, not " + adopt);
+      }
       restarted.close();
-      kubelet.close();
 
       System.out.printf(Locale.ROOT, "k8s-dispatch: runs=%d jobs_created_per_s=%.1f result_p95_ms=%d heap_per_cached_job_kb=%.1f adopt_%d_s=%.2f%n",
           runs, jobsPerSecond, p95, kbPerJob, adopt, adoptSeconds);
     } finally {
-      server.destroy();
+      api.destroy();
     }
     System.exit(0);
+  }
+
+  /** The mock API server and the kubelet, in a JVM of their own with this one's classpath. */
+  private static Process startMockApi(Path times, int runs, int adopt) throws IOException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    return new ProcessBuilder(java, "-Xmx2g", "-cp", System.getProperty("java.class.path"), K8sMockApi.class.getName(),
+            NAMESPACE, times.toString(), String.valueOf(runs), String.valueOf(adopt))
+        .redirectError(ProcessBuilder.Redirect.INHERIT)
+        .start();
+  }
+
+  private static KubernetesClient clientOf(Process api) throws IOException {
+    BufferedReader out = new BufferedReader(new InputStreamReader(api.getInputStream(), StandardCharsets.UTF_8));
+    String line = out.readLine();
+    while (line != null && !line.startsWith(K8sMockApi.URL_PREFIX)) {
+      line = out.readLine();
+    }
+    if (line == null) {
+      throw new IllegalStateException("the mock API server's JVM ended before printing its URL");
+    }
+    String url = line.substring(K8sMockApi.URL_PREFIX.length());
+    // Its later output is not read: keep the pipe drained so its writes never block.
+    Thread drain = new Thread(() -> out.lines().forEach(ignored -> { }), "k8s-mock-api-output");
+    drain.setDaemon(true);
+    drain.start();
+    return new KubernetesClientBuilder()
+        .withConfig(new ConfigBuilder(Config.empty()).withMasterUrl(url).withNamespace(NAMESPACE).build())
+        .build();
+  }
+
+  private static Map<String, Instant> finishedAt(Path times) throws IOException {
+    Map<String, Instant> finished = new HashMap<>();
+    for (String line : Files.readAllLines(times, StandardCharsets.UTF_8)) {
+      String[] parts = line.split(" ");
+      if (parts.length == 2) {
+        finished.put(parts[0], Instant.ofEpochMilli(Long.parseLong(parts[1])));
+      }
+    }
+    return finished;
   }
 
   private static void addRepositories(EngineContext fleet, int from, int count) {
@@ -180,22 +216,5 @@ public final class K8sDispatchBench {
 
   private static String load() {
     return String.format(Locale.ROOT, "%.1f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-  }
-
-  /** First and last start of a run. */
-  private static final class Queue {
-    private final ConcurrentLinkedQueue<Instant> times = new ConcurrentLinkedQueue<>();
-
-    void add(Instant t) {
-      times.add(t);
-    }
-
-    Instant first() {
-      return times.stream().min(Instant::compareTo).orElseThrow();
-    }
-
-    Instant last() {
-      return times.stream().max(Instant::compareTo).orElseThrow();
-    }
   }
 }

@@ -44,6 +44,18 @@ class KubernetesExecutorConfigTest {
     assertThat(config.cpuLimit()).isEqualTo("250m");
     assertThat(config.withImagePullPolicy("always").imagePullPolicy()).isEqualTo("Always");
     assertThat(config.maxRunningJobs()).isEqualTo(7);
+    assertThat(config.apiRequestsPerSecond()).isEqualTo(KubernetesExecutorConfig.DEFAULT_API_QPS);
+  }
+
+  @Test
+  void limitsTheApiRequestRateAsSet() {
+    assertThat(KubernetesExecutorConfig.fromSettings(Map.of("FLOTILLA_K8S_API_QPS", "120")).apiRequestsPerSecond())
+        .isEqualTo(120);
+    assertThat(KubernetesExecutorConfig.from(Settings.from(Map.of("FLOTILLA_K8S_API_QPS", "80"))).apiRequestsPerSecond())
+        .isEqualTo(80);
+    assertThatThrownBy(() -> KubernetesExecutorConfig.fromSettings(Map.of("FLOTILLA_K8S_API_QPS", "0")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("FLOTILLA_K8S_API_QPS='0'");
   }
 
   @Test

@@ -32,6 +32,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.lib.ObjectId;
 import org.junit.jupiter.api.AfterEach;
@@ -296,19 +297,102 @@ class KubernetesExecutorIT {
   }
 
   @Test
-  void keepsTheLogTailWithTheTokenMasked() throws Exception {
-    String job = JobNames.jobName("bump", "payments/ledger", "run-1");
-    server.expect().get()
-        .withPath("/api/v1/namespaces/" + namespace + "/pods/" + job + "-x7k2p/log?pretty=false&container=runner&tailLines=200")
-        .andReturn(200, "cloning https://x-access-token:" + TOKEN + "@github.com/payments/ledger.git\npushed\n")
-        .always();
+  void keepsTheLogTailOfAFailedRunWithTheTokenMasked() throws Exception {
+    kubelet.behave("payments/ledger", Behaviour.CRASH);
+    answerLog("run-1", 200, "cloning https://x-access-token:" + TOKEN + "@github.com/payments/ledger.git\nfailed\n");
     KubernetesExecutor executor = started(config(10));
 
     executor.submit("run-1", request("bump", "payments/ledger", bareRepository("l", "version v1\n")));
 
+    assertThat(awaitResult("run-1").status()).isEqualTo(Status.FAILED);
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        assertThat(executor.logTail("run-1")).hasValueSatisfying(log ->
+            assertThat(log).contains("failed").doesNotContain(TOKEN)));
+  }
+
+  @Test
+  void recordsAFailedRunBeforeReadingItsLog() throws Exception {
+    kubelet.behave("payments/ledger", Behaviour.CRASH);
+    answerLog("run-1", 200, "failed\n");
+    AtomicReference<KubernetesExecutor> executor = new AtomicReference<>();
+    Map<String, Boolean> logKeptAtResult = new ConcurrentHashMap<>();
+    executor.set(started(config(10), (runId, result) -> {
+      logKeptAtResult.put(runId, executor.get().logTail(runId).isPresent());
+      listener.onResult(runId, result);
+    }));
+
+    executor.get().submit("run-1", request("bump", "payments/ledger", bareRepository("l", "version v1\n")));
+
     awaitResult("run-1");
-    assertThat(executor.logTail("run-1")).hasValueSatisfying(log ->
-        assertThat(log).contains("pushed").doesNotContain(TOKEN));
+    assertThat(logKeptAtResult).containsEntry("run-1", false);
+    await().atMost(Duration.ofSeconds(30)).until(() -> executor.get().logTail("run-1").isPresent());
+  }
+
+  @Test
+  void reportsAFailedRunOnceWhenItsLogCannotBeRead() throws Exception {
+    kubelet.behave("payments/ledger", Behaviour.CRASH);
+    answerLog("run-1", 500, "log unavailable");
+    KubernetesExecutor executor = started(config(10));
+
+    executor.submit("run-1", request("bump", "payments/ledger", bareRepository("l", "version v1\n")));
+
+    assertThat(awaitResult("run-1").status()).isEqualTo(Status.FAILED);
+    awaitQuietServer();
+    assertThat(results.get("run-1")).hasSize(1);
+    assertThat(executor.logTail("run-1")).isEmpty();
+    assertThat(executor.inFlight()).isZero();
+  }
+
+  @Test
+  void adoptsARunningJobFromTheCacheWithoutAskingTheApi() throws Exception {
+    kubelet.behave("payments/ledger", Behaviour.HOLD);
+    KubernetesExecutor before = started(config(10));
+    before.submit("run-1", request("bump", "payments/ledger", bareRepository("l", "version v1\n")));
+    await().until(() -> client.pods().inNamespace(namespace).list().getItems().size() == 1);
+    awaitQuietServer();
+    before.close();
+    KubernetesExecutor after = started(config(10));
+    await().until(() -> after.inFlight() == 1);
+    awaitQuietServer();
+
+    int requests = server.getRequestCount();
+    after.submit("run-1", request("bump", "payments/ledger", bareRepository("l2", "version v1\n")));
+
+    assertThat(server.getRequestCount()).isEqualTo(requests);
+    assertThat(after.inFlight()).isEqualTo(1);
+    kubelet.release(JobNames.jobName("bump", "payments/ledger", "run-1"));
+    await().atMost(Duration.ofSeconds(30)).until(() -> after.inFlight() == 0);
+    assertThat(results.get("run-1")).hasSize(1);
+  }
+
+  @Test
+  void adoptingAJobWhosePodNeverStartedCreatesItsMissingVolumes() throws Exception {
+    // As a controller stopped between creating a Job and its request ConfigMap leaves it.
+    RunRequest request = request("bump", "payments/ledger", bareRepository("l", "version v2\n"));
+    Job orphan = new JobRenderer(config(10)).render("run-1", request, Optional.empty()).job();
+    client.batch().v1().jobs().inNamespace(namespace).resource(orphan).create();
+    KubernetesExecutor executor = started(config(10));
+    await().until(() -> executor.inFlight() == 1);
+
+    executor.submit("run-1", request);
+
+    assertThat(awaitResult("run-1").status()).isEqualTo(Status.NO_CHANGE);
+    assertThat(managedJobs()).hasSize(1);
+  }
+
+  private void answerLog(String runId, int code, String body) {
+    String pod = JobNames.jobName("bump", "payments/ledger", runId) + "-x7k2p";
+    server.expect().get()
+        .withPath("/api/v1/namespaces/" + namespace + "/pods/" + pod + "/log?pretty=false&container=runner&tailLines=200")
+        .andReturn(code, body)
+        .always();
+  }
+
+  private KubernetesExecutor started(KubernetesExecutorConfig config, RunListener listener) {
+    KubernetesExecutor executor = new KubernetesExecutor(client, config, request -> Optional.of(TOKEN));
+    executors.add(executor);
+    executor.start(listener);
+    return executor;
   }
 
   private KubernetesExecutor started(KubernetesExecutorConfig config) {
