@@ -115,8 +115,23 @@ final class DemoCommand implements Callable<Integer> {
     if (System.getenv("FLOTILLA_LOG_LEVEL") == null
         && org.slf4j.LoggerFactory.getLogger("dev.flotilla") instanceof ch.qos.logback.classic.Logger logger) {
       logger.setLevel(ch.qos.logback.classic.Level.WARN);
+      // The dry run's messages are part of the demo: they show what each team would be told.
+      if (org.slf4j.LoggerFactory.getLogger("dev.flotilla.controller.notify") instanceof ch.qos.logback.classic.Logger notify) {
+        notify.setLevel(ch.qos.logback.classic.Level.INFO);
+      }
     }
   }
+
+  /** The demo's sample notifications file (docs/notifications.md); its webhooks are placeholders. */
+  static final String DEMO_NOTIFICATIONS = """
+      # Where each team's nudges go. The demo runs with FLOTILLA_NOTIFICATIONS_DRY_RUN=true, so these
+      # placeholder webhooks are never called: the messages are printed instead.
+      digestAt: "09:00"
+      default: {webhook: "https://hooks.slack.com/services/T0DEMO/B0DEMO/placeholder", format: slack}
+      teams:
+        payments: {timezone: Europe/Copenhagen}
+        fulfilment: {webhook: "https://flotilla-demo.invalid/webhooks/fulfilment", format: json, timezone: America/New_York}
+      """;
 
   private Map<String, String> demoEnvironment(Path home) throws IOException {
     Map<String, String> env = new HashMap<>(System.getenv());
@@ -130,6 +145,13 @@ final class DemoCommand implements Callable<Integer> {
     env.putIfAbsent("FLOTILLA_DISCOVERY_INTERVAL", "10m");
     env.remove("FLOTILLA_DB_URL");
     env.put("FLOTILLA_DASHBOARD_TOKEN", demoToken(home));
+    Path notifications = home.resolve("notifications.yaml");
+    if (!Files.exists(notifications)) {
+      Files.writeString(notifications, DEMO_NOTIFICATIONS);
+    }
+    env.putIfAbsent("FLOTILLA_NOTIFICATIONS_FILE", notifications.toString());
+    // The demo's webhooks go nowhere: it prints what it would send unless told otherwise.
+    env.putIfAbsent("FLOTILLA_NOTIFICATIONS_DRY_RUN", "true");
     return env;
   }
 

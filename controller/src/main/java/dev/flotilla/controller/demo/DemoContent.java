@@ -42,10 +42,42 @@ final class DemoContent {
     files.put("ci.sh", FileContent.script(repo.profile() == Profile.CI_FAILS ? failingCi(repo) : passingCi()));
     files.put("README.md", FileContent.text(readme(repo)));
     String optIn = optIn(repo, slot);
+    owners(repo, slot, files);
     if (optIn != null) {
-      files.put(".flotilla.yaml", FileContent.text(optIn));
+      files.put(".flotilla.yaml", FileContent.text(optIn + ownerKey(repo, slot)));
     }
     return files;
+  }
+
+  /**
+   * Owners from three sources, as a real fleet has them: the payments organisation keeps Backstage's
+   * catalog-info.yaml, part of acme keeps CODEOWNERS, and the rest names its team in .flotilla.yaml.
+   */
+  private static void owners(DemoRepository repo, int slot, Map<String, FileContent> files) {
+    if (repo.owner().equals("payments")) {
+      files.put("catalog-info.yaml", FileContent.text("""
+          apiVersion: backstage.io/v1alpha1
+          kind: Component
+          metadata:
+            name: %s
+            annotations:
+              github.com/project-slug: %s
+          spec:
+            type: service
+            lifecycle: production
+            owner: group:default/payments
+          """.formatted(repo.name(), repo.fullName())));
+    } else if (slot % 3 != 1) {
+      files.put(".github/CODEOWNERS", FileContent.text("""
+          # Reviews for everything in this repository
+          *  @acme/%s
+          """.formatted(slot % 3 == 0 ? "platform" : "storefront")));
+    }
+  }
+
+  /** The opt-in's owner line for the repositories that have neither catalog-info.yaml nor CODEOWNERS. */
+  private static String ownerKey(DemoRepository repo, int slot) {
+    return !repo.owner().equals("payments") && slot % 3 == 1 ? "owner: fulfilment\n" : "";
   }
 
   static String groupOf(DemoRepository repo) {

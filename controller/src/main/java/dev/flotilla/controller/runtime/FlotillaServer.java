@@ -9,6 +9,10 @@ import dev.flotilla.controller.config.ConfigException;
 import dev.flotilla.controller.config.Secret;
 import dev.flotilla.controller.config.Settings;
 import dev.flotilla.controller.discovery.BackstageCatalog;
+import dev.flotilla.controller.notify.NotificationSettings;
+import dev.flotilla.controller.notify.Notifier;
+import dev.flotilla.controller.store.Outbox;
+import dev.flotilla.controller.store.StoreFleetView;
 import dev.flotilla.controller.engine.Controller;
 import dev.flotilla.controller.engine.ForgeEventQueue;
 import dev.flotilla.controller.engine.ForgeEvents;
@@ -69,6 +73,8 @@ public final class FlotillaServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FlotillaServer.class);
   private static final Duration CAMPAIGN_RESOURCE_INTERVAL = Duration.ofSeconds(10);
   private static final int WEBHOOK_THREADS = 2;
+  /** How often due digests are planned and the notification outbox is delivered. */
+  private static final Duration NOTIFY_INTERVAL = Duration.ofSeconds(1);
 
   private final List<AutoCloseable> resources = new ArrayList<>();
   private final Map<String, String> env;
@@ -141,6 +147,9 @@ public final class FlotillaServer implements AutoCloseable {
     controller.start(ResultSpool.in(settings.dataDir().resolve("result-spool")));
     var dashboard = keep(DashboardWiring.start(controller, metrics, DashboardWiring.config(settings, env), endpoints(jdbc)));
     dashboardUrl = dashboard.url();
+    settings.optional(Settings.NOTIFICATIONS_FILE).ifPresent(file -> keep(new Notifier(
+        NotificationSettings.load(file, env), new Outbox(jdbc), new StoreFleetView(jdbc, Clock.systemUTC()), Clock.systemUTC(),
+        settings.get(Settings.NOTIFICATIONS_DRY_RUN), settings.dashboardUrl().toString()).start(NOTIFY_INTERVAL)));
     Schedules schedules = keep(new Schedules(database.dataSource(), controller, "flotilla"));
     schedules.start(settings.pollInterval(), settings.discoveryInterval());
     LOG.info("controller running: forge {}, executor {}, dashboard {}", forge.name(), settings.executor(), dashboardUrl);

@@ -19,7 +19,7 @@ class LayersTest {
 
   /** Lowest first. */
   static final List<String> LAYERS = List.of(
-      "model", "config", "store", "forge", "exec", "plan", "discovery", "engine", "schedule", "campaign", "view", "demo", "runtime", "cli");
+      "model", "config", "store", "forge", "exec", "plan", "discovery", "engine", "notify", "schedule", "campaign", "view", "demo", "runtime", "cli");
 
   static final JavaClasses CONTROLLER = new ClassFileImporter()
       .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)

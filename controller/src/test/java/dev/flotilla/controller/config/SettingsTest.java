@@ -233,7 +233,8 @@ class SettingsTest {
             "FLOTILLA_DB_PASSWORD",
             "FLOTILLA_DASHBOARD_TOKEN",
             "FLOTILLA_GITHUB_TOKEN",
-            "FLOTILLA_GITHUB_WEBHOOK_SECRET");
+            "FLOTILLA_GITHUB_WEBHOOK_SECRET",
+            "FLOTILLA_BACKSTAGE_TOKEN");
   }
 
   @Test

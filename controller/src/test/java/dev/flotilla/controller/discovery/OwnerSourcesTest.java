@@ -31,6 +31,18 @@ class OwnerSourcesTest {
   }
 
   @Test
+  void usesOnlyTheFirstCodeownersFoundInGitHubsOrder() {
+    assertThat(OwnerFiles.codeOwner(Map.of(
+        "docs/CODEOWNERS", "* @acme/writers\n", "CODEOWNERS", "* @acme/web\n", ".github/CODEOWNERS", "* @acme/platform\n")))
+        .contains("platform");
+    assertThat(OwnerFiles.codeOwner(Map.of("docs/CODEOWNERS", "* @acme/writers\n", "CODEOWNERS", "* @acme/web\n")))
+        .contains("web");
+    // GitHub reads only the first file it finds, even when that one has no rule for the whole repository.
+    assertThat(OwnerFiles.codeOwner(Map.of(".github/CODEOWNERS", "/src/ @acme/core\n", "CODEOWNERS", "* @acme/web\n")))
+        .isEmpty();
+  }
+
+  @Test
   void readsSpecOwnerOfTheFirstEntityThatHasOne() {
     assertThat(OwnerFiles.catalogInfoOwner("""
         apiVersion: backstage.io/v1alpha1

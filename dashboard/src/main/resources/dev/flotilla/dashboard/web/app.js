@@ -301,6 +301,8 @@ async function render() {
   if (parts[0] === 'campaigns' && parts[1]) page = campaignPage(parts[1], params);
   else if (parts[0] === 'repos' && parts.length >= 3) page = repoPage(parts[1], parts.slice(2).join('/'));
   else if (parts[0] === 'attention') page = attentionPage();
+  else if (parts[0] === 'teams' && parts[1]) page = teamPage(parts[1]);
+  else if (parts[0] === 'teams') page = teamsPage();
   else page = overviewPage();
   document.querySelector(`[data-nav="${page.nav}"]`)?.classList.add('active');
   replace(view, page.root);
@@ -344,7 +346,7 @@ function overviewPage() {
 function tile(label, value, hint, key) {
   return h('div', { class: 'tile', dataset: { tile: key } },
     h('div', { class: 'label', text: label }),
-    h('div', { class: 'value', text: num(value) }),
+    h('div', { class: 'value', text: typeof value === 'string' ? value : num(value) }),
     h('div', { class: 'hint', text: hint }));
 }
 
@@ -646,7 +648,9 @@ function repoPage(owner, name) {
   async function refresh() {
     const r = await api(`/api/repos/${encodeURIComponent(owner)}/${encodeURIComponent(name)}`);
     replace(head, h('h1', { id: 'repo-name', text: r.repository }),
-      r.owner ? h('span', { class: 'sub', text: `owned by ${r.owner}` }) : null,
+      r.owner ? h('span', { class: 'sub', id: 'repo-owner' }, 'owned by ',
+        r.ownerSource && r.ownerSource !== 'organisation' ? link(teamHref(r.owner), r.owner) : r.owner,
+        ` (${ownerSourceLabel(r)})`) : null,
       h('span', { class: 'spacer' }),
       r.url ? h('a', { class: 'btn', href: r.url, target: '_blank', rel: 'noopener noreferrer', text: 'Open on forge' }) : null);
     replace(table,
@@ -673,6 +677,103 @@ function repoPage(owner, name) {
     paintSwatches(root);
   }
   return { root, refresh, nav: 'fleet', concerns: (e) => !e.repository || e.repository === full };
+}
+
+// ---- teams ---------------------------------------------------------------------------------
+
+function teamHref(team) { return `#/teams/${encodeURIComponent(team)}`; }
+
+const OWNER_SOURCES = {
+  backstage: 'from Backstage', 'catalog-info': 'from catalog-info.yaml', codeowners: 'from CODEOWNERS',
+  'opt-in': 'from .flotilla.yaml', organisation: 'the forge organisation; no source names a team',
+};
+
+function ownerSourceLabel(r) {
+  const label = OWNER_SOURCES[r.ownerSource] || r.ownerSource;
+  return r.ownerStale ? `${label}, as of ${dateTime(r.ownerAsOf)}: the catalog is unreachable` : label;
+}
+
+function hours(h) { return h === null || h === undefined ? '—' : `${h} h`; }
+
+function teamsPage() {
+  const body = h('div', { class: 'panel' });
+  const root = h('div', {},
+    h('div', { class: 'page-head' }, h('h1', { text: 'Teams' }),
+      h('span', { class: 'sub', text: 'Quickest to merge first: median time from pull request to merge, then fewest open' })),
+    body);
+
+  async function refresh() {
+    const { teams } = await api('/api/teams');
+    replace(body, teams.length === 0
+      ? h('div', { class: 'empty', text: 'No repository names an owning team yet: add catalog-info.yaml, CODEOWNERS or owner: in .flotilla.yaml.' })
+      : h('table', { id: 'teams' },
+        h('thead', {}, h('tr', {}, ['#', 'Team', 'Median to merge', 'Open', 'Waiting on the team', 'Merged', 'Failed', 'Repositories']
+          .map((t) => h('th', { text: t })))),
+        h('tbody', {}, teams.map((t, i) => h('tr', { dataset: { team: t.team } },
+          h('td', { class: 'num', text: String(i + 1) }),
+          h('td', {}, link(teamHref(t.team), t.team)),
+          h('td', { class: 'num', text: hours(t.medianHoursToMerge) }),
+          h('td', { class: 'num', text: num(t.open) }),
+          h('td', { class: 'num', dataset: { waiting: String(t.waitingOnTeam) }, text: num(t.waitingOnTeam) }),
+          h('td', { class: 'num', text: num(t.merged) }),
+          h('td', { class: 'num', text: num(t.failed) }),
+          h('td', { class: 'num', text: num(t.repositories) }))))));
+  }
+  return { root, refresh, nav: 'teams' };
+}
+
+function teamPage(team) {
+  const head = h('div', { class: 'page-head' }, h('h1', { id: 'team-name', text: team }));
+  const tiles = h('div', { class: 'tiles' });
+  const waiting = h('div', { class: 'panel' });
+  const others = h('div', { class: 'panel' });
+  const chart = h('div', { class: 'panel-body' });
+  const repos = h('div', { class: 'panel' });
+  const root = h('div', {},
+    h('div', { class: 'crumbs' }, link('#/teams', 'Teams'), ' / team'),
+    head, tiles, waiting,
+    h('div', { class: 'grid-2' },
+      h('div', { class: 'panel' }, h('div', { class: 'panel-head' }, h('h2', { text: 'Burndown' })), chart),
+      repos),
+    others);
+
+  function rows(changesets, id) {
+    return h('table', { id },
+      h('thead', {}, h('tr', {}, ['Repository', 'Campaign', 'State', 'Pull request', 'What to do', 'Why', 'Time in state'].map((t) => h('th', { text: t })))),
+      h('tbody', {}, changesets.map((c) => h('tr', { dataset: { repo: c.repository, campaign: c.campaign, state: c.state, waiting: c.waitingOn } },
+        h('td', {}, link(repoHref(c.repository), c.repository)),
+        h('td', {}, link(campaignHref(c.campaign), c.campaign)),
+        h('td', {}, stateBadge(c.state)),
+        h('td', {}, c.pullRequestUrl ? h('a', { href: c.pullRequestUrl, target: '_blank', rel: 'noopener noreferrer',
+          text: c.pullRequestNumber ? `#${c.pullRequestNumber}` : prLabel(c.pullRequestUrl) }) : '—'),
+        h('td', { class: 'next', text: c.action }),
+        h('td', { class: 'error-text', title: c.reason || '', text: c.reason || '' }),
+        h('td', { class: 'num', text: duration(c.stateSince) })))));
+  }
+
+  async function refresh() {
+    const t = await api(`/api/teams/${encodeURIComponent(team)}`);
+    const mine = t.changesets.filter((c) => c.waitingOn === 'team');
+    const rest = t.changesets.filter((c) => c.waitingOn !== 'team');
+    replace(tiles,
+      tile('Waiting on the team', t.summary.waitingOnTeam, 'reviews, failing CI, fixes', 'waiting'),
+      tile('Open', t.summary.open, 'not yet merged or settled', 'open'),
+      tile('Merged', t.summary.merged, 'pull requests merged', 'merged'),
+      tile('Median to merge', hours(t.summary.medianHoursToMerge), 'from pull request to merge', 'median'));
+    replace(waiting, h('div', { class: 'panel-head' }, h('h2', { text: 'Waiting on the team' })),
+      mine.length === 0 ? h('div', { class: 'empty', text: 'Nothing waits on this team. Well done.' }) : rows(mine, 'team-waiting'));
+    replace(others, h('div', { class: 'panel-head' }, h('h2', { text: 'Everything else' })),
+      rest.length === 0 ? h('div', { class: 'empty', text: 'No other changesets.' }) : rows(rest, 'team-others'));
+    replace(chart, burndownChart(t.burndown.map((d) => ({ at: `${d.day}T23:59:59Z`, open: d.open, merged: d.merged }))));
+    replace(repos, h('div', { class: 'panel-head' }, h('h2', { text: 'Repositories' })),
+      h('table', { id: 'team-repos' },
+        h('thead', {}, h('tr', {}, ['Repository', 'Owner from'].map((x) => h('th', { text: x })))),
+        h('tbody', {}, t.repositories.map((r) => h('tr', { dataset: { repo: r.repository, source: r.ownerSource } },
+          h('td', {}, link(repoHref(r.repository), r.repository)),
+          h('td', { class: r.ownerStale ? 'error-text' : null, text: ownerSourceLabel(r) }))))));
+    paintSwatches(root);
+  }
+  return { root, refresh, nav: 'teams' };
 }
 
 // ---- needs attention -----------------------------------------------------------------------

@@ -49,8 +49,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The GitHub and GitHub Enterprise forge, through hub4j's client library where it has a call that
- * costs no extra requests, plain REST where it has not, and GraphQL to read many opt-in files in one
- * query; every request goes through one {@link MeteredConnector}. Built to spend little of the rate
+ * costs no extra requests, plain REST where it has not, and GraphQL to read many repositories' opt-in
+ * and owner files in one query; every request goes through one {@link MeteredConnector}. Built to spend little of the rate
  * budget: listing pages are conditional requests (a 304 is free), opt-in files are re-read only for repositories pushed to since the last read,
  * and a changeset from push to merge costs about eight calls.
  */
@@ -67,8 +67,18 @@ public final class GitHubForge implements Forge {
   private static final int CREATE_ATTEMPTS = 3;
   private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
-  /** What the last GraphQL read found in one repository, and at which push. */
-  private record OptInRead(String pushedAt, String text, String oid) {}
+  /**
+   * The GraphQL alias of each of {@link Forge#OWNER_FILES}, read in the same query as the opt-in file
+   * (a field may appear twice in one selection only under different aliases).
+   */
+  private static final Map<String, String> OWNER_FILE_ALIASES = ownerFileAliases();
+
+  /**
+   * What the last GraphQL read found in one repository, and at which push.
+   *
+   * @param ownerFiles the {@link Forge#OWNER_FILES} the repository has, by path
+   */
+  private record OptInRead(String pushedAt, String text, String oid, Map<String, String> ownerFiles) {}
 
   /** A branch's rules as read at {@code at}. */
   private record KnownRules(BranchRules rules, Instant at) {}
@@ -192,6 +202,40 @@ public final class GitHubForge implements Forge {
     return files;
   }
 
+  /**
+   * The owner files come with the opt-in files, in the same GraphQL query, so discovery, which reads
+   * the opt-in files of a batch first, pays nothing more for them. A repository not read since its last
+   * push is read here.
+   */
+  @Override
+  public Map<RepositoryRef, Map<String, String>> readOwnerFiles(List<RepositoryRef> repositories) {
+    List<RepositoryRef> unread = repositories.stream()
+        .filter(ref -> {
+          OptInRead read = optInReads.get(key(ref));
+          return read == null || !read.pushedAt().equals(pushedAt.getOrDefault(key(ref), ""));
+        })
+        .toList();
+    if (!unread.isEmpty()) {
+      readOptInFiles(unread);
+    }
+    Map<RepositoryRef, Map<String, String>> found = new LinkedHashMap<>();
+    for (RepositoryRef ref : repositories) {
+      OptInRead read = optInReads.get(key(ref));
+      if (read != null && !read.ownerFiles().isEmpty()) {
+        found.put(ref, read.ownerFiles());
+      }
+    }
+    return found;
+  }
+
+  private static Map<String, String> ownerFileAliases() {
+    Map<String, String> aliases = new LinkedHashMap<>();
+    for (int i = 0; i < OWNER_FILES.size(); i++) {
+      aliases.put(OWNER_FILES.get(i), "ownerFile" + i);
+    }
+    return Map.copyOf(aliases);
+  }
+
   private List<Listing> listings() {
     if (auth instanceof AppAuth app) {
       return app.installations().stream()
@@ -237,14 +281,25 @@ public final class GitHubForge implements Forge {
         && (config.includeForks() || !repo.path("fork").asBoolean(false));
   }
 
+  /**
+   * One query for up to {@link #GRAPHQL_BATCH} repositories: per repository its opt-in file, its
+   * owner files and its default branch's required checks. Field shapes as in GitHub's public schema
+   * (checked against {@code @octokit/graphql-schema} 15.26): {@code Repository.object(expression:
+   * String): GitObject}, null when the path does not exist; {@code Blob { text: String (null when
+   * binary), oid: GitObjectID!, byteSize: Int!, isBinary: Boolean, isTruncated: Boolean! }}.
+   */
   private Map<RepositoryRef, String> queryOptInFiles(List<RepositoryRef> batch) {
     StringBuilder query = new StringBuilder("query {");
     for (int i = 0; i < batch.size(); i++) {
       RepositoryRef ref = batch.get(i);
       query.append(" r").append(i).append(": repository(owner: ").append(quote(ref.owner()))
           .append(", name: ").append(quote(ref.name())).append(") {")
-          .append(" object(expression: ").append(quote("HEAD:" + OPT_IN_FILE)).append(") { ... on Blob { text oid byteSize isBinary } }")
-          .append(" defaultBranchRef { name").append(rulesInGraphQl ? RULES_SELECTION : CLASSIC_SELECTION).append(" } }");
+          .append(" object(expression: ").append(quote("HEAD:" + OPT_IN_FILE)).append(") { ... on Blob { text oid byteSize isBinary } }");
+      for (String path : OWNER_FILES) {
+        query.append(' ').append(OWNER_FILE_ALIASES.get(path)).append(": object(expression: ")
+            .append(quote("HEAD:" + path)).append(") { ... on Blob { text isBinary isTruncated } }");
+      }
+      query.append(" defaultBranchRef { name").append(rulesInGraphQl ? RULES_SELECTION : CLASSIC_SELECTION).append(" } }");
     }
     query.append(" }");
     ObjectNode body = json.createObjectNode().put("query", query.toString());
@@ -273,7 +328,8 @@ public final class GitHubForge implements Forge {
         LOG.debug("{} is empty: it has no default branch yet", ref.fullName());
       }
       String text = optInText(ref, repo.path("object"));
-      optInReads.put(key(ref), new OptInRead(pushedAt.getOrDefault(key(ref), ""), text, repo.path("object").path("oid").asText(null)));
+      optInReads.put(key(ref), new OptInRead(
+          pushedAt.getOrDefault(key(ref), ""), text, repo.path("object").path("oid").asText(null), ownerFiles(ref, repo)));
       noteRules(ref, repo.path("defaultBranchRef"));
       if (text != null) {
         files.put(ref, text);
@@ -297,6 +353,27 @@ public final class GitHubForge implements Forge {
       return null;
     }
     return blob.path("text").asText();
+  }
+
+  /**
+   * Every owner file the repository has, by path; which CODEOWNERS counts (GitHub's order: .github/,
+   * the root, docs/; the first found wins) is decided where ownership is decided. A binary or
+   * truncated file is left out: a cut CODEOWNERS could name the wrong last rule.
+   */
+  private static Map<String, String> ownerFiles(RepositoryRef ref, JsonNode repo) {
+    Map<String, String> files = new LinkedHashMap<>();
+    for (String path : OWNER_FILES) {
+      JsonNode blob = repo.path(OWNER_FILE_ALIASES.get(path));
+      if (!blob.isObject()) {
+        continue;
+      }
+      if (blob.path("isBinary").asBoolean(false) || blob.path("isTruncated").asBoolean(false) || !blob.path("text").isTextual()) {
+        LOG.warn("{} in {} is binary or too big to read; its owner is not used", path, ref.fullName());
+        continue;
+      }
+      files.put(path, blob.path("text").asText());
+    }
+    return Map.copyOf(files);
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.flotilla.controller.forge.github;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -143,6 +144,48 @@ class GitHubDiscoveryIT {
     assertThat(files.entrySet()).filteredOn(e -> e.getKey().name().equals("svc-4"))
         .extracting(Map.Entry::getValue).containsExactly("enabled: false\n");
     assertThat(files).hasSize(87);
+  }
+
+  @Test
+  void readsOwnerFilesInTheSameQueriesAsTheOptInFiles() {
+    GRAPHQL.answer(name -> switch (name) {
+      case "acme/svc-2" -> new GraphQlFleet.Holding(null, List.of(),
+          Map.of("catalog-info.yaml", "spec: {owner: payments}\n"));
+      case "acme/svc-5" -> new GraphQlFleet.Holding("enabled: true\n", List.of(),
+          Map.of(".github/CODEOWNERS", "* @acme/platform\n", "docs/CODEOWNERS", "* @acme/writers\n"));
+      case "acme/svc-250" -> new GraphQlFleet.Holding(null, List.of(), Map.of("CODEOWNERS", "* @acme/web\n"));
+      default -> holding(name);
+    });
+    List<RepositoryRef> repos = forge.listRepositories();
+
+    Map<RepositoryRef, String> optIns = forge.readOptInFiles(repos);
+    Map<RepositoryRef, Map<String, String>> owners = forge.readOwnerFiles(repos);
+
+    github.verify(3, postRequestedFor(urlEqualTo("/graphql")));
+    assertThat(optIns).hasSize(87);
+    assertThat(owners).hasSize(3);
+    assertThat(owners.get(ref(repos, "svc-2"))).isEqualTo(Map.of("catalog-info.yaml", "spec: {owner: payments}\n"));
+    assertThat(owners.get(ref(repos, "svc-5")))
+        .isEqualTo(Map.of(".github/CODEOWNERS", "* @acme/platform\n", "docs/CODEOWNERS", "* @acme/writers\n"));
+    assertThat(owners.get(ref(repos, "svc-250"))).isEqualTo(Map.of("CODEOWNERS", "* @acme/web\n"));
+    github.verify(postRequestedFor(urlEqualTo("/graphql")).withRequestBody(containing(
+        "ownerFile2: object(expression: \\\"HEAD:CODEOWNERS\\\") { ... on Blob { text isBinary isTruncated } }")));
+  }
+
+  @Test
+  void ownerFilesOfARepositoryNotReadSinceItsLastPushAreReadOnAsking() {
+    GRAPHQL.answer(name -> new GraphQlFleet.Holding(null, List.of(), Map.of("CODEOWNERS", "* @acme/web\n")));
+    List<RepositoryRef> repos = forge.listRepositories();
+
+    Map<RepositoryRef, Map<String, String>> owners = forge.readOwnerFiles(repos.subList(0, 10));
+    forge.readOwnerFiles(repos.subList(0, 10));
+
+    assertThat(owners).hasSize(10).containsValue(Map.of("CODEOWNERS", "* @acme/web\n"));
+    github.verify(1, postRequestedFor(urlEqualTo("/graphql")));
+  }
+
+  private static RepositoryRef ref(List<RepositoryRef> repos, String name) {
+    return repos.stream().filter(r -> r.name().equals(name)).findFirst().orElseThrow();
   }
 
   @Test
