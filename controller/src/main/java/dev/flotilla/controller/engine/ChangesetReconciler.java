@@ -61,13 +61,20 @@ public final class ChangesetReconciler {
     }
   }
 
-  /** Reconciles every watched changeset whose next check is due; returns how many it looked at. */
+  /**
+   * Reconciles every watched changeset whose next check is due, and every merged one whose default
+   * branch is still watched; returns how many it looked at.
+   */
   public int reconcileDue(int limit) {
     List<Changeset> due = fleet.changesets().due(Lifecycle.WATCHED, fleet.clock().instant(), limit);
     for (Changeset changeset : due) {
       reconcileSafely(changeset);
     }
-    return due.size();
+    List<Changeset> watched = fleet.changesets().healthDue(fleet.clock().instant(), limit);
+    for (Changeset changeset : watched) {
+      reconcileSafely(changeset);
+    }
+    return due.size() + watched.size();
   }
 
   /** Reconciles one changeset now (a webhook said something changed). */
@@ -110,8 +117,15 @@ public final class ChangesetReconciler {
         Step step = rules.decide(campaign, repo, changeset, pr,
             () -> bases.stale(changeset, repo, campaign.spec().rebaseAfter(), now),
             () -> fleet.forge().ciStatus(repo.ref(), pr.headSha()),
+            () -> fleet.forge().requiredChecks(repo.ref()),
             now);
         apply(campaign, repo, changeset, pr, step, now);
+      }
+      case MERGED -> {
+        if (changeset.watchingHealth() && changeset.mergeSha() != null) {
+          apply(campaign, repo, changeset, null,
+              rules.health(campaign, changeset, fleet.forge().ciStatus(repo.ref(), changeset.mergeSha()), now), now);
+        }
       }
       default -> LOG.debug("changeset {} in {} needs nothing from the forge", changeset.id(), changeset.state());
     }
@@ -133,7 +147,9 @@ public final class ChangesetReconciler {
     } else if (step instanceof Step.Rerun rerun) {
       rerun(changeset, rerun.reason());
     } else if (step instanceof Step.Merge merge) {
-      merge(repo, changeset, pr, merge, now);
+      merge(campaign, repo, changeset, pr, merge, now);
+    } else if (step instanceof Step.StopWatching stop) {
+      fleet.changesets().update(changeset.id(), Changes.none().healthUntil(null).nextCheckAt(null).reason(stop.reason()), now);
     }
   }
 
@@ -144,6 +160,10 @@ public final class ChangesetReconciler {
       changes.ci(move.ci().state().name(), PullRequestRules.summary(move.ci())).nextCheckAt(move.lookAgainAt());
       if (move.to() == ChangesetState.CI_FAILED) {
         changes.error(move.reason());
+      }
+      if (move.to() == ChangesetState.POST_MERGE_FAILED) {
+        // The checks shown stay the pull request's; the default branch's failure is the error.
+        changes = Changes.none().error(move.reason()).healthUntil(null).nextCheckAt(null);
       }
       if (move.to() == ChangesetState.MERGEABLE) {
         actor = "reconciler";
@@ -174,15 +194,29 @@ public final class ChangesetReconciler {
     }
   }
 
-  private void merge(Repository repo, Changeset changeset, PullRequest pr, Step.Merge merge, Instant now) {
+  private void merge(Campaign campaign, Repository repo, Changeset changeset, PullRequest pr, Step.Merge merge, Instant now) {
     moveTo(changeset, new Step.MoveTo(ChangesetState.MERGEABLE, "all checks green; merging", merge.ci(), merge.lookAgainAt()), now);
     fleet.changesets().mergeAttempted(changeset.id(), merge.expectedHeadSha(), now);
     MergeResult result = fleet.forge().merge(repo.ref(), pr.number(), merge.expectedHeadSha(), merge.method());
     if (result instanceof MergeResult.Merged merged) {
       fleet.changesets().mergeOutcome(changeset.id(), "MERGED " + merged.sha());
-      boolean moved = fleet.changesets().transition(
-          changeset.id(), ChangesetState.MERGEABLE, ChangesetState.MERGED, By.ENGINE, Changes.none().nextCheckAt(null),
-          "reconciler", "merged as " + ResultRecorder.shortSha(merged.sha()), now);
+      boolean moved;
+      if (changeset.reverting()) {
+        moved = fleet.changesets().transition(
+            changeset.id(), ChangesetState.MERGEABLE, ChangesetState.REVERTED, By.ENGINE,
+            Changes.none().merged(merged.sha(), null).nextCheckAt(null),
+            "reconciler", "reverted " + ResultRecorder.shortSha(changeset.revertOf()) + " as " + ResultRecorder.shortSha(merged.sha()), now);
+      } else {
+        var postMerge = campaign.spec().postMerge();
+        // Watched from the next round: the forge's CI on the merge commit has only just started.
+        Changes changes = postMerge.watched()
+            ? Changes.none().merged(merged.sha(), now.plus(postMerge.watch())).nextCheckAt(now)
+            : Changes.none().merged(merged.sha(), null).nextCheckAt(null);
+        moved = fleet.changesets().transition(
+            changeset.id(), ChangesetState.MERGEABLE, ChangesetState.MERGED, By.ENGINE, changes,
+            "reconciler", "merged as " + ResultRecorder.shortSha(merged.sha())
+                + (postMerge.watched() ? "; watching the default branch's checks on it" : ""), now);
+      }
       fleet.forge().deleteBranch(repo.ref(), pr.branch());
       if (moved) {
         observer.accept(PullRequestEvent.MERGED);
@@ -212,6 +246,7 @@ public final class ChangesetReconciler {
   /** The pull request's title, body, labels and reviewers. */
   PullRequestSpec pullRequestSpec(Campaign campaign, Repository repo, Changeset changeset) {
     var migration = fleet.migrations().get(campaign.spec().migration());
+    OptIn optIn = repo.optIn();
     String summary = changeset.stateReason() == null ? "" : changeset.stateReason();
     String body =
         migration.description()
@@ -221,7 +256,17 @@ public final class ChangesetReconciler {
             + "**Repository owner:** " + repo.ref().owner() + " — you are in control: edit `.flotilla.yaml` to exclude this migration"
             + " (`exclude: [" + migration.id() + "]`), turn off automerge, or set a merge window.\n\n"
             + "Fleet progress: " + fleet.settings().dashboardUrl() + "/campaigns/" + campaign.name() + "\n";
-    OptIn optIn = repo.optIn();
+    if (changeset.reverting()) {
+      return new PullRequestSpec(
+          RunRequest.revertBranchFor(campaign.name()),
+          repo.ref().defaultBranch(),
+          "Revert: " + migration.title(),
+          "Reverts " + changeset.revertOf() + ", which campaign `" + campaign.name() + "` merged: a person asked"
+              + " Flotilla to undo it (`flotilla campaign revert`).\n\n"
+              + "Fleet progress: " + fleet.settings().dashboardUrl() + "/campaigns/" + campaign.name() + "\n",
+          optIn == null ? List.of() : optIn.labels(),
+          optIn == null ? List.of() : optIn.reviewers());
+    }
     return new PullRequestSpec(
         RunRequest.branchFor(campaign.name()),
         repo.ref().defaultBranch(),

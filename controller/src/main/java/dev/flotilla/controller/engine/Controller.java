@@ -193,8 +193,9 @@ public final class Controller implements AutoCloseable {
 
   /** Sends a failed, CI-failed, conflicting or needs-a-person changeset back to run again. */
   public boolean retry(long changesetId, String actor) {
-    boolean moved = fleet.changesets().transition(
-        changesetId, ChangesetState.PENDING, By.PERSON, Changes.none().nextCheckAt(null), actor, "retry requested by " + actor, fleet.clock().instant());
+    boolean moved = fleet.changesets().transitionFrom(
+        changesetId, Lifecycle.RETRYABLE, ChangesetState.PENDING, By.PERSON, Changes.none().nextCheckAt(null), actor,
+        "retry requested by " + actor, fleet.clock().instant());
     changed("retry");
     return moved;
   }

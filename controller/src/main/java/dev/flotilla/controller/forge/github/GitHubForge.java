@@ -479,6 +479,12 @@ public final class GitHubForge implements Forge {
     return CiCombiner.combine(checks, requiredChecks(repository, authorization));
   }
 
+  /** Branch protection's required checks, from the same lookup the combined CI status uses. */
+  @Override
+  public List<String> requiredChecks(RepositoryRef repository) {
+    return List.copyOf(requiredChecks(repository, auth.authorization(repository.owner())));
+  }
+
   /**
    * The checks branch protection requires on the default branch: from discovery's GraphQL read
    * when there was one, else from the protection API. Without the right to read protection (403,
