@@ -77,10 +77,14 @@ class MergeSafetyIT {
   }
 
   void tickUntil(Predicate<MergeSafetyIT> done) {
-    await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(100)).until(() -> {
-      controller.tick();
-      return done.test(this);
-    });
+    try {
+      await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100)).until(() -> {
+        controller.tick();
+        return done.test(this);
+      });
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new AssertionError("not there; the changesets: " + controller.fleet().changesets().forCampaign("jackson"), e);
+    }
   }
 
   Changeset changeset(String repo) {

@@ -38,6 +38,7 @@ public final class LocalForge implements Forge {
   public static final String OPT_IN_FILE = ".flotilla.yaml";
   private static final String CONFIG_SECTION = "flotilla";
   private static final String REQUIRED_CHECKS_KEY = "requiredChecks";
+  private static final String NO_CHECKS = "none";
 
   private static final Logger LOG = LoggerFactory.getLogger(LocalForge.class);
   /** One byte past what the parser accepts, so it can still report the file as too big. */
@@ -177,7 +178,7 @@ public final class LocalForge implements Forge {
 
   /**
    * The local forge requires its one {@code ci} check, unless the bare repository's git config sets
-   * {@code flotilla.requiredChecks} otherwise (a comma-separated list; empty requires none).
+   * {@code flotilla.requiredChecks} otherwise (a comma-separated list; {@code none} requires none).
    */
   @Override
   public List<String> requiredChecks(RepositoryRef repository) {
@@ -186,7 +187,8 @@ public final class LocalForge implements Forge {
       if (configured == null) {
         return List.of(LocalCi.CHECK_NAME);
       }
-      return java.util.Arrays.stream(configured.split(",")).map(String::strip).filter(n -> !n.isEmpty()).toList();
+      return java.util.Arrays.stream(configured.split(",")).map(String::strip)
+          .filter(n -> !n.isEmpty() && !n.equals(NO_CHECKS)).toList();
     });
   }
 
@@ -194,7 +196,7 @@ public final class LocalForge implements Forge {
   void setRequiredChecks(RepositoryRef repository, List<String> names) {
     withRepo(repository, repo -> {
       var config = repo.getConfig();
-      config.setString(CONFIG_SECTION, null, REQUIRED_CHECKS_KEY, String.join(",", names));
+      config.setString(CONFIG_SECTION, null, REQUIRED_CHECKS_KEY, names.isEmpty() ? NO_CHECKS : String.join(",", names));
       config.save();
       return null;
     });
