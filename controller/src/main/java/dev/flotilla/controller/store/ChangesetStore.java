@@ -331,6 +331,14 @@ public final class ChangesetStore {
         limit);
   }
 
+  /** How many of {@code campaign}'s merged changesets still have their default branch watched. */
+  public long countWatchedAfterMerge(String campaign) {
+    return jdbc.count(
+        "SELECT count(*) FROM changeset WHERE campaign = ? AND state = ANY(?) AND health_until IS NOT NULL",
+        campaign,
+        Lifecycle.HEALTH_WATCHED.stream().map(Enum::name).toArray(String[]::new));
+  }
+
   public long countInStates(String campaign, Set<ChangesetState> states) {
     return jdbc.count(
         "SELECT count(*) FROM changeset WHERE campaign = ? AND state = ANY(?)",
