@@ -522,10 +522,22 @@ function campaignPage(name, params) {
       h('td', { text: c.owner || '—' }),
       h('td', { class: 'error-text', title: c.lastError || '', text: c.lastError || '' }),
       h('td', { class: 'num', text: duration(c.stateSince) }),
-      h('td', {}, RETRYABLE.has(c.state)
-        ? h('button', { class: 'btn btn-small', type: 'button', dataset: { retry: String(c.id) },
-          onclick: () => act(`/api/changesets/${c.id}/retry`, 'Retry'), text: 'Retry' })
-        : null));
+      h('td', {}, rowAction(c)));
+  }
+
+  // A merge that broke its default branch is undone with a revert pull request in that repository only.
+  function rowAction(c) {
+    if (RETRYABLE.has(c.state)) {
+      return h('button', { class: 'btn btn-small', type: 'button', dataset: { retry: String(c.id) },
+        onclick: () => act(`/api/changesets/${c.id}/retry`, 'Retry'), text: 'Retry' });
+    }
+    if (c.state === 'POST_MERGE_FAILED') {
+      return h('button', { class: 'btn btn-small', type: 'button', dataset: { revert: c.repository },
+        title: 'Open a pull request that reverts this merge',
+        onclick: () => act(`/api/campaigns/${encodeURIComponent(name)}/revert?repo=${encodeURIComponent(c.repository)}`, 'Revert'),
+        text: 'Revert' });
+    }
+    return null;
   }
 
   function renderHead(c) {
