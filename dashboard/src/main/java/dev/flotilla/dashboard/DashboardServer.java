@@ -94,6 +94,7 @@ public final class DashboardServer implements FleetEventSink, AutoCloseable {
             c -> act(c, actions.resume(campaignName(c), c.actor())))
         .add("POST", "/api/campaigns/{name}/retry-failed", Access.MUTATION,
             c -> act(c, actions.retryFailed(campaignName(c), c.actor())))
+        .add("POST", "/api/campaigns/{name}/revert", Access.MUTATION, this::revert)
         .add("POST", "/api/changesets/{id}/retry", Access.MUTATION,
             c -> act(c, actions.retry(changesetId(c), c.actor())))
         .add("POST", "/api/rescan", Access.MUTATION, c -> {
@@ -367,6 +368,24 @@ public final class DashboardServer implements FleetEventSink, AutoCloseable {
     body.put("staleAfterDays", days);
     body.put("items", view.attention(Duration.ofDays(days)));
     c.json(200, body);
+  }
+
+  /** {@code ?wave=N} (1 is the first wave) or {@code ?repo=owner/name}; neither reverts every merge. */
+  private void revert(Call c) throws IOException {
+    String campaign = campaignName(c);
+    String wave = c.query().first("wave");
+    String repo = c.query().first("repo");
+    if (wave != null && repo != null) {
+      throw ApiException.badRequest("give wave or repo, not both");
+    }
+    Integer waveNumber = null;
+    if (wave != null) {
+      waveNumber = c.query().integer("wave", 1, 1, 10_000);
+    }
+    if (repo != null && !repo.matches("[^/\\s]+/[^/\\s]+")) {
+      throw ApiException.badRequest("repo must be owner/name, got '" + repo + "'");
+    }
+    act(c, actions.revert(campaign, waveNumber, repo, c.actor()));
   }
 
   private void act(Call c, String message) throws IOException {

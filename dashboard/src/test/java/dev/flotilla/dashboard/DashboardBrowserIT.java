@@ -133,6 +133,22 @@ class DashboardBrowserIT {
   }
 
   @Test
+  void revertOpensARevertForTheOneMergeThatBrokeItsDefaultBranch() {
+    fleet.move("jackson-2-18", ChangesetState.MERGED, ChangesetState.POST_MERGE_FAILED, 1);
+    page.openCampaign("jackson-2-18").signIn(TOKEN, "carol");
+    page.filterState("POST_MERGE_FAILED");
+    assertThat(page.rows()).singleElement().asString().endsWith("=POST_MERGE_FAILED");
+
+    chrome.driver().findElement(By.cssSelector("#changesets button[data-revert]")).click();
+
+    // Only that repository: the other merges of the campaign stay as they are.
+    assertThat(page.awaitBanner()).isEqualTo("Reverting 1 merges in jackson-2-18");
+    await().atMost(DashboardPage.WAIT).ignoreException(org.openqa.selenium.StaleElementReferenceException.class).until(() -> page.rows().isEmpty());
+    assertThat(fleet.actions()).containsExactly("revert jackson-2-18 by carol");
+    assertThat(fleet.all("jackson-2-18").stream().filter(c -> c.state() == ChangesetState.MERGED)).hasSize(2);
+  }
+
+  @Test
   void mutationWithoutTheTokenIsRefusedAndSaysSo() {
     page.openCampaign("jackson-2-18");
     page.click("pause");

@@ -1,5 +1,6 @@
 package dev.flotilla.runner;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -18,6 +19,12 @@ import java.util.Objects;
  * @param credential where to find the git credential; its value is never part of the request
  * @param lastPushedSha the branch head we pushed last time, or null if we never pushed; the push
  *     goes ahead only if the remote branch is absent or still at this sha
+ * @param verifiers commands run in the work tree after the migration applied and before the push;
+ *     the first that fails ends the run as {@code FAILED} in phase {@code VERIFY}, nothing pushed
+ * @param revertSha instead of applying the migration, revert this commit of the default branch (the
+ *     merge of an earlier run) on {@code branch}; null for a migration run
+ * @param runnerImage the container image to run in where the executor starts containers (one with
+ *     the verifiers' toolchain); null for the executor's default. The runner itself ignores it.
  */
 public record RunRequest(
     String campaign,
@@ -29,7 +36,10 @@ public record RunRequest(
     String branch,
     Author author,
     Credential credential,
-    String lastPushedSha) {
+    String lastPushedSha,
+    List<Verifier> verifiers,
+    String revertSha,
+    String runnerImage) {
 
   public RunRequest {
     Objects.requireNonNull(campaign, "campaign");
@@ -41,6 +51,45 @@ public record RunRequest(
     parameters = parameters == null ? Map.of() : Map.copyOf(parameters);
     author = author == null ? Author.DEFAULT : author;
     credential = credential == null ? Credential.NONE : credential;
+    verifiers = verifiers == null ? List.of() : List.copyOf(verifiers);
+  }
+
+  /** A migration run without verifiers. */
+  public RunRequest(
+      String campaign, String repository, String migration, Map<String, Object> parameters, String cloneUrl,
+      String defaultBranch, String branch, Author author, Credential credential, String lastPushedSha) {
+    this(campaign, repository, migration, parameters, cloneUrl, defaultBranch, branch, author, credential, lastPushedSha,
+        List.of(), null, null);
+  }
+
+  /** The same request with another credential. */
+  public RunRequest withCredential(Credential other) {
+    return new RunRequest(campaign, repository, migration, parameters, cloneUrl, defaultBranch, branch, author, other,
+        lastPushedSha, verifiers, revertSha, runnerImage);
+  }
+
+  /** The branch Flotilla pushes to revert a campaign's merges. */
+  public static String revertBranchFor(String campaign) {
+    return branchFor(campaign) + "-revert";
+  }
+
+  /**
+   * One check run before the push.
+   *
+   * @param name how results and logs name it ({@code build})
+   * @param command a shell command line, run with {@code sh -c} in the work tree
+   * @param when a glob from the repository root ({@code pom.xml}, {@code **}{@code /package.json});
+   *     the verifier runs only when a file matches it; null or blank always runs it
+   * @param timeoutSeconds how long it may take before its process tree is killed and it fails
+   */
+  public record Verifier(String name, String command, String when, long timeoutSeconds) {
+    public Verifier {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(command, "command");
+      if (timeoutSeconds <= 0) {
+        throw new IllegalArgumentException("verifier '" + name + "' needs a positive timeout, got " + timeoutSeconds + "s");
+      }
+    }
   }
 
   /** The branch Flotilla pushes for a campaign. */

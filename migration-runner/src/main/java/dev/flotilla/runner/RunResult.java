@@ -55,6 +55,8 @@ public record RunResult(
     CHECKOUT,
     APPLY,
     COMMIT,
+    /** A verifier failed on the committed change; nothing was pushed. */
+    VERIFY,
     PUSH,
     EXECUTOR
   }

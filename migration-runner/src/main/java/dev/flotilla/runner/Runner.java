@@ -135,6 +135,15 @@ public final class Runner {
     RunResult execute() {
       try {
         validate();
+        if (request.revertSha() != null) {
+          cloneShallow();
+          checkout();
+          Outcome reverted = revert();
+          if (reverted.kind() == Outcome.Kind.UNCHANGED) {
+            return report(RunResult.noChange(reverted.message()));
+          }
+          return report(push(reverted));
+        }
         cloneShallow();
         checkout();
         Outcome outcome = apply();
@@ -152,6 +161,7 @@ public final class Runner {
               RunResult.noChange(
                   "the migration reported '" + outcome.message() + "' but no file differs"));
         }
+        verify();
         return report(push(outcome));
       } finally {
         if (git != null) {
@@ -172,6 +182,10 @@ public final class Runner {
             phase,
             "branch '" + request.branch() + "' is the default branch; Flotilla pushes only its own branch such as "
                 + RunRequest.branchFor(request.campaign()));
+      }
+      if (request.revertSha() != null && !ObjectId.isId(request.revertSha())) {
+        throw new StepFailure(
+            phase, "revertSha '" + request.revertSha() + "' is not a full 40-character commit sha");
       }
       if (request.lastPushedSha() != null && !ObjectId.isId(request.lastPushedSha())) {
         throw new StepFailure(
@@ -226,7 +240,7 @@ public final class Runner {
             Git.cloneRepository()
                 .setURI(request.cloneUrl())
                 .setDirectory(workDir.toFile())
-                .setDepth(1)
+                .setDepth(request.revertSha() == null ? 1 : Integer.MAX_VALUE)
                 .setNoTags()
                 .setCloneAllBranches(false)
                 .setBranchesToClone(branches)
@@ -324,6 +338,88 @@ public final class Runner {
       }
       log.info("migration {} says {} {}", migration.id(), outcome.kind(), Printable.escape(outcome.message()));
       return outcome;
+    }
+
+    /**
+     * Runs the campaign's verifiers on the committed change; the first that fails ends the run before
+     * anything is pushed.
+     */
+    private void verify() {
+      phase = Phase.VERIFY;
+      try {
+        Verifiers.run(request.verifiers(), workDir, this::scrub).ifPresent(failure -> {
+          throw new StepFailure(phase, failure);
+        });
+      } catch (IOException e) {
+        throw new StepFailure(phase, "cannot run the verifiers: " + messages(e));
+      }
+    }
+
+    /**
+     * Reverts the merge commit {@code revertSha} of the default branch on the campaign's revert
+     * branch, as {@code git revert -m 1} would, in one commit carrying the campaign's trailer; already
+     * reverted (the tree would not change) is {@code UNCHANGED}.
+     */
+    private Outcome revert() {
+      phase = Phase.APPLY;
+      String sha = request.revertSha();
+      try {
+        var repository = git.getRepository();
+        RevCommit merged = repository.parseCommit(ObjectId.fromString(sha));
+        if (merged.getParentCount() == 0) {
+          throw new StepFailure(phase, "commit " + abbreviate(sha) + " is the first commit; Flotilla does not revert it");
+        }
+        // git revert -m 1: merge the first parent's tree into ours with the merged commit as the base.
+        RevCommit mainline = repository.parseCommit(merged.getParent(0));
+        var merger = org.eclipse.jgit.merge.MergeStrategy.RECURSIVE.newMerger(repository, true);
+        merger.setBase(merged.getTree());
+        if (!merger.merge(base, mainline)) {
+          throw new StepFailure(phase, "cannot revert " + abbreviate(sha) + " on " + request.defaultBranch()
+              + " cleanly: later commits changed the same lines, so revert it by hand");
+        }
+        ObjectId tree = merger.getResultTreeId();
+        if (tree.equals(base.getTree())) {
+          return Outcome.unchanged("the default branch no longer holds " + abbreviate(sha) + "'s change");
+        }
+        PersonIdent ident = new PersonIdent(request.author().name(), request.author().email());
+        String message = "Revert \"" + merged.getShortMessage() + "\"\n\nThis reverts commit " + sha
+            + ", which campaign " + request.campaign() + " merged.\n\n" + TRAILER + ": " + request.campaign() + "\n";
+        org.eclipse.jgit.lib.CommitBuilder builder = new org.eclipse.jgit.lib.CommitBuilder();
+        builder.setTreeId(tree);
+        builder.setParentId(base);
+        builder.setAuthor(ident);
+        builder.setCommitter(ident);
+        builder.setMessage(message);
+        ObjectId id;
+        try (org.eclipse.jgit.lib.ObjectInserter inserter = repository.newObjectInserter()) {
+          id = inserter.insert(builder);
+          inserter.flush();
+        }
+        var update = repository.updateRef(ref);
+        update.setNewObjectId(id);
+        update.forceUpdate();
+        commit = repository.parseCommit(id);
+        try (DiffFormatter formatter = new DiffFormatter(DisabledOutputStream.INSTANCE)) {
+          formatter.setRepository(git.getRepository());
+          formatter.setDetectRenames(false);
+          int insertions = 0;
+          int deletions = 0;
+          List<DiffEntry> entries = formatter.scan(base.getTree(), commit.getTree());
+          for (DiffEntry entry : entries) {
+            for (Edit edit : formatter.toFileHeader(entry).toEditList()) {
+              insertions += edit.getLengthB();
+              deletions += edit.getLengthA();
+            }
+          }
+          diffstat = new Diffstat(entries.size(), insertions, deletions);
+        }
+        return Outcome.changed("reverts " + abbreviate(sha) + " (" + merged.getShortMessage() + ")");
+      } catch (org.eclipse.jgit.errors.MissingObjectException e) {
+        throw new StepFailure(phase, "commit " + abbreviate(sha) + " is not in " + request.defaultBranch()
+            + "'s history; nothing to revert");
+      } catch (JGitInternalException | IOException e) {
+        throw new StepFailure(phase, "cannot revert " + abbreviate(sha) + ": " + messages(e));
+      }
     }
 
     /**

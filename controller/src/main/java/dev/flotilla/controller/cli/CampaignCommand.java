@@ -6,11 +6,14 @@ import dev.flotilla.controller.config.Settings;
 import dev.flotilla.controller.engine.Cancellation;
 import dev.flotilla.controller.engine.EngineSettings;
 import dev.flotilla.controller.engine.EngineContext;
+import dev.flotilla.controller.engine.Reverts;
 import dev.flotilla.controller.forge.Forge;
 import dev.flotilla.controller.forge.local.LocalCi;
 import dev.flotilla.controller.forge.local.LocalForge;
 import dev.flotilla.controller.model.CampaignStatus;
 import dev.flotilla.controller.store.CampaignStore;
+import dev.flotilla.controller.store.ChangesetStore;
+import dev.flotilla.controller.store.RepositoryStore;
 import dev.flotilla.controller.store.Database;
 import dev.flotilla.controller.store.Jdbc;
 import dev.flotilla.migration.Migrations;
@@ -28,16 +31,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code flotilla campaign ...}: create, pause, resume and cancel campaigns. */
+/** {@code flotilla campaign ...}: create, pause, resume, cancel campaigns and revert their merges. */
 @Command(
     name = "campaign",
     mixinStandardHelpOptions = true,
-    description = "Create, update, pause, resume or cancel campaigns.",
+    description = "Create, update, pause, resume or cancel campaigns, or revert what they merged.",
     subcommands = {
       CampaignCommand.Apply.class,
       CampaignCommand.Pause.class,
       CampaignCommand.Resume.class,
-      CampaignCommand.Cancel.class
+      CampaignCommand.Cancel.class,
+      CampaignCommand.Revert.class
     })
 final class CampaignCommand {
 
@@ -176,6 +180,55 @@ final class CampaignCommand {
         case LOCAL -> new LocalForge(settings.localForgeDir(), jdbc.dataSource(), ci, settings.dashboardUrl().toString());
         case GITHUB -> throw new CliException("FLOTILLA_FORGE=github is not available in this build");
       };
+    }
+  }
+
+  /** {@code flotilla campaign revert NAME [--wave N | --repo OWNER/NAME]}. */
+  @Command(name = "revert", mixinStandardHelpOptions = true,
+      description = "Open a pull request that reverts the merge commit in every repository where the campaign merged"
+          + " (or only those of one wave, or one repository). The revert pull requests follow the campaign's limits and"
+          + " automerge rules, also while it is halted or paused. Running it twice reverts once.")
+  static final class Revert implements Callable<Integer> {
+    @Mixin StoreOptions store;
+
+    @Parameters(index = "0", paramLabel = "NAME", description = "The campaign's name.")
+    String name;
+
+    @picocli.CommandLine.ArgGroup(exclusive = true)
+    Which which;
+
+    static final class Which {
+      @Option(names = "--wave", paramLabel = "N", description = "Only the merges of wave N (1 is the first wave).")
+      Integer wave;
+
+      @Option(names = "--repo", paramLabel = "OWNER/NAME", description = "Only the merge in this repository.")
+      String repository;
+    }
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      Reverts.Selection selection = which == null ? Reverts.Selection.ALL : new Reverts.Selection(which.wave, which.repository);
+      if (selection.wave() != null && selection.wave() < 1) {
+        throw new CliException("--wave counts from 1 (the first wave), got " + selection.wave());
+      }
+      if (selection.repository() != null && !selection.repository().matches("[^/\\s]+/[^/\\s]+")) {
+        throw new CliException("--repo must be OWNER/NAME, e.g. payments/ledger; got '" + selection.repository() + "'");
+      }
+      Settings settings = store.settings();
+      try (Database db = Stores.open(settings, false, 2)) {
+        Jdbc jdbc = new Jdbc(db.dataSource());
+        String forge = settings.forge().name().toLowerCase(java.util.Locale.ROOT);
+        Reverts reverts = new Reverts(new ChangesetStore(jdbc), new CampaignStore(jdbc), new RepositoryStore(jdbc, forge));
+        Reverts.Result result = jdbc.inTransaction(() -> reverts.revert(name, selection, System.getProperty("user.name", "cli"), Instant.now()))
+            .orElseThrow(() -> new CliException("no campaign named '" + name + "'; list them with: flotilla status"));
+        spec.commandLine().getOut().println(result.describe(name, selection));
+        if (result.started() > 0) {
+          spec.commandLine().getOut().println("A running controller opens the revert pull requests; follow them with: flotilla status");
+        }
+        return 0;
+      }
     }
   }
 }

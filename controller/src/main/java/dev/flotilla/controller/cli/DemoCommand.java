@@ -199,22 +199,23 @@ final class DemoCommand implements Callable<Integer> {
   /** Prints the summary and says whether every campaign ended as the demo fleet predicts. */
   static boolean printSummary(PrintWriter out, List<CampaignReport> reports, DemoFleet fleet) {
     out.println();
-    String format = "%-14s %7s %18s %10s %10s %12s %8s %15s%n";
+    String format = "%-14s %7s %18s %10s %10s %12s %8s %15s %18s%n";
     out.printf(format, "CAMPAIGN", "MERGED", "OPEN, IN REVIEW", "CI FAILED", "NO CHANGE", "NEEDS HUMAN", "SKIPPED",
-        "INVALID CONFIG");
+        "INVALID CONFIG", "POST-MERGE FAILED");
     boolean all = true;
     for (CampaignReport r : reports) {
       out.printf(format, r.campaign(), r.merged(), r.awaitingReview(), r.ciFailed(), r.noChange(), r.needsHuman(),
-          r.skipped(), r.invalidConfig());
+          r.skipped(), r.invalidConfig(), r.postMergeFailed());
       if (DemoFleet.CAMPAIGNS.contains(r.campaign())) {
         DemoFleet.Expected e = fleet.expected(r.campaign());
         boolean ok = e.merged() == r.merged() && e.awaitingReview() == r.awaitingReview() && e.ciFailed() == r.ciFailed()
             && e.noChange() == r.noChange() && e.needsHuman() == r.needsHuman() && e.skipped() == r.skipped()
-            && e.invalidConfig() == r.invalidConfig();
+            && e.invalidConfig() == r.invalidConfig() && e.postMergeFailed() == r.postMergeFailed();
         if (!ok) {
           out.printf("  expected: merged %d, in review %d, CI failed %d, no change %d, needs human %d, skipped %d,"
-                  + " invalid config %d%n",
-              e.merged(), e.awaitingReview(), e.ciFailed(), e.noChange(), e.needsHuman(), e.skipped(), e.invalidConfig());
+                  + " invalid config %d, post-merge failed %d%n",
+              e.merged(), e.awaitingReview(), e.ciFailed(), e.noChange(), e.needsHuman(), e.skipped(), e.invalidConfig(),
+              e.postMergeFailed());
           all = false;
         }
       }

@@ -63,12 +63,12 @@ final class StatusCommand implements Callable<Integer> {
       out.println("No campaigns yet. Add one with: flotilla campaign apply -f campaign.yaml");
       return;
     }
-    String format = "%-22s %-10s %6s %7s %9s %9s %9s %11s %7s %7s %8s %7s%n";
+    String format = "%-22s %-10s %6s %7s %9s %9s %9s %11s %7s %10s %7s %8s %7s%n";
     out.printf(format, "CAMPAIGN", "STATUS", "TOTAL", "MERGED", "IN REVIEW", "CI FAILED", "NO CHANGE", "NEEDS HUMAN",
-        "FAILED", "SKIPPED", "INVALID", "ACTIVE");
+        "FAILED", "POST-MERGE", "SKIPPED", "INVALID", "ACTIVE");
     for (CampaignReport r : reports) {
       out.printf(format, r.campaign(), r.status(), r.total(), r.merged(), r.awaitingReview(), r.ciFailed(), r.noChange(),
-          r.needsHuman(), r.failed(), r.skipped(), r.invalidConfig(), r.inProgress());
+          r.needsHuman(), r.failed(), r.postMergeFailed(), r.skipped(), r.invalidConfig(), r.inProgress());
       if (r.statusReason() != null && !"ACTIVE".equals(r.status())) {
         out.printf("  %s: %s%n", r.status().toLowerCase(java.util.Locale.ROOT), r.statusReason());
       }

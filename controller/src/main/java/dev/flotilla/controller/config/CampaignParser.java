@@ -57,8 +57,13 @@ public final class CampaignParser {
           "limits",
           "rebaseAfter",
           "paused",
-          "cancelPolicy");
+          "cancelPolicy",
+          "verifiers",
+          "postMerge",
+          "runnerImage");
   public static final List<String> ROLLOUT_KEYS = List.of("waves", "haltOnFailureRate", "waveGracePeriod");
+  public static final List<String> VERIFIER_KEYS = List.of("name", "command", "when", "timeout");
+  public static final List<String> POST_MERGE_KEYS = List.of("watch", "haltOnFailureRate");
   public static final List<String> LIMITS_KEYS =
       List.of("concurrentRuns", "pullRequestsPerHour", "openPullRequests");
 
@@ -266,6 +271,9 @@ public final class CampaignParser {
     boolean paused = value(entries, "paused").flatMap(v -> reader.bool("paused", v)).orElse(false);
     CampaignSpec.CancelPolicy cancelPolicy =
         value(entries, "cancelPolicy").flatMap(this::cancelPolicy).orElse(null);
+    List<CampaignSpec.Verifier> verifiers = value(entries, "verifiers").map(this::verifiers).orElse(List.of());
+    CampaignSpec.PostMerge postMerge = value(entries, "postMerge").flatMap(this::postMerge).orElse(null);
+    String runnerImage = value(entries, "runnerImage").flatMap(v -> runnerImage(v)).orElse(null);
     if (name == null || migration.isEmpty()) {
       return Optional.empty();
     }
@@ -281,7 +289,86 @@ public final class CampaignParser {
             limits,
             rebaseAfter,
             paused,
-            cancelPolicy));
+            cancelPolicy,
+            verifiers,
+            postMerge,
+            runnerImage));
+  }
+
+  private List<CampaignSpec.Verifier> verifiers(Node value) {
+    List<CampaignSpec.Verifier> verifiers = new ArrayList<>();
+    if (YamlReader.isNull(value)) {
+      return verifiers;
+    }
+    String example = "[{name: build, command: mvn -B -q verify, when: pom.xml, timeout: 15m}]";
+    if (!(value instanceof SequenceNode sequence)) {
+      reader.problem(value, "'verifiers'", " must be a list such as " + example + ", got " + YamlReader.describe(value));
+      return verifiers;
+    }
+    Set<String> names = new HashSet<>();
+    for (Node item : sequence.getValue()) {
+      Optional<MappingNode> mapping = reader.mapping("a verifier", item, "{name: build, command: mvn -B -q verify}");
+      if (mapping.isEmpty()) {
+        if (YamlReader.isNull(item)) {
+          reader.problem(item, "a verifier", " is empty; give name and command, or remove the item");
+        }
+        continue;
+      }
+      Map<String, YamlReader.Entry> entries = reader.entries(mapping.get(), " in a verifier", VERIFIER_KEYS);
+      Optional<String> verifierName = value(entries, "name").flatMap(v -> reader.string("name", v)).filter(n -> !n.isBlank());
+      Optional<String> command = value(entries, "command").flatMap(v -> reader.string("command", v)).filter(c -> !c.isBlank());
+      if (verifierName.isEmpty()) {
+        reader.problem(mapping.get(), "a verifier", " has no 'name'; give it one such as build, so a failure can say which");
+      } else if (!names.add(verifierName.get())) {
+        reader.problem(entries.get("name").value(), "verifier '" + verifierName.get() + "'", " is named twice; give each verifier its own name");
+      }
+      if (command.isEmpty()) {
+        reader.problem(mapping.get(), "verifier '" + verifierName.orElse("?") + "'",
+            " has no 'command'; give the command line to run, such as mvn -B -q verify");
+      }
+      String when = value(entries, "when").flatMap(v -> reader.string("when", v)).map(String::strip).orElse(null);
+      if (when != null) {
+        try {
+          java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + when);
+        } catch (IllegalArgumentException e) {
+          reader.problem(entries.get("when").value(), "'when'",
+              " must be a file glob such as pom.xml or **/package.json (" + e.getMessage() + ")");
+        }
+      }
+      Duration timeout = value(entries, "timeout").flatMap(v -> duration("timeout", v, false)).orElse(null);
+      if (verifierName.isPresent() && command.isPresent()) {
+        verifiers.add(new CampaignSpec.Verifier(verifierName.get(), command.get(), when, timeout));
+      }
+    }
+    return verifiers;
+  }
+
+  private Optional<CampaignSpec.PostMerge> postMerge(Node value) {
+    Optional<MappingNode> mapping = reader.mapping("postMerge", value, "{watch: 30m, haltOnFailureRate: 0}");
+    if (mapping.isEmpty()) {
+      return Optional.empty();
+    }
+    Map<String, YamlReader.Entry> entries = reader.entries(mapping.get(), " in postMerge", POST_MERGE_KEYS);
+    Duration watch = value(entries, "watch").flatMap(v -> duration("watch", v, true)).orElse(null);
+    if (watch == null && !entries.containsKey("watch")) {
+      reader.problem(mapping.get(), "'postMerge.watch'", " is missing; say how long to watch the default branch, such as watch: 30m");
+    }
+    double halt =
+        value(entries, "haltOnFailureRate")
+            .flatMap(v -> reader.number("haltOnFailureRate", v).filter(rate -> rateInRange(v, rate)))
+            .orElse(CampaignSpec.PostMerge.NONE.haltOnFailureRate());
+    return Optional.of(new CampaignSpec.PostMerge(watch, halt));
+  }
+
+  private Optional<String> runnerImage(Node value) {
+    return reader.string("runnerImage", value).map(String::strip).filter(image -> {
+      if (image.isEmpty() || image.chars().anyMatch(Character::isWhitespace)) {
+        reader.problem(value, "'runnerImage'", " must be a container image such as ghcr.io/acme/flotilla-runner-jdk21:1.4,"
+            + " got " + YamlReader.describe(value));
+        return false;
+      }
+      return true;
+    });
   }
 
   private Optional<CampaignSpec.CancelPolicy> cancelPolicy(Node value) {

@@ -39,7 +39,11 @@ final class DemoContent {
     files.put(".github/workflows/ci.yml",
         FileContent.text(workflow(repo, slot, current, repo.profile() == Profile.AHEAD_OF_CHECKOUT)));
     files.put("Dockerfile", FileContent.text(dockerfile(repo, current)));
-    files.put("ci.sh", FileContent.script(repo.profile() == Profile.CI_FAILS ? failingCi(repo) : passingCi()));
+    files.put("ci.sh", FileContent.script(switch (repo.profile()) {
+      case CI_FAILS -> failingCi(repo);
+      case BREAKS_AFTER_MERGE -> failsOnDefaultBranchAfterCheckoutV4(repo);
+      default -> passingCi();
+    }));
     files.put("README.md", FileContent.text(readme(repo)));
     String optIn = optIn(repo, slot);
     owners(repo, slot, files);
@@ -318,6 +322,24 @@ final class DemoContent {
         exit 1
         """
         .formatted(repo.defaultBranch(), packageOf(repo), test, packageOf(repo), test, test);
+  }
+
+  /**
+   * Passes on pull requests; on the default branch it also runs the deploy job, whose self-hosted
+   * runner is too old for {@code actions/checkout@v4}, so that branch breaks once v4 is merged.
+   */
+  private static String failsOnDefaultBranchAfterCheckoutV4(DemoRepository repo) {
+    return passingCi() + """
+        if [ "$CI_COMMIT_BRANCH" = "%s" ]; then
+          # The deploy job runs on the legacy self-hosted runner (Node 16 only).
+          if grep -q 'actions/checkout@v4' .github/workflows/ci.yml; then
+            echo "[deploy] actions/checkout@v4 needs Node 20; the legacy-deploy runner has Node 16" >&2
+            echo "[deploy] FAILED: cannot deploy %s" >&2
+            exit 1
+          fi
+          echo "[deploy] deployed %s"
+        fi
+        """.formatted(repo.defaultBranch(), repo.name(), repo.name());
   }
 
   private static String readme(DemoRepository repo) {

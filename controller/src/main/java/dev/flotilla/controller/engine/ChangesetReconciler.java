@@ -61,13 +61,20 @@ public final class ChangesetReconciler {
     }
   }
 
-  /** Reconciles every watched changeset whose next check is due; returns how many it looked at. */
+  /**
+   * Reconciles every watched changeset whose next check is due, and every merged one whose default
+   * branch is still watched; returns how many it looked at.
+   */
   public int reconcileDue(int limit) {
     List<Changeset> due = fleet.changesets().due(Lifecycle.WATCHED, fleet.clock().instant(), limit);
     for (Changeset changeset : due) {
       reconcileSafely(changeset);
     }
-    return due.size();
+    List<Changeset> watched = fleet.changesets().healthDue(fleet.clock().instant(), limit);
+    for (Changeset changeset : watched) {
+      reconcileSafely(changeset);
+    }
+    return due.size() + watched.size();
   }
 
   /** Reconciles one changeset now (a webhook said something changed). */
@@ -112,9 +119,16 @@ public final class ChangesetReconciler {
             () -> fleet.forge().ciStatus(repo.ref(), pr.headSha()),
             () -> fleet.forge().branchRules(repo.ref(), pr.base()),
             () -> fleet.forge().mergeQueueStatus(repo.ref(), pr.number()),
-            previous -> fleet.forge().isUpdateFromBase(repo.ref(), pr.headSha(), previous)),
+            previous -> fleet.forge().isUpdateFromBase(repo.ref(), pr.headSha(), previous),
+            () -> fleet.forge().requiredChecks(repo.ref())),
             now);
         apply(campaign, repo, changeset, pr, step, now);
+      }
+      case MERGED -> {
+        if (changeset.watchingHealth() && changeset.mergeSha() != null) {
+          apply(campaign, repo, changeset, null,
+              rules.health(campaign, changeset, fleet.forge().ciStatus(repo.ref(), changeset.mergeSha()), now), now);
+        }
       }
       default -> LOG.debug("changeset {} in {} needs nothing from the forge", changeset.id(), changeset.state());
     }
@@ -149,6 +163,8 @@ public final class ChangesetReconciler {
     } else if (step instanceof Step.AdoptHead adopt) {
       // Still the changeset's state: the checks on the new head decide what comes next.
       fleet.changesets().update(changeset.id(), Changes.none().adoptedHead(adopt.headSha()).reason(adopt.reason()).nextCheckAt(later(now)), now);
+    } else if (step instanceof Step.StopWatching stop) {
+      fleet.changesets().update(changeset.id(), Changes.none().healthUntil(null).nextCheckAt(null).reason(stop.reason()), now);
     }
   }
 
@@ -159,6 +175,10 @@ public final class ChangesetReconciler {
       changes.ci(move.ci().state().name(), PullRequestRules.summary(move.ci())).nextCheckAt(move.lookAgainAt());
       if (move.to() == ChangesetState.CI_FAILED) {
         changes.error(move.reason());
+      }
+      if (move.to() == ChangesetState.POST_MERGE_FAILED) {
+        // The checks shown stay the pull request's; the default branch's failure is the error.
+        changes = Changes.none().error(move.reason()).healthUntil(null).nextCheckAt(null);
       }
       if (move.to() == ChangesetState.MERGEABLE) {
         actor = "reconciler";
@@ -195,9 +215,23 @@ public final class ChangesetReconciler {
     MergeResult result = fleet.forge().merge(repo.ref(), pr.number(), merge.expectedHeadSha(), merge.method());
     if (result instanceof MergeResult.Merged merged) {
       fleet.changesets().mergeOutcome(changeset.id(), "MERGED " + merged.sha());
-      boolean moved = fleet.changesets().transition(
-          changeset.id(), ChangesetState.MERGEABLE, ChangesetState.MERGED, By.ENGINE, Changes.none().nextCheckAt(null),
-          "reconciler", "merged as " + ResultRecorder.shortSha(merged.sha()), now);
+      boolean moved;
+      if (changeset.reverting()) {
+        moved = fleet.changesets().transition(
+            changeset.id(), ChangesetState.MERGEABLE, ChangesetState.REVERTED, By.ENGINE,
+            Changes.none().merged(merged.sha(), null).nextCheckAt(null),
+            "reconciler", "reverted " + ResultRecorder.shortSha(changeset.revertOf()) + " as " + ResultRecorder.shortSha(merged.sha()), now);
+      } else {
+        var postMerge = campaign.spec().postMerge();
+        // Watched from the next round: the forge's CI on the merge commit has only just started.
+        Changes changes = postMerge.watched()
+            ? Changes.none().merged(merged.sha(), now.plus(postMerge.watch())).nextCheckAt(now)
+            : Changes.none().merged(merged.sha(), null).nextCheckAt(null);
+        moved = fleet.changesets().transition(
+            changeset.id(), ChangesetState.MERGEABLE, ChangesetState.MERGED, By.ENGINE, changes,
+            "reconciler", "merged as " + ResultRecorder.shortSha(merged.sha())
+                + (postMerge.watched() ? "; watching the default branch's checks on it" : ""), now);
+      }
       fleet.forge().deleteBranch(repo.ref(), pr.branch());
       if (moved) {
         observer.accept(PullRequestEvent.MERGED);
@@ -249,6 +283,7 @@ public final class ChangesetReconciler {
   /** The pull request's title, body, labels and reviewers. */
   PullRequestSpec pullRequestSpec(Campaign campaign, Repository repo, Changeset changeset) {
     var migration = fleet.migrations().get(campaign.spec().migration());
+    OptIn optIn = repo.optIn();
     String summary = changeset.stateReason() == null ? "" : changeset.stateReason();
     String body =
         migration.description()
@@ -258,7 +293,17 @@ public final class ChangesetReconciler {
             + "**Repository owner:** " + repo.ref().owner() + " — you are in control: edit `.flotilla.yaml` to exclude this migration"
             + " (`exclude: [" + migration.id() + "]`), turn off automerge, or set a merge window.\n\n"
             + "Fleet progress: " + fleet.settings().dashboardUrl() + "/campaigns/" + campaign.name() + "\n";
-    OptIn optIn = repo.optIn();
+    if (changeset.reverting()) {
+      return new PullRequestSpec(
+          RunRequest.revertBranchFor(campaign.name()),
+          repo.ref().defaultBranch(),
+          "Revert: " + migration.title(),
+          "Reverts " + changeset.revertOf() + ", which campaign `" + campaign.name() + "` merged: a person asked"
+              + " Flotilla to undo it (`flotilla campaign revert`).\n\n"
+              + "Fleet progress: " + fleet.settings().dashboardUrl() + "/campaigns/" + campaign.name() + "\n",
+          optIn == null ? List.of() : optIn.labels(),
+          optIn == null ? List.of() : optIn.reviewers());
+    }
     return new PullRequestSpec(
         RunRequest.branchFor(campaign.name()),
         repo.ref().defaultBranch(),

@@ -15,6 +15,7 @@ import dev.flotilla.controller.store.ChangesetStore.Changes;
 import dev.flotilla.controller.store.StoreOutage;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -218,10 +219,19 @@ public final class Controller implements AutoCloseable {
 
   /** Sends a failed, CI-failed, conflicting or needs-a-person changeset back to run again. */
   public boolean retry(long changesetId, String actor) {
-    boolean moved = fleet.changesets().transition(
-        changesetId, ChangesetState.PENDING, By.PERSON, Changes.none().nextCheckAt(null), actor, "retry requested by " + actor, fleet.clock().instant());
+    boolean moved = fleet.changesets().transitionFrom(
+        changesetId, Lifecycle.RETRYABLE, ChangesetState.PENDING, By.PERSON, Changes.none().nextCheckAt(null), actor,
+        "retry requested by " + actor, fleet.clock().instant());
     changed("retry");
     return moved;
+  }
+
+  /** Opens a revert pull request for each merged changeset {@code selection} names; see {@link Reverts}. */
+  public Optional<Reverts.Result> revert(String campaign, Reverts.Selection selection, String actor) {
+    Optional<Reverts.Result> result = new Reverts(fleet.changesets(), fleet.campaigns(), fleet.repositories())
+        .revert(campaign, selection, actor, fleet.clock().instant());
+    changed(campaign);
+    return result;
   }
 
   public int retryAllFailed(String campaign, String actor) {

@@ -33,6 +33,10 @@ public final class Dispatcher {
 
   private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
 
+  private static final java.util.Set<dev.flotilla.controller.model.CampaignStatus> DISPATCHING = EnumSet.of(
+      dev.flotilla.controller.model.CampaignStatus.ACTIVE, dev.flotilla.controller.model.CampaignStatus.HALTED,
+      dev.flotilla.controller.model.CampaignStatus.PAUSED);
+
   private final EngineContext fleet;
   private final Executor executor;
 
@@ -45,7 +49,11 @@ public final class Dispatcher {
   public int dispatch() {
     int free = fleet.settings().globalConcurrentRuns() - executor.inFlight();
     int started = 0;
-    for (Campaign campaign : fleet.campaigns().active()) {
+    // A halted or paused campaign starts no migration runs, but the reverts a person asked for run.
+    for (Campaign campaign : fleet.campaigns().all()) {
+      if (!DISPATCHING.contains(campaign.status())) {
+        continue;
+      }
       if (free <= 0) {
         break;
       }
@@ -138,8 +146,16 @@ public final class Dispatcher {
 
   /** The run request for one changeset's current attempt. */
   public RunRequest requestFor(Campaign campaign, Changeset changeset, Repository repo) {
-    return request(campaign.spec(), repo.ref(), fleet.settings().author(), fleet.forge().runCredential(repo.ref()),
+    RunRequest request = request(campaign.spec(), repo.ref(), fleet.settings().author(), fleet.forge().runCredential(repo.ref()),
         changeset.lastPushedSha());
+    return changeset.reverting() ? revert(request, changeset.revertOf()) : request;
+  }
+
+  /** The run that reverts merge commit {@code sha} on the campaign's revert branch instead of migrating. */
+  static RunRequest revert(RunRequest migration, String sha) {
+    return new RunRequest(migration.campaign(), migration.repository(), migration.migration(), migration.parameters(),
+        migration.cloneUrl(), migration.defaultBranch(), RunRequest.revertBranchFor(migration.campaign()),
+        migration.author(), migration.credential(), migration.lastPushedSha(), List.of(), sha, null);
   }
 
   /** The run request for {@code spec} on {@code ref}; {@code lastPushedSha} null for a first push. */
@@ -155,6 +171,11 @@ public final class Dispatcher {
         RunRequest.branchFor(spec.name()),
         author,
         credential,
-        lastPushedSha);
+        lastPushedSha,
+        spec.verifiers().stream()
+            .map(v -> new RunRequest.Verifier(v.name(), v.command(), v.when(), Math.max(1, v.timeout().toSeconds())))
+            .toList(),
+        null,
+        spec.runnerImage());
   }
 }

@@ -13,8 +13,10 @@ import dev.flotilla.controller.model.Repository;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -23,11 +25,14 @@ import java.util.stream.Collectors;
  * The pull request rules, pure: given what the store and the forge say, what should happen to one
  * changeset now. Opens a pull request when the repository has room, follows it on the forge, re-runs
  * on a conflict or a stale base, and merges when every check is green, the campaign and the
- * repository both allow it and the merge window is open. What the base branch demands (required
+ * repository both allow it, the forge requires at least one check (or the campaign's {@code
+ * allowNoChecks} says otherwise) and the merge window is open. What the base branch demands (required
  * checks, up-to-date heads, a merge queue) comes from {@link BranchRules}: a required check that has
  * not passed holds the merge whatever the token may bypass; a head behind a strict base is brought up
  * to date (or re-run, when the campaign rebuilds branches with {@code rebaseAfter}); a base with a merge
- * queue gets the pull request enqueued, and its removal from the queue fails the changeset.
+ * queue gets the pull request enqueued, and its removal from the queue fails the changeset. After a
+ * merge, it reads the default branch's checks on the merge commit while the campaign's {@code
+ * postMerge.watch} lasts.
  */
 public final class PullRequestRules {
 
@@ -52,6 +57,9 @@ public final class PullRequestRules {
     return new Step.OpenPullRequest();
   }
 
+  /** A revert a person asked for goes on while the campaign is halted or paused. */
+  private static final Set<CampaignStatus> REVERTS_MERGE_WHEN = EnumSet.of(CampaignStatus.ACTIVE, CampaignStatus.HALTED, CampaignStatus.PAUSED);
+
   /**
    * What the rules may ask the forge, each asked only when the rules get that far, so a merged or
    * closed pull request costs no further forge call.
@@ -61,28 +69,32 @@ public final class PullRequestRules {
    * @param rules what the base branch demands
    * @param queue the pull request's place in the base's merge queue
    * @param updatedFromBase whether the head is the forge's merge of the base into the given sha
+   * @param requiredChecks the checks the forge requires on the default branch; none means no gate
    */
   public record Lookups(
       Supplier<Optional<String>> staleBase, Supplier<CiStatus> ci, Supplier<BranchRules> rules,
-      Supplier<MergeQueueStatus> queue, Predicate<String> updatedFromBase) {
+      Supplier<MergeQueueStatus> queue, Predicate<String> updatedFromBase, Supplier<List<String>> requiredChecks) {
 
-    /** For a forge whose branches demand nothing beyond green checks. */
-    public static Lookups of(Supplier<Optional<String>> staleBase, Supplier<CiStatus> ci) {
-      return new Lookups(staleBase, ci, () -> BranchRules.NONE, () -> MergeQueueStatus.NOT_QUEUED, sha -> false);
+    /** For a forge whose branches demand nothing beyond green checks and the required ones. */
+    public static Lookups of(
+        Supplier<Optional<String>> staleBase, Supplier<CiStatus> ci, Supplier<List<String>> requiredChecks) {
+      return new Lookups(staleBase, ci, () -> BranchRules.NONE, () -> MergeQueueStatus.NOT_QUEUED, sha -> false, requiredChecks);
     }
   }
 
   /** As {@link #decide(Campaign, Repository, Changeset, PullRequest, Lookups, Instant)}, for a base that demands nothing more. */
   public Step decide(
       Campaign campaign, Repository repo, Changeset changeset, PullRequest pr,
-      Supplier<Optional<String>> staleBase, Supplier<CiStatus> ci, Instant now) {
-    return decide(campaign, repo, changeset, pr, Lookups.of(staleBase, ci), now);
+      Supplier<Optional<String>> staleBase, Supplier<CiStatus> ci, Supplier<List<String>> requiredChecks, Instant now) {
+    return decide(campaign, repo, changeset, pr, Lookups.of(staleBase, ci, requiredChecks), now);
   }
 
   /** For a changeset whose pull request is followed. */
   public Step decide(Campaign campaign, Repository repo, Changeset changeset, PullRequest pr, Lookups lookups, Instant now) {
     if (pr.state() == PullRequest.State.MERGED) {
-      return Step.MoveTo.of(ChangesetState.MERGED, "merged on the forge");
+      return changeset.reverting()
+          ? Step.MoveTo.of(ChangesetState.REVERTED, "revert of " + ResultRecorder.shortSha(changeset.revertOf()) + " merged on the forge")
+          : Step.MoveTo.of(ChangesetState.MERGED, "merged on the forge");
     }
     if (pr.state() == PullRequest.State.CLOSED) {
       return Step.MoveTo.of(ChangesetState.CLOSED,
@@ -107,12 +119,14 @@ public final class PullRequestRules {
       return new Step.Rerun(stale.get());
     }
     BranchRules rules = lookups.rules().get();
-    return checked(campaign, repo, pr, required(lookups.ci().get(), rules), rules, lookups.queue(), now);
+    return checked(campaign, repo, changeset, pr, required(lookups.ci().get(), rules), rules, lookups.queue(), lookups.requiredChecks(), now);
   }
 
   /** What the checks on the head say, for a base that demands nothing more. */
-  Step checked(Campaign campaign, Repository repo, PullRequest pr, CiStatus ci, Instant now) {
-    return checked(campaign, repo, pr, ci, BranchRules.NONE, () -> MergeQueueStatus.NOT_QUEUED, now);
+  Step checked(
+      Campaign campaign, Repository repo, Changeset changeset, PullRequest pr, CiStatus ci,
+      Supplier<List<String>> requiredChecks, Instant now) {
+    return checked(campaign, repo, changeset, pr, ci, BranchRules.NONE, () -> MergeQueueStatus.NOT_QUEUED, requiredChecks, now);
   }
 
   /**
@@ -143,23 +157,28 @@ public final class PullRequestRules {
   }
 
   private Step checked(
-      Campaign campaign, Repository repo, PullRequest pr, CiStatus ci, BranchRules rules, Supplier<MergeQueueStatus> queue, Instant now) {
+      Campaign campaign, Repository repo, Changeset changeset, PullRequest pr, CiStatus ci, BranchRules rules,
+      Supplier<MergeQueueStatus> queue, Supplier<List<String>> requiredChecks, Instant now) {
     Instant later = now.plus(recheck);
     return switch (ci.state()) {
       case PENDING -> new Step.MoveTo(ChangesetState.CI_PENDING, "waiting for CI", ci, later);
       case NONE -> campaign.spec().allowNoChecks()
-          ? green(campaign, repo, pr, ci, rules, queue, now)
+          ? green(campaign, repo, changeset, pr, ci, rules, queue, requiredChecks, now)
           : new Step.MoveTo(ChangesetState.CI_PENDING, "no checks reported on " + ResultRecorder.shortSha(pr.headSha())
               + "; set allowNoChecks: true on the campaign to merge without CI", ci, later);
       case FAILURE -> new Step.MoveTo(ChangesetState.CI_FAILED, "CI failed: " + failing(ci), ci, later);
-      case SUCCESS -> green(campaign, repo, pr, ci, rules, queue, now);
+      case SUCCESS -> green(campaign, repo, changeset, pr, ci, rules, queue, requiredChecks, now);
     };
   }
 
   private Step green(
-      Campaign campaign, Repository repo, PullRequest pr, CiStatus ci, BranchRules rules, Supplier<MergeQueueStatus> queue, Instant now) {
+      Campaign campaign, Repository repo, Changeset changeset, PullRequest pr, CiStatus ci, BranchRules rules,
+      Supplier<MergeQueueStatus> queue, Supplier<List<String>> requiredChecks, Instant now) {
     Instant later = now.plus(recheck);
-    String hold = mergeHold(campaign, repo.optIn(), pr, now);
+    String hold = mergeHold(campaign, repo.optIn(), pr, changeset.reverting(), now);
+    if (hold == null) {
+      hold = noGate(campaign, repo, requiredChecks.get());
+    }
     if (hold != null) {
       return new Step.MoveTo(ChangesetState.MERGEABLE, hold, ci, later);
     }
@@ -200,15 +219,57 @@ public final class PullRequestRules {
         + " requires branches to be up to date: merging " + pr.base() + " into the branch, then waiting for CI", ci, now.plus(recheck));
   }
 
+  /**
+   * Why Flotilla will not merge into a repository whose forge requires no check, or null when it
+   * requires one or the campaign's {@code allowNoChecks} accepts that: without a required check
+   * the forge merges whatever the tests say.
+   */
+  static String noGate(Campaign campaign, Repository repo, List<String> requiredChecks) {
+    if (!requiredChecks.isEmpty() || campaign.spec().allowNoChecks()) {
+      return null;
+    }
+    return "ready; not merging: " + repo.fullName() + " requires no check on " + repo.ref().defaultBranch()
+        + ", so the forge would merge even with failing tests; make a check required (branch protection),"
+        + " or set allowNoChecks: true on the campaign";
+  }
+
+  /**
+   * For a merged changeset whose default branch is still watched: what the checks on its merge
+   * commit say. A failure is a post-merge failure; the watch ends green, or at {@code healthUntil}
+   * with no verdict.
+   */
+  public Step health(Campaign campaign, Changeset changeset, CiStatus ci, Instant now) {
+    String sha = ResultRecorder.shortSha(changeset.mergeSha());
+    return switch (ci.state()) {
+      case FAILURE -> new Step.MoveTo(ChangesetState.POST_MERGE_FAILED,
+          "the default branch broke after the merge: " + failing(ci) + " on " + sha
+              + "; revert it with: flotilla campaign revert " + campaign.name() + " --wave " + (changeset.wave() + 1),
+          ci, null);
+      case SUCCESS -> new Step.StopWatching("merged as " + sha + "; the default branch's checks passed on it", ci);
+      case PENDING, NONE -> now.isBefore(changeset.healthUntil())
+          ? new Step.Wait(null, earliest(now.plus(recheck), changeset.healthUntil()))
+          : new Step.StopWatching("merged as " + sha + "; no check failed on the default branch within postMerge.watch", ci);
+    };
+  }
+
+  private static Instant earliest(Instant a, Instant b) {
+    return a.isBefore(b) ? a : b;
+  }
+
   /** Why a green pull request may not be merged now, or null if it may. */
   static String mergeHold(Campaign campaign, OptIn optIn, PullRequest pr, Instant now) {
+    return mergeHold(campaign, optIn, pr, false, now);
+  }
+
+  /** As {@link #mergeHold(Campaign, OptIn, PullRequest, Instant)}; a revert also merges in a halted or paused campaign. */
+  static String mergeHold(Campaign campaign, OptIn optIn, PullRequest pr, boolean reverting, Instant now) {
     if (!campaign.spec().automerge()) {
       return "ready; waiting for review (the campaign does not automerge)";
     }
     if (optIn == null || !optIn.automerge()) {
       return "ready; waiting for review (the repository's .flotilla.yaml does not allow automerge)";
     }
-    if (campaign.status() != CampaignStatus.ACTIVE) {
+    if (reverting ? !REVERTS_MERGE_WHEN.contains(campaign.status()) : campaign.status() != CampaignStatus.ACTIVE) {
       return "ready; waiting because the campaign is " + campaign.status();
     }
     if (optIn.mergeWindow() != null && !optIn.mergeWindow().isOpen(now)) {

@@ -52,4 +52,10 @@ public sealed interface Step {
 
   /** Nothing to do now; say why ({@code reason} null keeps the current one) and look again at {@code lookAgainAt}. */
   record Wait(String reason, Instant lookAgainAt) implements Step {}
+
+  /**
+   * The watch of the default branch after a merge is over without a failure: stop watching and say
+   * how it ended ({@code ci} as last read).
+   */
+  record StopWatching(String reason, CiStatus ci) implements Step {}
 }

@@ -42,6 +42,10 @@ public final class WaveRules {
     var rollout = campaign.spec().rollout();
     int current = campaign.currentWave();
     int lastWave = rollout.waves().size() - 1;
+    Verdict broken = brokenAfterMerge(campaign, all, haltedBefore);
+    if (broken != null) {
+      return broken;
+    }
     boolean finished = all.stream().filter(c -> c.wave() <= current).allMatch(c -> finished(c, rollout.waveGracePeriod(), now));
     if (!finished) {
       return new Verdict.Continue();
@@ -62,15 +66,48 @@ public final class WaveRules {
       }
       return new Verdict.NextWave(failed, counted, tooMany);
     }
-    boolean allTerminal = all.stream().allMatch(c -> c.state().isTerminal());
+    boolean allTerminal = all.stream().allMatch(c -> c.state().isTerminal() && !c.watchingHealth());
     if (allTerminal && !all.isEmpty() && campaign.spec().schedule() == null) {
       return new Verdict.Finished();
     }
     return new Verdict.Continue();
   }
 
-  /** Done for the wave: terminal, failed, or an open pull request older than the grace period. */
+  /**
+   * A halt as soon as more of the merged changesets of the waves so far broke their default branch
+   * than the campaign's {@code postMerge.haltOnFailureRate} allows, without waiting for the wave to
+   * end; null when that is not so.
+   */
+  static Verdict brokenAfterMerge(Campaign campaign, List<Changeset> all, IntPredicate haltedBefore) {
+    var postMerge = campaign.spec().postMerge();
+    int current = campaign.currentWave();
+    if (!postMerge.watched() || haltedBefore.test(current)) {
+      return null;
+    }
+    List<Changeset> merged = all.stream().filter(c -> c.wave() <= current && MERGED_ONCE.contains(c.state())).toList();
+    long broken = merged.stream().filter(c -> c.state() == ChangesetState.POST_MERGE_FAILED).count();
+    double rate = merged.isEmpty() ? 0 : (double) broken / merged.size();
+    if (broken == 0 || rate <= postMerge.haltOnFailureRate()) {
+      return null;
+    }
+    return new Verdict.Halt(String.format(
+        "%d of %d merged changesets broke their default branch after the merge (%.0f%% > postMerge.haltOnFailureRate %.0f%%);"
+            + " revert them with: flotilla campaign revert %s --wave %d, fix the migration, then run: flotilla campaign resume %s",
+        broken, merged.size(), rate * 100, postMerge.haltOnFailureRate() * 100, campaign.name(), current + 1, campaign.name()),
+        broken, merged.size());
+  }
+
+  private static final java.util.Set<ChangesetState> MERGED_ONCE =
+      java.util.EnumSet.of(ChangesetState.MERGED, ChangesetState.POST_MERGE_FAILED, ChangesetState.REVERTED);
+
+  /**
+   * Done for the wave: terminal (a merge once its default branch is no longer watched), failed, or an
+   * open pull request older than the grace period.
+   */
   static boolean finished(Changeset c, Duration grace, Instant now) {
+    if (c.watchingHealth() && Lifecycle.HEALTH_WATCHED.contains(c.state())) {
+      return false;
+    }
     if (c.state().isTerminal() || Lifecycle.FAILURE.contains(c.state()) || c.state() == ChangesetState.HALTED
         || c.state() == ChangesetState.NEEDS_HUMAN) {
       return true;

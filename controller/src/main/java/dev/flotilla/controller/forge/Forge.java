@@ -67,6 +67,12 @@ public interface Forge {
   /** The checks on a commit, combined; {@link CiStatus.State#NONE} when nothing reported. */
   CiStatus ciStatus(RepositoryRef repository, String headSha);
 
+  /**
+   * The checks the forge itself requires to pass on the default branch before a merge; empty when it
+   * requires none, so it would merge a pull request whose tests fail.
+   */
+  List<String> requiredChecks(RepositoryRef repository);
+
   /** Merges only if the head is still {@code expectedHeadSha}. */
   MergeResult merge(RepositoryRef repository, int number, String expectedHeadSha, MergeMethod method);
 

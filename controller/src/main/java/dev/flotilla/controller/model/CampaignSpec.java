@@ -14,6 +14,12 @@ import java.util.Map;
  *     conflicts)
  * @param paused whether the campaign's author asks for it to start no new runs
  * @param cancelPolicy what cancelling the campaign does to its open pull requests
+ * @param verifiers commands run in the runner's work tree after the migration applies and before
+ *     anything is pushed; a failing one fails the run
+ * @param postMerge how long the default branch is watched after a merge, and when its failures halt
+ *     the campaign
+ * @param runnerImage the runner image of this campaign's Kubernetes Jobs (one with the toolchain its
+ *     verifiers need), or null for the controller's {@code FLOTILLA_RUNNER_IMAGE}
  */
 public record CampaignSpec(
     String name,
@@ -26,13 +32,35 @@ public record CampaignSpec(
     Limits limits,
     Duration rebaseAfter,
     boolean paused,
-    CancelPolicy cancelPolicy) {
+    CancelPolicy cancelPolicy,
+    List<Verifier> verifiers,
+    PostMerge postMerge,
+    String runnerImage) {
 
   public CampaignSpec {
     parameters = parameters == null ? Map.of() : Map.copyOf(parameters);
+    verifiers = verifiers == null ? List.of() : List.copyOf(verifiers);
+    postMerge = postMerge == null ? PostMerge.NONE : postMerge;
     rollout = rollout == null ? Rollout.DEFAULT : rollout;
     limits = limits == null ? Limits.DEFAULT : limits;
     cancelPolicy = cancelPolicy == null ? CancelPolicy.KEEP_PULL_REQUESTS : cancelPolicy;
+  }
+
+  /** A campaign without verifiers, post-merge watch or runner image of its own. */
+  public CampaignSpec(
+      String name,
+      String migration,
+      Map<String, Object> parameters,
+      String schedule,
+      boolean automerge,
+      boolean allowNoChecks,
+      Rollout rollout,
+      Limits limits,
+      Duration rebaseAfter,
+      boolean paused,
+      CancelPolicy cancelPolicy) {
+    this(name, migration, parameters, schedule, automerge, allowNoChecks, rollout, limits, rebaseAfter, paused,
+        cancelPolicy, List.of(), PostMerge.NONE, null);
   }
 
   /** A running campaign that keeps its open pull requests when cancelled. */
@@ -84,5 +112,35 @@ public record CampaignSpec(
   /** Load limits for one campaign. */
   public record Limits(int concurrentRuns, int pullRequestsPerHour, int openPullRequests) {
     public static final Limits DEFAULT = new Limits(10, 60, 100);
+  }
+
+  /**
+   * A command the runner runs in the work tree after the migration applied and before the push, when
+   * a file matching {@code when} exists (a glob from the repository root, e.g. {@code pom.xml} or
+   * {@code **}{@code /build.gradle}; null always runs it).
+   */
+  public record Verifier(String name, String command, String when, Duration timeout) {
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(10);
+
+    public Verifier {
+      timeout = timeout == null ? DEFAULT_TIMEOUT : timeout;
+    }
+  }
+
+  /**
+   * After a merge, the default branch's checks on the merge commit are watched for {@code watch}
+   * (zero: not at all); a failure counts against the wave, and the campaign halts as soon as more
+   * than {@code haltOnFailureRate} of its merged changesets broke their default branch.
+   */
+  public record PostMerge(Duration watch, double haltOnFailureRate) {
+    public static final PostMerge NONE = new PostMerge(Duration.ZERO, 1.0);
+
+    public PostMerge {
+      watch = watch == null ? Duration.ZERO : watch;
+    }
+
+    public boolean watched() {
+      return !watch.isZero();
+    }
   }
 }

@@ -22,7 +22,14 @@ public enum ChangesetState {
   CLOSED,
   MODIFIED,
   SKIPPED,
-  HALTED;
+  HALTED,
+  /**
+   * Merged, and then the default branch's checks failed on the merge commit within the campaign's
+   * {@code postMerge.watch}: counts as a failure of its wave, and a person decides (revert, or fix).
+   */
+  POST_MERGE_FAILED,
+  /** A revert pull request undid the merge ({@code flotilla campaign revert}). */
+  REVERTED;
 
   /** Nothing more will happen on its own (a person or a new campaign run may start it again). */
   public boolean isTerminal() {

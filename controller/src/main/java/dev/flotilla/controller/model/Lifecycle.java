@@ -12,8 +12,10 @@ import static dev.flotilla.controller.model.ChangesetState.NEEDS_HUMAN;
 import static dev.flotilla.controller.model.ChangesetState.NOT_APPLICABLE;
 import static dev.flotilla.controller.model.ChangesetState.NO_CHANGE;
 import static dev.flotilla.controller.model.ChangesetState.PENDING;
+import static dev.flotilla.controller.model.ChangesetState.POST_MERGE_FAILED;
 import static dev.flotilla.controller.model.ChangesetState.PR_OPEN;
 import static dev.flotilla.controller.model.ChangesetState.PUSHED;
+import static dev.flotilla.controller.model.ChangesetState.REVERTED;
 import static dev.flotilla.controller.model.ChangesetState.RUNNING;
 import static dev.flotilla.controller.model.ChangesetState.SKIPPED;
 
@@ -46,7 +48,8 @@ public final class Lifecycle {
   public record Transition(ChangesetState to, By by, Set<ChangesetState> from, String why) {}
 
   /** Nothing more will happen on its own (a person or a new campaign run may start it again). */
-  public static final Set<ChangesetState> TERMINAL = of(NO_CHANGE, NOT_APPLICABLE, MERGED, CLOSED, SKIPPED);
+  public static final Set<ChangesetState> TERMINAL =
+      of(NO_CHANGE, NOT_APPLICABLE, MERGED, CLOSED, SKIPPED, POST_MERGE_FAILED, REVERTED);
 
   /** A pull request is open on the forge for it. */
   public static final Set<ChangesetState> OPEN_PULL_REQUEST = of(PR_OPEN, CI_PENDING, CI_FAILED, MERGEABLE, CONFLICT, MODIFIED);
@@ -69,8 +72,20 @@ public final class Lifecycle {
   /** The reconciler follows the pull request of these on the forge. */
   public static final Set<ChangesetState> FOLLOWED = of(PR_OPEN, CI_PENDING, CI_FAILED, MERGEABLE, MODIFIED);
 
-  /** A run or its checks failed: counts against a wave's {@code haltOnFailureRate}. */
-  public static final Set<ChangesetState> FAILURE = of(FAILED, CI_FAILED);
+  /**
+   * A run (or one of its verifiers) failed, its checks failed, or the default branch broke after its
+   * merge: counts against a wave's {@code haltOnFailureRate}.
+   */
+  public static final Set<ChangesetState> FAILURE = of(FAILED, CI_FAILED, POST_MERGE_FAILED);
+
+  /**
+   * Merged by Flotilla: the reconciler watches the default branch's checks on the merge commit of
+   * these while their {@code healthUntil} lasts.
+   */
+  public static final Set<ChangesetState> HEALTH_WATCHED = of(MERGED);
+
+  /** A person may revert these: their change is on the default branch. */
+  public static final Set<ChangesetState> REVERTIBLE = of(MERGED, POST_MERGE_FAILED);
 
   /** Not part of a wave's failure rate: nothing was done there. */
   public static final Set<ChangesetState> NOT_COUNTED_IN_WAVE = of(NO_CHANGE, NOT_APPLICABLE, SKIPPED);
@@ -105,7 +120,7 @@ public final class Lifecycle {
       new Transition(NO_CHANGE, By.RUNNER, of(RUNNING), "nothing to change"),
       new Transition(NOT_APPLICABLE, By.RUNNER, of(RUNNING), "the migration does not apply"),
       new Transition(NEEDS_HUMAN, By.RUNNER, of(RUNNING), "the migration left it alone and said why"),
-      new Transition(FAILED, By.RUNNER, of(RUNNING), "clone, apply or push failed"),
+      new Transition(FAILED, By.RUNNER, of(RUNNING), "clone, apply, a verifier or push failed"),
       new Transition(PUSHED, By.RUNNER, of(RUNNING), "branch pushed"),
       new Transition(PR_OPEN, By.RUNNER, of(RUNNING), "branch of the open pull request updated"),
       new Transition(MODIFIED, By.RUNNER, of(RUNNING), "someone else pushed to the branch"),
@@ -116,8 +131,11 @@ public final class Lifecycle {
       new Transition(CONFLICT, By.ENGINE, CHECKED, "conflicts with the base"),
       new Transition(MODIFIED, By.ENGINE, CHECKED, "someone pushed to the branch"),
       new Transition(MERGED, By.ENGINE, FOLLOWED, "merged"),
+      new Transition(POST_MERGE_FAILED, By.ENGINE, HEALTH_WATCHED, "the default branch's checks failed on the merge commit"),
+      new Transition(REVERTED, By.ENGINE, FOLLOWED, "the revert pull request merged"),
       new Transition(CLOSED, By.ENGINE, FOLLOWED, "closed without merging"),
       new Transition(PENDING, By.PERSON, RETRYABLE, "retry"),
+      new Transition(PENDING, By.PERSON, REVERTIBLE, "revert: a run opens a pull request that reverts the merge"),
       new Transition(SKIPPED, By.PERSON, of(PENDING), "campaign cancelled"),
       new Transition(CLOSED, By.PERSON, OPEN_PULL_REQUEST, "campaign cancelled, pull request closed"),
       new Transition(PENDING, By.CAMPAIGN, of(SKIPPED), "opted in again"),

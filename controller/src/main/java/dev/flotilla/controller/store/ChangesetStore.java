@@ -26,7 +26,7 @@ public final class ChangesetStore {
 
   static final String COLUMNS =
       "c.id, c.campaign, c.repository_id, c.state, c.state_reason, c.state_since, c.wave, c.attempts, c.run_id,"
-          + " c.last_pushed_sha, c.pr_number, c.pr_url, c.ci_state, c.last_error";
+          + " c.last_pushed_sha, c.pr_number, c.pr_url, c.ci_state, c.last_error, c.merge_sha, c.health_until, c.revert_of";
 
   private final Jdbc jdbc;
 
@@ -98,6 +98,27 @@ public final class ChangesetStore {
       return set("last_error", error);
     }
 
+    /**
+     * Merged as {@code sha}; the default branch's checks on it are watched until {@code healthUntil}
+     * (null: not watched). The revert it was, if it was one, is done.
+     */
+    public Changes merged(String sha, Instant healthUntil) {
+      return set("merge_sha", sha).healthUntil(healthUntil).set("revert_of", null);
+    }
+
+    /** Until when the default branch is watched after the merge; null stops watching. */
+    public Changes healthUntil(Instant until) {
+      return set("health_until", until == null ? null : Jdbc.ts(until));
+    }
+
+    /**
+     * The next run reverts merge commit {@code sha} on a branch of its own, and the pull request is
+     * a new one.
+     */
+    public Changes revertOf(String sha) {
+      return forgetPullRequest().set("revert_of", sha).healthUntil(null).ciUnknown().error(null);
+    }
+
     /** When the reconciler looks at it again; null means at its next round. */
     public Changes nextCheckAt(Instant at) {
       return set("next_check_at", at == null ? null : Jdbc.ts(at));
@@ -155,6 +176,21 @@ public final class ChangesetStore {
       throw new IllegalStateException("the lifecycle does not let " + by + " move a changeset from " + expected + " to " + to);
     }
     return move(id, EnumSet.of(expected), to, changes, actor, detail, now);
+  }
+
+  /**
+   * Moves a changeset to {@code to} only from one of {@code from}, each of which the {@link Lifecycle}
+   * must let {@code by} leave for {@code to}: for a person's action that is narrower than every way
+   * into a state (a retry is not a revert).
+   */
+  public boolean transitionFrom(
+      long id, Set<ChangesetState> from, ChangesetState to, By by, Changes changes, String actor, String detail, Instant now) {
+    for (ChangesetState state : from) {
+      if (!Lifecycle.allows(state, to, by)) {
+        throw new IllegalStateException("the lifecycle does not let " + by + " move a changeset from " + state + " to " + to);
+      }
+    }
+    return move(id, from, to, changes, actor, detail, now);
   }
 
   private boolean move(
@@ -220,7 +256,9 @@ public final class ChangesetStore {
           List<Changeset> claimed =
               jdbc.query(
                   "SELECT " + COLUMNS + " FROM changeset c JOIN campaign k ON k.name = c.campaign"
-                      + " WHERE c.campaign = ? AND c.state = 'PENDING' AND k.status = 'ACTIVE' AND c.wave <= ?"
+                      + " WHERE c.campaign = ? AND c.state = 'PENDING' AND c.wave <= ?"
+                      // A revert a person asked for runs even while the campaign is halted or paused.
+                      + " AND (k.status = 'ACTIVE' OR (c.revert_of IS NOT NULL AND k.status IN ('HALTED', 'PAUSED')))"
                       + " ORDER BY c.wave, c.id LIMIT ? FOR UPDATE OF c SKIP LOCKED",
                   ChangesetStore::map,
                   campaign,
@@ -283,6 +321,27 @@ public final class ChangesetStore {
         states.stream().map(Enum::name).toArray(String[]::new),
         now,
         limit);
+  }
+
+  /** Merged changesets whose default branch is still watched and whose next look is due. */
+  public List<Changeset> healthDue(Instant now, int limit) {
+    return jdbc.query(
+        "SELECT " + COLUMNS + " FROM changeset c JOIN campaign k ON k.name = c.campaign"
+            + " WHERE c.state = ANY(?) AND c.health_until IS NOT NULL AND k.status <> 'CANCELLED'"
+            + " AND (c.next_check_at IS NULL OR c.next_check_at <= ?)"
+            + " ORDER BY c.next_check_at NULLS FIRST, c.id LIMIT ?",
+        ChangesetStore::map,
+        Lifecycle.HEALTH_WATCHED.stream().map(Enum::name).toArray(String[]::new),
+        now,
+        limit);
+  }
+
+  /** How many of {@code campaign}'s merged changesets still have their default branch watched. */
+  public long countWatchedAfterMerge(String campaign) {
+    return jdbc.count(
+        "SELECT count(*) FROM changeset WHERE campaign = ? AND state = ANY(?) AND health_until IS NOT NULL",
+        campaign,
+        Lifecycle.HEALTH_WATCHED.stream().map(Enum::name).toArray(String[]::new));
   }
 
   public long countInStates(String campaign, Set<ChangesetState> states) {
@@ -394,7 +453,10 @@ public final class ChangesetStore {
         Jdbc.nullableInt(rs, "pr_number"),
         rs.getString("pr_url"),
         rs.getString("ci_state"),
-        rs.getString("last_error"));
+        rs.getString("last_error"),
+        rs.getString("merge_sha"),
+        Jdbc.instant(rs, "health_until"),
+        rs.getString("revert_of"));
   }
 
   static String[] names(ChangesetState... states) {

@@ -339,7 +339,7 @@ public final class StoreFleetView implements FleetView {
       return lastError;
     }
     return switch (state) {
-      case FAILED, CI_FAILED, CONFLICT, HALTED, INVALID_CONFIG, MODIFIED, CLOSED, NEEDS_HUMAN -> stateReason;
+      case FAILED, CI_FAILED, CONFLICT, HALTED, INVALID_CONFIG, MODIFIED, CLOSED, NEEDS_HUMAN, POST_MERGE_FAILED -> stateReason;
       default -> null;
     };
   }
@@ -382,7 +382,7 @@ public final class StoreFleetView implements FleetView {
         JOIN campaign k ON k.name = c.campaign AND k.status <> 'CANCELLED'
         LEFT JOIN LATERAL (SELECT min(e.at) AS at FROM changeset_event e
                            WHERE e.changeset_id = c.id AND e.to_state = 'PR_OPEN') opened ON TRUE
-        WHERE c.state IN ('FAILED', 'CI_FAILED', 'CONFLICT', 'NEEDS_HUMAN')
+        WHERE c.state IN ('FAILED', 'CI_FAILED', 'CONFLICT', 'NEEDS_HUMAN', 'POST_MERGE_FAILED')
            OR (c.state IN ('PR_OPEN', 'CI_PENDING', 'MERGEABLE', 'MODIFIED')
                AND coalesce(opened.at, c.state_since) <= ?)
         ORDER BY c.state_since LIMIT ?
@@ -412,6 +412,10 @@ public final class StoreFleetView implements FleetView {
       case "NEEDS_HUMAN" -> new AttentionItem(AttentionItem.Kind.NEEDS_HUMAN, repository, campaign, id,
           orElse(error, "the migration left the repository alone"),
           "do what the reason asks in the repository (or accept it), then retry", since, pr);
+      case "POST_MERGE_FAILED" -> new AttentionItem(AttentionItem.Kind.POST_MERGE_FAILED, repository, campaign, id,
+          orElse(error, "the default branch's checks failed after the merge"),
+          "revert it (flotilla campaign revert " + campaign + " --repo " + repository + "), or fix the default branch",
+          since, pr);
       case "CONFLICT" -> new AttentionItem(AttentionItem.Kind.CONFLICT, repository, campaign, id,
           "the pull request conflicts with the default branch",
           "retry to re-run the migration on the new base", since, pr);

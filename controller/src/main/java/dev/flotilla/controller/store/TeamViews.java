@@ -43,10 +43,10 @@ final class TeamViews {
   /** Who has the next move on a changeset in {@code state}; automerge is the repository's opt-in. */
   static WaitingOn waitingOn(ChangesetState state, boolean automerge) {
     return switch (state) {
-      case PR_OPEN, CI_FAILED, MODIFIED, NEEDS_HUMAN, INVALID_CONFIG -> WaitingOn.team;
+      case PR_OPEN, CI_FAILED, MODIFIED, NEEDS_HUMAN, INVALID_CONFIG, POST_MERGE_FAILED -> WaitingOn.team;
       case MERGEABLE -> automerge ? WaitingOn.flotilla : WaitingOn.team;
       case PENDING, RUNNING, PUSHED, CI_PENDING, CONFLICT, FAILED, HALTED -> WaitingOn.flotilla;
-      case MERGED, NO_CHANGE, NOT_APPLICABLE, SKIPPED, CLOSED -> WaitingOn.nobody;
+      case MERGED, NO_CHANGE, NOT_APPLICABLE, SKIPPED, CLOSED, REVERTED -> WaitingOn.nobody;
     };
   }
 
@@ -71,6 +71,9 @@ final class TeamViews {
       case NO_CHANGE, NOT_APPLICABLE -> "Done: nothing to change here.";
       case SKIPPED -> "Nothing: the repository is not part of this campaign.";
       case CLOSED -> "Done: the pull request was closed without merging.";
+      case POST_MERGE_FAILED -> "The default branch's checks failed on the merge: fix it forward, or ask the"
+          + " platform team to revert the change.";
+      case REVERTED -> "Done: the change was reverted after the default branch broke.";
     };
   }
 

@@ -7,6 +7,7 @@ import dev.flotilla.controller.model.Campaign;
 import dev.flotilla.controller.model.CampaignStatus;
 import dev.flotilla.controller.model.Changeset;
 import dev.flotilla.controller.model.ChangesetState;
+import dev.flotilla.controller.engine.Reverts;
 import dev.flotilla.controller.model.Lifecycle;
 import dev.flotilla.dashboard.port.ActionRefusedException;
 import dev.flotilla.dashboard.port.Actor;
@@ -109,6 +110,15 @@ public final class ControllerFleetActions implements FleetActions, AutoCloseable
     return n == 0
         ? "Nothing to retry in " + campaign + ": no changeset is FAILED or CI_FAILED."
         : "Retrying " + n + (n == 1 ? " changeset" : " changesets") + " in " + campaign + pausedNote(campaign) + ".";
+  }
+
+  @Override
+  public String revert(String campaign, Integer wave, String repository, Actor actor) {
+    statusOf(campaign);
+    Reverts.Selection selection = new Reverts.Selection(wave, repository);
+    Reverts.Result result = controller.revert(campaign, selection, who(actor))
+        .orElseThrow(() -> new NotFoundException("Campaign " + campaign + " does not exist; reload the page"));
+    return result.describe(campaign, selection);
   }
 
   @Override

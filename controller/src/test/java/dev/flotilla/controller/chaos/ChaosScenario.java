@@ -176,7 +176,7 @@ final class ChaosScenario {
   /** Where the demo fleet says each kind of repository ends in the jackson campaign. */
   private static Optional<ChangesetState> endState(DemoFleet.Profile profile) {
     return switch (profile) {
-      case AUTOMERGE, EXCLUDES_DOCKERFILE, AHEAD_OF_CHECKOUT -> Optional.of(ChangesetState.MERGED);
+      case AUTOMERGE, EXCLUDES_DOCKERFILE, AHEAD_OF_CHECKOUT, BREAKS_AFTER_MERGE -> Optional.of(ChangesetState.MERGED);
       case REVIEW -> Optional.of(ChangesetState.MERGEABLE);
       case CI_FAILS -> Optional.of(ChangesetState.CI_FAILED);
       case UP_TO_DATE -> Optional.of(ChangesetState.NO_CHANGE);

@@ -84,6 +84,11 @@ final class FaultyForge implements Forge {
   }
 
   @Override
+  public java.util.List<String> requiredChecks(RepositoryRef repository) {
+    return call("requiredChecks " + repository.fullName(), () -> real.requiredChecks(repository));
+  }
+
+  @Override
   public CiStatus ciStatus(RepositoryRef repository, String headSha) {
     return call("ciStatus " + repository.fullName(), () -> real.ciStatus(repository, headSha));
   }

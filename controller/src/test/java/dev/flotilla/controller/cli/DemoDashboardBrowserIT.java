@@ -50,6 +50,7 @@ class DemoDashboardBrowserIT {
             assertThat(page.barSegment(campaign, "MERGEABLE")).isEqualTo(expected.awaitingReview());
             assertThat(page.barSegment(campaign, "CI_FAILED")).isEqualTo(expected.ciFailed());
             assertThat(page.barSegment(campaign, "NEEDS_HUMAN")).isEqualTo(expected.needsHuman());
+            assertThat(page.barSegment(campaign, "POST_MERGE_FAILED")).isEqualTo(expected.postMergeFailed());
           });
         }
       }

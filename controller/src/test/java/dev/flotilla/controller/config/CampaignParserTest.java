@@ -55,6 +55,58 @@ spec:
   }
 
   @Test
+  void readsVerifiersThePostMergeWatchAndTheRunnerImage() {
+    CampaignSpec campaign =
+        CampaignParser.parse(
+            """
+            apiVersion: flotilla.dev/v1
+            kind: Campaign
+            metadata: {name: editorconfig}
+            spec:
+              migration: add-editorconfig
+              allowNoChecks: true
+              runnerImage: ghcr.io/acme/flotilla-runner-jdk21:1.4
+              verifiers:
+                - {name: build, command: mvn -B -q verify, when: pom.xml, timeout: 15m}
+                - {name: lint, command: ./lint.sh}
+              postMerge: {watch: 30m, haltOnFailureRate: 0.1}
+            """,
+            "c.yaml",
+            MIGRATIONS);
+
+    assertThat(campaign.verifiers()).containsExactly(
+        new CampaignSpec.Verifier("build", "mvn -B -q verify", "pom.xml", Duration.ofMinutes(15)),
+        new CampaignSpec.Verifier("lint", "./lint.sh", null, CampaignSpec.Verifier.DEFAULT_TIMEOUT));
+    assertThat(campaign.postMerge()).isEqualTo(new CampaignSpec.PostMerge(Duration.ofMinutes(30), 0.1));
+    assertThat(campaign.runnerImage()).isEqualTo("ghcr.io/acme/flotilla-runner-jdk21:1.4");
+    assertThat(campaign.allowNoChecks()).isTrue();
+  }
+
+  @Test
+  void reportsEveryBadVerifierAndWatchWithItsLine() {
+    assertThatThrownBy(
+            () ->
+                CampaignParser.parse(
+                    """
+                    apiVersion: flotilla.dev/v1
+                    kind: Campaign
+                    metadata: {name: editorconfig}
+                    spec:
+                      migration: add-editorconfig
+                      verifiers:
+                        - {name: build}
+                        - {command: make}
+                      postMerge: {watch: soon}
+                    """,
+                    "c.yaml",
+                    MIGRATIONS))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("verifier 'build' at line 7 has no 'command'")
+        .hasMessageContaining("a verifier at line 8 has no 'name'")
+        .hasMessageContaining("'watch' at line 9 must be a duration");
+  }
+
+  @Test
   void defaultsToNoMergingAndOneWaveRunOnce() {
     CampaignSpec campaign =
         CampaignParser.parse(
@@ -74,6 +126,9 @@ spec:
     assertThat(campaign.limits()).isEqualTo(CampaignSpec.Limits.DEFAULT);
     assertThat(campaign.rebaseAfter()).isNull();
     assertThat(campaign.parameters()).isEmpty();
+    assertThat(campaign.verifiers()).isEmpty();
+    assertThat(campaign.postMerge().watched()).isFalse();
+    assertThat(campaign.runnerImage()).isNull();
   }
 
   @Test

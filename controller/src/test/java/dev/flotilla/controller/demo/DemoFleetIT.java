@@ -50,11 +50,12 @@ class DemoFleetIT {
     Map<Profile, Long> profiles = fleet.repositories().stream()
         .collect(Collectors.groupingBy(DemoRepository::profile, Collectors.counting()));
     assertThat(profiles).containsExactlyInAnyOrderEntriesOf(Map.of(
-        Profile.AUTOMERGE, 15L, Profile.REVIEW, 3L, Profile.EXCLUDES_DOCKERFILE, 1L, Profile.INVALID_CONFIG, 1L,
-        Profile.NOT_OPTED_IN, 1L, Profile.CI_FAILS, 1L, Profile.UP_TO_DATE, 1L, Profile.AHEAD_OF_CHECKOUT, 1L));
-    assertThat(fleet.expected("jackson-2-18")).isEqualTo(new Expected(17, 3, 1, 1, 0, 0, 1));
-    assertThat(fleet.expected("checkout-v4")).isEqualTo(new Expected(16, 3, 1, 1, 1, 0, 1));
-    assertThat(fleet.expected("temurin-21")).isEqualTo(new Expected(16, 3, 1, 1, 0, 1, 1));
+        Profile.AUTOMERGE, 14L, Profile.REVIEW, 3L, Profile.EXCLUDES_DOCKERFILE, 1L, Profile.INVALID_CONFIG, 1L,
+        Profile.NOT_OPTED_IN, 1L, Profile.CI_FAILS, 1L, Profile.UP_TO_DATE, 1L, Profile.AHEAD_OF_CHECKOUT, 1L,
+        Profile.BREAKS_AFTER_MERGE, 1L));
+    assertThat(fleet.expected("jackson-2-18")).isEqualTo(new Expected(17, 3, 1, 1, 0, 0, 1, 0));
+    assertThat(fleet.expected("checkout-v4")).isEqualTo(new Expected(15, 3, 1, 1, 1, 0, 1, 1));
+    assertThat(fleet.expected("temurin-21")).isEqualTo(new Expected(16, 3, 1, 1, 0, 1, 1, 0));
     assertThat(fleet.notOptedIn()).isEqualTo(1);
     assertThat(fleet.repositories()).extracting(DemoRepository::owner).contains("acme", "payments");
     assertThat(fleet.repositories()).extracting(DemoRepository::defaultBranch).contains("main", "master", "trunk");
@@ -125,8 +126,11 @@ class DemoFleetIT {
           assertThat(outcome.message()).contains("actions/checkout@v7 is ahead of v4 (never downgraded)");
         }
       }
-      assertThat(runCi(checkout)).as("ci.sh of %s after the migrations", repo.fullName())
+      assertThat(runCi(checkout, "flotilla/demo")).as("ci.sh of %s after the migrations", repo.fullName())
           .isEqualTo(repo.profile() == Profile.CI_FAILS ? 1 : 0);
+      assertThat(runCi(checkout, repo.defaultBranch()))
+          .as("ci.sh of %s on its default branch after the migrations", repo.fullName())
+          .isEqualTo(repo.profile() == Profile.CI_FAILS || repo.profile() == Profile.BREAKS_AFTER_MERGE ? 1 : 0);
     }
   }
 
@@ -170,9 +174,11 @@ class DemoFleetIT {
         .hasMessageContaining("already exists");
   }
 
-  private static int runCi(Path checkout) throws Exception {
-    Process process = new ProcessBuilder("./ci.sh").directory(checkout.toFile()).redirectErrorStream(true)
-        .redirectOutput(checkout.resolve("../ci-" + checkout.getFileName() + ".log").toFile()).start();
+  private static int runCi(Path checkout, String branch) throws Exception {
+    ProcessBuilder builder = new ProcessBuilder("./ci.sh").directory(checkout.toFile()).redirectErrorStream(true)
+        .redirectOutput(checkout.resolve("../ci-" + checkout.getFileName() + ".log").toFile());
+    builder.environment().put("CI_COMMIT_BRANCH", branch);
+    Process process = builder.start();
     assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
     return process.exitValue();
   }

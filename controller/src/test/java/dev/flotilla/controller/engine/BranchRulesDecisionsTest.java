@@ -42,7 +42,7 @@ class BranchRulesDecisionsTest {
 
   static Step decide(Campaign campaign, ChangesetState state, PullRequest pr, CiStatus ci, BranchRules rules, MergeQueueStatus queue) {
     return RULES.decide(campaign, repo(), changeset(state), pr,
-        new PullRequestRules.Lookups(Optional::empty, () -> ci, () -> rules, () -> queue, sha -> false), NOW);
+        new PullRequestRules.Lookups(Optional::empty, () -> ci, () -> rules, () -> queue, sha -> false, () -> List.of("ci")), NOW);
   }
 
   static PullRequest behind() {
@@ -152,7 +152,7 @@ class BranchRulesDecisionsTest {
         PullRequest.Mergeable.MERGEABLE);
 
     Step step = RULES.decide(campaign(), repo(), changeset(ChangesetState.MERGEABLE), updated,
-        new PullRequestRules.Lookups(Optional::empty, () -> GREEN, () -> STRICT, () -> MergeQueueStatus.NOT_QUEUED, HEAD::equals), NOW);
+        new PullRequestRules.Lookups(Optional::empty, () -> GREEN, () -> STRICT, () -> MergeQueueStatus.NOT_QUEUED, HEAD::equals, () -> List.of("ci")), NOW);
 
     assertThat(step).isEqualTo(new Step.AdoptHead("ccccccc3333333", "brought up to date with main as ccccccc; waiting for CI on it"));
   }
@@ -163,7 +163,7 @@ class BranchRulesDecisionsTest {
         PullRequest.Mergeable.MERGEABLE);
 
     assertThat(RULES.decide(campaign(), repo(), changeset(ChangesetState.MERGEABLE), pushed,
-        new PullRequestRules.Lookups(Optional::empty, () -> GREEN, () -> STRICT, () -> MergeQueueStatus.NOT_QUEUED, sha -> false), NOW))
+        new PullRequestRules.Lookups(Optional::empty, () -> GREEN, () -> STRICT, () -> MergeQueueStatus.NOT_QUEUED, sha -> false, () -> List.of("ci")), NOW))
         .extracting(step -> ((Step.MoveTo) step).to()).isEqualTo(ChangesetState.MODIFIED);
   }
 }

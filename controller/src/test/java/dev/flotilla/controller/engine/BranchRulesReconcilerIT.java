@@ -243,6 +243,11 @@ class BranchRulesReconcilerIT {
     }
 
     @Override
+    public java.util.List<String> requiredChecks(RepositoryRef repository) {
+      return branchRules(repository, repository.defaultBranch()).requiredChecks();
+    }
+
+    @Override
     public BranchRules branchRules(RepositoryRef repository, String branch) {
       return rules;
     }

@@ -38,6 +38,8 @@ class PullRequestRulesTest {
   static final Duration RECHECK = Duration.ofSeconds(30);
   static final String HEAD = "aaaaaaa1111111";
   static final PullRequestRules RULES = new PullRequestRules(RECHECK, 3);
+  static final List<String> REQUIRED = List.of("build");
+  static final String MERGE_SHA = "bbbbbbb2222222";
 
   static Campaign campaign(boolean automerge, boolean allowNoChecks, CampaignStatus status) {
     return new Campaign(new CampaignSpec("bump", "maven-dependency-version", Map.of(), null, automerge, allowNoChecks,
@@ -85,7 +87,7 @@ class PullRequestRulesTest {
   }
 
   static Step decide(Campaign campaign, Repository repo, ChangesetState state, PullRequest pr, CiStatus ci, Optional<String> stale) {
-    return RULES.decide(campaign, repo, changeset(state), pr, () -> stale, () -> ci, NOW);
+    return RULES.decide(campaign, repo, changeset(state), pr, () -> stale, () -> ci, () -> REQUIRED, NOW);
   }
 
   static Step.MoveTo ciMove(ChangesetState to, String reason, CiStatus ci) {
@@ -159,15 +161,89 @@ class PullRequestRulesTest {
   void readsNeitherBaseNorChecksOfAMergedPullRequest() {
     Step step = RULES.decide(campaign(), repo(), changeset(ChangesetState.CI_PENDING),
         pr(PullRequest.State.MERGED, PullRequest.Mergeable.UNKNOWN),
-        () -> { throw new AssertionError("base read"); }, () -> { throw new AssertionError("checks read"); }, NOW);
+        () -> { throw new AssertionError("base read"); }, () -> { throw new AssertionError("checks read"); },
+        () -> { throw new AssertionError("required checks read"); }, NOW);
     assertThat(step).isInstanceOf(Step.MoveTo.class);
   }
 
   @Test
   void readsNoChecksWhenTheBranchIsStale() {
     Step step = RULES.decide(campaign(), repo(), changeset(ChangesetState.CI_PENDING), open(),
-        () -> Optional.of("stale"), () -> { throw new AssertionError("checks read"); }, NOW);
+        () -> Optional.of("stale"), () -> { throw new AssertionError("checks read"); },
+        () -> { throw new AssertionError("required checks read"); }, NOW);
     assertThat(step).isEqualTo(new Step.Rerun("stale"));
+  }
+
+  @Test
+  void refusesToMergeWhereTheForgeRequiresNoCheckAndSaysWhy() {
+    Step step = RULES.decide(campaign(), repo(), changeset(ChangesetState.CI_PENDING), open(),
+        Optional::empty, () -> ci(CiStatus.State.SUCCESS), List::of, NOW);
+
+    assertThat(step).isInstanceOf(Step.MoveTo.class);
+    Step.MoveTo held = (Step.MoveTo) step;
+    assertThat(held.to()).isEqualTo(ChangesetState.MERGEABLE);
+    assertThat(held.reason()).contains("acme/api requires no check on main").contains("allowNoChecks: true");
+  }
+
+  @Test
+  void mergesWithoutRequiredChecksWhenTheCampaignAllowsIt() {
+    Step step = RULES.decide(campaign(true, true, CampaignStatus.ACTIVE), repo(), changeset(ChangesetState.CI_PENDING), open(),
+        Optional::empty, () -> ci(CiStatus.State.SUCCESS), List::of, NOW);
+
+    assertThat(step).isInstanceOf(Step.Merge.class);
+  }
+
+  @Test
+  void asksForRequiredChecksOnlyWhenAboutToMerge() {
+    Step step = RULES.decide(campaign(), repo(true, WEEKENDS), changeset(ChangesetState.CI_PENDING), open(),
+        Optional::empty, () -> ci(CiStatus.State.SUCCESS), () -> { throw new AssertionError("required checks read"); }, NOW);
+
+    assertThat(((Step.MoveTo) step).reason()).isEqualTo("ready; waiting for the merge window");
+  }
+
+  static Changeset reverting(ChangesetState state) {
+    return new Changeset(1, "bump", 7, state, null, Instant.EPOCH, 0, 1, "cs1-a1", HEAD, 13, "https://forge/pr/13", null, null,
+        MERGE_SHA, null, MERGE_SHA);
+  }
+
+  @Test
+  void aRevertMergesWhileTheCampaignIsHaltedAndEndsReverted() {
+    Campaign halted = campaign(true, false, CampaignStatus.HALTED);
+
+    assertThat(RULES.decide(halted, repo(), reverting(ChangesetState.CI_PENDING), open(), Optional::empty,
+        () -> ci(CiStatus.State.SUCCESS), () -> REQUIRED, NOW)).isInstanceOf(Step.Merge.class);
+    assertThat(RULES.decide(halted, repo(), changeset(ChangesetState.CI_PENDING), open(), Optional::empty,
+        () -> ci(CiStatus.State.SUCCESS), () -> REQUIRED, NOW)).isInstanceOf(Step.MoveTo.class);
+    assertThat(RULES.decide(halted, repo(), reverting(ChangesetState.MERGEABLE), pr(PullRequest.State.MERGED, PullRequest.Mergeable.MERGEABLE),
+        Optional::empty, () -> ci(CiStatus.State.SUCCESS), () -> REQUIRED, NOW))
+        .isEqualTo(Step.MoveTo.of(ChangesetState.REVERTED, "revert of bbbbbbb merged on the forge"));
+  }
+
+  static Changeset merged(Instant healthUntil) {
+    return new Changeset(1, "bump", 7, ChangesetState.MERGED, null, Instant.EPOCH, 1, 1, "cs1-a1", HEAD, 12, "https://forge/pr/12",
+        "SUCCESS", null, MERGE_SHA, healthUntil, null);
+  }
+
+  @Test
+  void aFailureOnTheDefaultBranchAfterTheMergeIsAPostMergeFailureNamingTheCheckAndTheRevert() {
+    Step step = RULES.health(campaign(), merged(NOW.plusSeconds(600)), ci(CiStatus.State.FAILURE), NOW);
+
+    assertThat(step).isInstanceOf(Step.MoveTo.class);
+    Step.MoveTo move = (Step.MoveTo) step;
+    assertThat(move.to()).isEqualTo(ChangesetState.POST_MERGE_FAILED);
+    assertThat(move.reason()).contains("build (last line)").contains("bbbbbbb").contains("flotilla campaign revert bump --wave 2");
+  }
+
+  @Test
+  void theWatchEndsGreenOrWhenItsTimeIsUp() {
+    assertThat(RULES.health(campaign(), merged(NOW.plusSeconds(600)), ci(CiStatus.State.SUCCESS), NOW))
+        .isInstanceOf(Step.StopWatching.class);
+    assertThat(RULES.health(campaign(), merged(NOW.plusSeconds(600)), ci(CiStatus.State.PENDING), NOW))
+        .isEqualTo(new Step.Wait(null, NOW.plus(RECHECK)));
+    assertThat(RULES.health(campaign(), merged(NOW.plusSeconds(10)), CiStatus.none(), NOW))
+        .isEqualTo(new Step.Wait(null, NOW.plusSeconds(10)));
+    assertThat(RULES.health(campaign(), merged(NOW), ci(CiStatus.State.PENDING), NOW))
+        .isInstanceOf(Step.StopWatching.class);
   }
 
   @Test

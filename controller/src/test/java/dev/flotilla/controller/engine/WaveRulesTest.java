@@ -47,6 +47,49 @@ class WaveRulesTest {
     return WaveRules.verdict(campaign, all, wave -> haltedBefore, NOW);
   }
 
+  static Campaign watching(double haltOnFailureRate) {
+    return new Campaign(new CampaignSpec("bump", "m", Map.of(), null, true, false,
+        new CampaignSpec.Rollout(List.of("5", "100%"), 0.2, GRACE), null, null, false, null, List.of(),
+        new CampaignSpec.PostMerge(Duration.ofMinutes(30), haltOnFailureRate), null),
+        CampaignStatus.ACTIVE, null, 0, Instant.EPOCH);
+  }
+
+  static Changeset mergedWatched(int wave) {
+    return new Changeset(1, "bump", 1, ChangesetState.MERGED, null, NOW.minusSeconds(60), wave, 1, null, null, null, null,
+        null, null, "cafe", NOW.plusSeconds(600), null);
+  }
+
+  @Test
+  void aMergeWhoseDefaultBranchIsStillWatchedKeepsTheWaveGoing() {
+    List<Changeset> all = List.of(in(0, ChangesetState.MERGED), mergedWatched(0), in(1, ChangesetState.PENDING));
+
+    assertThat(verdict(watching(1.0), all, false)).isEqualTo(new Verdict.Continue());
+  }
+
+  @Test
+  void aPostMergeFailureCountsAgainstTheWave() {
+    Verdict verdict = verdict(watching(1.0),
+        wave0(ChangesetState.MERGED, ChangesetState.MERGED, ChangesetState.POST_MERGE_FAILED), false);
+
+    assertThat(verdict).isInstanceOf(Verdict.Halt.class);
+    assertThat(((Verdict.Halt) verdict).failed()).isEqualTo(1);
+  }
+
+  @Test
+  void postMergeFailuresHaltOnTheirOwnThresholdBeforeTheWaveEnds() {
+    List<Changeset> all = List.of(in(0, ChangesetState.POST_MERGE_FAILED), mergedWatched(0), in(0, ChangesetState.RUNNING),
+        in(1, ChangesetState.PENDING));
+
+    Verdict verdict = verdict(watching(0.4), all, false);
+
+    assertThat(verdict).isInstanceOf(Verdict.Halt.class);
+    assertThat(((Verdict.Halt) verdict).reason())
+        .startsWith("1 of 2 merged changesets broke their default branch after the merge (50% > postMerge.haltOnFailureRate 40%)")
+        .contains("flotilla campaign revert bump --wave 1");
+    assertThat(verdict(watching(0.5), all, false)).isEqualTo(new Verdict.Continue());
+    assertThat(verdict(watching(0.4), all, true)).as("resumed by a person").isEqualTo(new Verdict.Continue());
+  }
+
   @Test
   void waitsWhileTheWaveIsStillMoving() {
     assertThat(verdict(campaign(0, null), wave0(ChangesetState.MERGED, ChangesetState.RUNNING), false))

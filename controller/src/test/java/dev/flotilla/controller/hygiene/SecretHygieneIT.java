@@ -451,6 +451,11 @@ class SecretHygieneIT {
     }
 
     @Override
+    public java.util.List<String> requiredChecks(RepositoryRef repository) {
+      return local.requiredChecks(repository);
+    }
+
+    @Override
     public CiStatus ciStatus(RepositoryRef repository, String headSha) {
       return local.ciStatus(repository, headSha);
     }

@@ -227,6 +227,11 @@ final class SeededFleet {
     }
 
     @Override
+    public java.util.List<String> requiredChecks(RepositoryRef repository) {
+      throw unsupported();
+    }
+
+    @Override
     public CiStatus ciStatus(RepositoryRef repository, String headSha) {
       throw unsupported();
     }

@@ -33,7 +33,9 @@ public record AttentionItem(
     RUN_FAILED,
     INVALID_CONFIG,
     /** The migration left the repository alone on purpose; the reason says what a person should do. */
-    NEEDS_HUMAN
+    NEEDS_HUMAN,
+    /** Merged, and then the default branch's checks failed on the merge commit. */
+    POST_MERGE_FAILED
   }
 
   public AttentionItem {

@@ -27,10 +27,14 @@ public enum ChangesetState {
   HALTED,
   NOT_APPLICABLE,
   INVALID_CONFIG,
-  NEEDS_HUMAN;
+  NEEDS_HUMAN,
+  /** Merged, then the default branch's checks failed on the merge commit. */
+  POST_MERGE_FAILED,
+  /** A revert pull request undid the merge. */
+  REVERTED;
 
   private static final Set<ChangesetState> TERMINAL =
-      EnumSet.of(NO_CHANGE, NOT_APPLICABLE, MERGED, CLOSED, SKIPPED);
+      EnumSet.of(NO_CHANGE, NOT_APPLICABLE, MERGED, CLOSED, SKIPPED, POST_MERGE_FAILED, REVERTED);
 
   /** Terminal states never move again on their own: the changeset needs nothing more. */
   public boolean terminal() {

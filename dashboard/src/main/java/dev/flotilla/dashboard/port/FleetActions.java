@@ -21,6 +21,13 @@ public interface FleetActions {
   /** Moves every FAILED changeset of the campaign back to PENDING. */
   String retryFailed(String campaign, Actor actor);
 
+  /**
+   * Opens a revert pull request for each merged changeset of the campaign, or only those of {@code
+   * wave} (1-based, as shown) or of {@code repository} ({@code owner/name}) when given. Asking twice
+   * reverts once.
+   */
+  String revert(String campaign, Integer wave, String repository, Actor actor);
+
   /** Starts a discovery run now instead of waiting for its schedule. */
   String rescan(Actor actor);
 }

@@ -2,12 +2,12 @@
 // never from HTML strings, so repository names and error messages cannot inject markup.
 'use strict';
 
-const STATES = ['MERGED', 'MERGEABLE', 'CI_PENDING', 'PR_OPEN', 'PUSHED', 'RUNNING', 'PENDING',
+const STATES = ['MERGED', 'POST_MERGE_FAILED', 'REVERTED', 'MERGEABLE', 'CI_PENDING', 'PR_OPEN', 'PUSHED', 'RUNNING', 'PENDING',
   'CI_FAILED', 'CONFLICT', 'FAILED', 'HALTED', 'MODIFIED', 'CLOSED', 'INVALID_CONFIG', 'NEEDS_HUMAN',
   'NO_CHANGE', 'NOT_APPLICABLE', 'SKIPPED'];
-const TERMINAL = new Set(['NO_CHANGE', 'NOT_APPLICABLE', 'MERGED', 'CLOSED', 'SKIPPED']);
+const TERMINAL = new Set(['NO_CHANGE', 'NOT_APPLICABLE', 'MERGED', 'CLOSED', 'SKIPPED', 'POST_MERGE_FAILED', 'REVERTED']);
 const COLORS = {
-  MERGED: '#16a34a', MERGEABLE: '#2dd4bf', CI_PENDING: '#818cf8', PR_OPEN: '#3b82f6', PUSHED: '#60a5fa',
+  MERGED: '#16a34a', POST_MERGE_FAILED: '#be123c', REVERTED: '#57534e', MERGEABLE: '#2dd4bf', CI_PENDING: '#818cf8', PR_OPEN: '#3b82f6', PUSHED: '#60a5fa',
   RUNNING: '#93c5fd', PENDING: '#cbd5e1', CI_FAILED: '#f87171', CONFLICT: '#fb923c', FAILED: '#dc2626',
   HALTED: '#7f1d1d', MODIFIED: '#f59e0b', CLOSED: '#78716c', INVALID_CONFIG: '#c026d3', NEEDS_HUMAN: '#ca8a04',
   NO_CHANGE: '#a3a3a3', NOT_APPLICABLE: '#d4d4d4', SKIPPED: '#e5e5e5',
@@ -524,10 +524,22 @@ function campaignPage(name, params) {
       h('td', { text: c.owner || '—' }),
       h('td', { class: 'error-text', title: c.lastError || '', text: c.lastError || '' }),
       h('td', { class: 'num', text: duration(c.stateSince) }),
-      h('td', {}, RETRYABLE.has(c.state)
-        ? h('button', { class: 'btn btn-small', type: 'button', dataset: { retry: String(c.id) },
-          onclick: () => act(`/api/changesets/${c.id}/retry`, 'Retry'), text: 'Retry' })
-        : null));
+      h('td', {}, rowAction(c)));
+  }
+
+  // A merge that broke its default branch is undone with a revert pull request in that repository only.
+  function rowAction(c) {
+    if (RETRYABLE.has(c.state)) {
+      return h('button', { class: 'btn btn-small', type: 'button', dataset: { retry: String(c.id) },
+        onclick: () => act(`/api/changesets/${c.id}/retry`, 'Retry'), text: 'Retry' });
+    }
+    if (c.state === 'POST_MERGE_FAILED') {
+      return h('button', { class: 'btn btn-small', type: 'button', dataset: { revert: c.repository },
+        title: 'Open a pull request that reverts this merge',
+        onclick: () => act(`/api/campaigns/${encodeURIComponent(name)}/revert?repo=${encodeURIComponent(c.repository)}`, 'Revert'),
+        text: 'Revert' });
+    }
+    return null;
   }
 
   function renderHead(c) {

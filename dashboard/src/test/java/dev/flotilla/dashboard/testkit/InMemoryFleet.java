@@ -284,6 +284,23 @@ public final class InMemoryFleet implements FleetView, FleetActions {
   }
 
   @Override
+  public String revert(String campaign, Integer wave, String repository, Actor actor) {
+    int n = 0;
+    synchronized (this) {
+      requireCampaign(campaign);
+      for (ChangesetRow c : List.copyOf(changesets.values())) {
+        if (c.campaign().equals(campaign) && (c.state() == ChangesetState.MERGED || c.state() == ChangesetState.POST_MERGE_FAILED)
+            && (repository == null || c.repository().equals(repository))) {
+          state(c.id(), ChangesetState.PENDING);
+          n++;
+        }
+      }
+    }
+    done("revert " + campaign, actor, FleetEvent.campaign(campaign));
+    return "Reverting " + n + " merges in " + campaign;
+  }
+
+  @Override
   public String retry(long changesetId, Actor actor) {
     ChangesetRow c;
     synchronized (this) {

@@ -21,7 +21,7 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({
   "migration", "parameters", "schedule", "automerge", "allowNoChecks", "rollout", "limits", "rebaseAfter",
-  "paused", "cancelPolicy"
+  "paused", "cancelPolicy", "verifiers", "postMerge", "runnerImage"
 })
 public class CampaignResourceSpec {
 
@@ -61,6 +61,47 @@ public class CampaignResourceSpec {
 
   @JsonPropertyDescription("What deleting the resource does to open pull requests.")
   public CancelPolicy cancelPolicy;
+
+  @JsonPropertyDescription("Commands run in the runner's work tree before anything is pushed; a failing one fails the run.")
+  public List<Verifier> verifiers;
+
+  public PostMerge postMerge;
+
+  @Pattern("^\\S+$")
+  @JsonPropertyDescription("The runner image of this campaign's Jobs, with the toolchain its verifiers need.")
+  public String runnerImage;
+
+  /** One command run before the push. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonPropertyOrder({"name", "command", "when", "timeout"})
+  public static class Verifier {
+    @Required
+    @Size(min = 1)
+    public String name;
+
+    @Required
+    @Size(min = 1)
+    public String command;
+
+    @JsonPropertyDescription("A file glob from the repository root; the verifier runs only when a file matches.")
+    public String when;
+
+    @Pattern(DURATION)
+    public String timeout;
+  }
+
+  /** How long the default branch is watched after a merge, and when its failures halt the campaign. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonPropertyOrder({"watch", "haltOnFailureRate"})
+  public static class PostMerge {
+    @Required
+    @Pattern(DURATION)
+    public String watch;
+
+    @Min(0)
+    @Max(1)
+    public Double haltOnFailureRate;
+  }
 
   /** Cumulative rollout waves and when a wave halts the campaign. */
   @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -97,7 +97,8 @@ public final class JobRenderer {
                     .withImmutable(true)
                     .addToStringData(TOKEN_KEY, value)
                     .build());
-    return new RunObjects(job(name, labels, annotations, token.isPresent()), requestMap, secret);
+    String image = request.runnerImage() == null ? config.runnerImage() : request.runnerImage();
+    return new RunObjects(job(name, labels, annotations, token.isPresent(), image), requestMap, secret);
   }
 
   /** {@code object} owned by {@code job}, so Kubernetes deletes it with the Job. */
@@ -156,20 +157,10 @@ public final class JobRenderer {
   }
 
   private static RunRequest withMountedCredential(RunRequest request) {
-    return new RunRequest(
-        request.campaign(),
-        request.repository(),
-        request.migration(),
-        request.parameters(),
-        request.cloneUrl(),
-        request.defaultBranch(),
-        request.branch(),
-        request.author(),
-        Credential.file(TOKEN_FILE, request.credential().username()),
-        request.lastPushedSha());
+    return request.withCredential(Credential.file(TOKEN_FILE, request.credential().username()));
   }
 
-  private Job job(String name, Map<String, String> labels, Map<String, String> annotations, boolean withToken) {
+  private Job job(String name, Map<String, String> labels, Map<String, String> annotations, boolean withToken, String image) {
     return new JobBuilder()
         .withMetadata(meta(name, labels, annotations))
         .withNewSpec()
@@ -197,7 +188,7 @@ public final class JobRenderer {
                 .withType("RuntimeDefault")
                 .endSeccompProfile()
                 .build())
-        .withContainers(container(name, withToken))
+        .withContainers(container(name, withToken, image))
         .withVolumes(volumes(name, withToken))
         .endSpec()
         .endTemplate()
@@ -205,7 +196,7 @@ public final class JobRenderer {
         .build();
   }
 
-  private Container container(String name, boolean withToken) {
+  private Container container(String name, boolean withToken, String image) {
     List<VolumeMount> mounts = new ArrayList<>();
     mounts.add(mount("work", "/work", false));
     mounts.add(mount("tmp", "/tmp", false));
@@ -215,7 +206,7 @@ public final class JobRenderer {
     }
     return new ContainerBuilder()
         .withName(CONTAINER)
-        .withImage(config.runnerImage())
+        .withImage(image)
         .withImagePullPolicy(config.imagePullPolicy())
         .withArgs("run", "--request", REQUEST_FILE, "--result", TERMINATION_LOG, "--work-dir", WORK_DIR)
         // The root filesystem is read-only: git and the JVM look for a home and a temp dir.

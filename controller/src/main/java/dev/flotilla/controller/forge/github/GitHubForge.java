@@ -689,6 +689,12 @@ public final class GitHubForge implements Forge {
     return CiCombiner.combine(checks, branchRules(repository, repository.defaultBranch()).requiredChecks());
   }
 
+  /** The default branch's required checks (classic protection and rulesets), as the combined CI status uses them. */
+  @Override
+  public List<String> requiredChecks(RepositoryRef repository) {
+    return branchRules(repository, repository.defaultBranch()).requiredChecks();
+  }
+
   /**
    * What the branch demands: from discovery's GraphQL read while it is younger than {@link
    * #RULES_TTL}, else from classic protection ({@code GET .../branches/{branch}/protection/required_status_checks},

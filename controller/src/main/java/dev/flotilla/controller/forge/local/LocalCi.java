@@ -138,10 +138,11 @@ public final class LocalCi implements AutoCloseable {
       return of(again.get());
     }
     record(repository, sha, CiStatus.State.PENDING, "queued");
+    String branch = branchAt(repo, sha);
     LOG.info("CI for {} at {}: {}", repository, abbreviate(sha),
         again.isPresent() ? "running again a check left pending by a stopped controller" : "starting");
     try {
-      pool.execute(() -> runAndRecord(repository, bareRepository, sha, key));
+      pool.execute(() -> runAndRecord(repository, bareRepository, sha, branch, key));
     } catch (RuntimeException e) {
       running.remove(key);
       throw new LocalForgeException("could not start CI for " + repository + " at " + sha + ": " + e.getMessage(), e);
@@ -176,10 +177,28 @@ public final class LocalCi implements AutoCloseable {
     return Optional.of(command.startsWith("./") ? command.substring(2) : command);
   }
 
-  private void runAndRecord(String repository, Path bareRepository, String sha, String key) {
+  /**
+   * The branch whose head {@code sha} is, the default branch first (a run after a merge), as CI systems
+   * tell a script which branch it builds; null when no branch points at it.
+   */
+  static String branchAt(Repository repo, String sha) throws IOException {
+    String defaultBranch = repo.getBranch();
+    ObjectId id = ObjectId.fromString(sha);
+    if (defaultBranch != null && id.equals(repo.resolve(org.eclipse.jgit.lib.Constants.R_HEADS + defaultBranch))) {
+      return defaultBranch;
+    }
+    for (var ref : repo.getRefDatabase().getRefsByPrefix(org.eclipse.jgit.lib.Constants.R_HEADS)) {
+      if (id.equals(ref.getObjectId())) {
+        return ref.getName().substring(org.eclipse.jgit.lib.Constants.R_HEADS.length());
+      }
+    }
+    return null;
+  }
+
+  private void runAndRecord(String repository, Path bareRepository, String sha, String branch, String key) {
     MDC.put("repo", repository);
     try {
-      Outcome outcome = run(bareRepository, sha);
+      Outcome outcome = run(bareRepository, sha, branch);
       record(repository, sha, outcome.state(), outcome.summary());
       LOG.info("CI for {} at {}: {}", repository, abbreviate(sha), outcome.state());
     } catch (Stopped e) {
@@ -213,7 +232,7 @@ public final class LocalCi implements AutoCloseable {
     }
   }
 
-  private Outcome run(Path bareRepository, String sha) {
+  private Outcome run(Path bareRepository, String sha, String branch) {
     Path temp = null;
     try {
       temp = Files.createTempDirectory("flotilla-ci-");
@@ -221,6 +240,9 @@ public final class LocalCi implements AutoCloseable {
       checkout(bareRepository, sha, work);
       Map<String, String> environment =
           environment(Files.createDirectories(temp.resolve("home")), Files.createDirectories(temp.resolve("tmp")));
+      if (branch != null) {
+        environment.put("CI_COMMIT_BRANCH", branch);
+      }
       return execute(work, temp.resolve("ci.log"), environment);
     } catch (IOException e) {
       throw new LocalForgeException("could not prepare a checkout of " + sha + ": " + e.getMessage(), e);

@@ -36,6 +36,9 @@ public final class LocalForge implements Forge {
 
   /** The opt-in file discovery reads from each default branch. */
   public static final String OPT_IN_FILE = ".flotilla.yaml";
+  private static final String CONFIG_SECTION = "flotilla";
+  private static final String REQUIRED_CHECKS_KEY = "requiredChecks";
+  private static final String NO_CHECKS = "none";
 
   private static final Logger LOG = LoggerFactory.getLogger(LocalForge.class);
   /** One byte past what the parser accepts, so it can still report the file as too big. */
@@ -196,6 +199,32 @@ public final class LocalForge implements Forge {
     pullRequests.close(repository.fullName(), number, comment);
   }
 
+  /**
+   * The local forge requires its one {@code ci} check, unless the bare repository's git config sets
+   * {@code flotilla.requiredChecks} otherwise (a comma-separated list; {@code none} requires none).
+   */
+  @Override
+  public List<String> requiredChecks(RepositoryRef repository) {
+    return withRepo(repository, repo -> {
+      String configured = repo.getConfig().getString(CONFIG_SECTION, null, REQUIRED_CHECKS_KEY);
+      if (configured == null) {
+        return List.of(LocalCi.CHECK_NAME);
+      }
+      return java.util.Arrays.stream(configured.split(",")).map(String::strip)
+          .filter(n -> !n.isEmpty() && !n.equals(NO_CHECKS)).toList();
+    });
+  }
+
+  /** Sets the checks {@link #requiredChecks} reports for a repository, as its branch protection would. */
+  void setRequiredChecks(RepositoryRef repository, List<String> names) {
+    withRepo(repository, repo -> {
+      var config = repo.getConfig();
+      config.setString(CONFIG_SECTION, null, REQUIRED_CHECKS_KEY, names.isEmpty() ? NO_CHECKS : String.join(",", names));
+      config.save();
+      return null;
+    });
+  }
+
   @Override
   public CiStatus ciStatus(RepositoryRef repository, String headSha) {
     return withRepo(repository, repo -> ci.status(repository.fullName(), repositories.pathOf(repository), repo, headSha));
@@ -263,6 +292,12 @@ public final class LocalForge implements Forge {
     }
     pullRequests.markMerged(name, number, merged.name());
     LOG.info("{} #{} merged into {} as {} ({})", name, number, row.base(), merged.name(), method);
+    // As a hosted forge's CI runs on pushes to the default branch: the merge commit gets its checks.
+    try {
+      ci.status(name, repositories.pathOf(repository), repo, merged.name());
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("could not start CI on {} at {} after the merge: {}", name, merged.name(), e.getMessage());
+    }
     return Optional.of(new MergeResult.Merged(merged.name()));
   }
 

@@ -55,4 +55,12 @@ public final class LocalForgeAdmin {
             "Edit " + file)
         .name());
   }
+
+  /**
+   * Sets the checks the forge requires on a repository's default branch, as branch protection would;
+   * none means the forge would merge a pull request whatever its CI says.
+   */
+  public void requireChecks(String repository, String... checks) {
+    forge.setRequiredChecks(repository(repository), java.util.List.of(checks));
+  }
 }

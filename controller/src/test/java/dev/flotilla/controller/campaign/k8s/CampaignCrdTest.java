@@ -44,6 +44,8 @@ class CampaignCrdTest {
     assertThat(fieldNames(spec)).containsExactlyInAnyOrderElementsOf(CampaignParser.SPEC_KEYS);
     assertThat(fieldNames(spec.path("rollout").path("properties"))).containsExactlyInAnyOrderElementsOf(CampaignParser.ROLLOUT_KEYS);
     assertThat(fieldNames(spec.path("limits").path("properties"))).containsExactlyInAnyOrderElementsOf(CampaignParser.LIMITS_KEYS);
+    assertThat(fieldNames(spec.path("verifiers").path("items").path("properties"))).containsExactlyInAnyOrderElementsOf(CampaignParser.VERIFIER_KEYS);
+    assertThat(fieldNames(spec.path("postMerge").path("properties"))).containsExactlyInAnyOrderElementsOf(CampaignParser.POST_MERGE_KEYS);
     assertThat(fieldNames(spec.path("cancelPolicy").path("enum").elements()))
         .containsExactlyInAnyOrder(CampaignSpec.CancelPolicy.KEEP_PULL_REQUESTS.written(), CampaignSpec.CancelPolicy.CLOSE_PULL_REQUESTS.written());
   }
