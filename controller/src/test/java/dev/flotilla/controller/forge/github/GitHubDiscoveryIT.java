@@ -13,7 +13,14 @@ import static dev.flotilla.controller.forge.github.GitHubFixtures.repo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import dev.flotilla.controller.discovery.Discovery;
+import dev.flotilla.controller.model.Ownership;
+import dev.flotilla.controller.model.Ownership.Source;
 import dev.flotilla.controller.model.RepositoryRef;
+import dev.flotilla.controller.store.Database;
+import dev.flotilla.controller.store.Jdbc;
+import dev.flotilla.controller.store.RepositoryStore;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +28,7 @@ import java.util.function.IntFunction;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 class GitHubDiscoveryIT {
 
@@ -182,6 +190,31 @@ class GitHubDiscoveryIT {
 
     assertThat(owners).hasSize(10).containsValue(Map.of("CODEOWNERS", "* @acme/web\n"));
     github.verify(1, postRequestedFor(urlEqualTo("/graphql")));
+  }
+
+  @Test
+  void discoveryOnGitHubStoresOwnersFromTheFilesTheQueryRead(@TempDir Path tmp) {
+    GRAPHQL.answer(name -> switch (name) {
+      case "acme/svc-2" -> new GraphQlFleet.Holding(null, List.of(),
+          Map.of("catalog-info.yaml", "kind: Component\nspec: {type: service, owner: group:default/finance}\n"));
+      // GitHub reads only the first CODEOWNERS it finds, and this one has no rule for the whole repository.
+      case "acme/svc-3" -> new GraphQlFleet.Holding("enabled: true\nowner: writers\n", List.of(),
+          Map.of(".github/CODEOWNERS", "/src/ @acme/core\n", "CODEOWNERS", "* @acme/web\n"));
+      case "acme/svc-6" -> new GraphQlFleet.Holding("enabled: true\n", List.of(), Map.of("CODEOWNERS", "* @acme/Platform\n"));
+      default -> holding(name);
+    });
+    try (Database db = Database.open(null, null, null, tmp.resolve("db"), 4)) {
+      RepositoryStore store = new RepositoryStore(new Jdbc(db.dataSource()), forge.name());
+
+      new Discovery(forge, store, GitHubFixtures.clock()).scan();
+
+      Map<String, Ownership> owners = store.owners();
+      assertThat(owners.get("acme/svc-2")).isEqualTo(Ownership.fresh("finance", Source.CATALOG_INFO, GitHubFixtures.NOW));
+      assertThat(owners.get("acme/svc-3")).isEqualTo(Ownership.fresh("writers", Source.OPT_IN, GitHubFixtures.NOW));
+      assertThat(owners.get("acme/svc-6")).isEqualTo(Ownership.fresh("platform", Source.CODEOWNERS, GitHubFixtures.NOW));
+      assertThat(owners).hasSize(3);
+      github.verify(3, postRequestedFor(urlEqualTo("/graphql")));
+    }
   }
 
   private static RepositoryRef ref(List<RepositoryRef> repos, String name) {
