@@ -102,7 +102,17 @@ class GitHubEngineIT {
     if (optIn != null) {
       files.put(".flotilla.yaml", optIn);
     }
-    return sim.createRepo("acme", name, files);
+    return protect(sim.createRepo("acme", name, files));
+  }
+
+  /**
+   * As the owners of a repository that lets Flotilla merge do: main requires the {@code ci} check.
+   * Without a required check Flotilla does not merge (the forge would merge whatever the tests say).
+   */
+  static SimRepo protect(SimRepo repo) {
+    repo.protection = new SimRepo.Rules();
+    repo.protection.requiredChecks.add("ci");
+    return repo;
   }
 
   void campaign(boolean automerge) {
@@ -190,8 +200,8 @@ class GitHubEngineIT {
 
   @Test
   void nothingToChangeAndNotApplicableAreTerminal() {
-    SimRepo current = sim.createRepo("acme", "current", Map.of("pom.xml", OLD_POM.replace("2.15.2", "2.18.2"), ".flotilla.yaml", AUTOMERGE, "ci.sh", GREEN_CI));
-    SimRepo frontend = sim.createRepo("acme", "frontend", Map.of("package.json", "{}", ".flotilla.yaml", AUTOMERGE));
+    SimRepo current = protect(sim.createRepo("acme", "current", Map.of("pom.xml", OLD_POM.replace("2.15.2", "2.18.2"), ".flotilla.yaml", AUTOMERGE, "ci.sh", GREEN_CI)));
+    SimRepo frontend = protect(sim.createRepo("acme", "frontend", Map.of("package.json", "{}", ".flotilla.yaml", AUTOMERGE)));
     campaign(true);
     settle();
     assertThat(changeset("current").state()).isEqualTo(ChangesetState.NO_CHANGE);
@@ -262,7 +272,7 @@ class GitHubEngineIT {
 
   @Test
   void failedRunKeepsItsReasonAndARetryRunsAgain() {
-    SimRepo bad = sim.createRepo("acme", "bad", Map.of(".github/workflows/ci.yml", "jobs: [unclosed", ".flotilla.yaml", AUTOMERGE, "ci.sh", GREEN_CI));
+    SimRepo bad = protect(sim.createRepo("acme", "bad", Map.of(".github/workflows/ci.yml", "jobs: [unclosed", ".flotilla.yaml", AUTOMERGE, "ci.sh", GREEN_CI)));
     checkoutCampaign();
     settle();
     Changeset failed = changeset("bad");
@@ -281,7 +291,7 @@ class GitHubEngineIT {
     Map<String, String> withoutWorkflows = new HashMap<>(GitHubSim.ALL_PERMISSIONS);
     withoutWorkflows.remove("workflows");
     sim.grant(installation, withoutWorkflows);
-    SimRepo ci = sim.createRepo("acme", "ci", Map.of(".github/workflows/ci.yml", CHECKOUT_V3, ".flotilla.yaml", AUTOMERGE, "ci.sh", GREEN_CI));
+    SimRepo ci = protect(sim.createRepo("acme", "ci", Map.of(".github/workflows/ci.yml", CHECKOUT_V3, ".flotilla.yaml", AUTOMERGE, "ci.sh", GREEN_CI)));
     checkoutCampaign();
     settle();
     Changeset refused = changeset("ci");
@@ -386,9 +396,7 @@ class GitHubEngineIT {
   @Test
   void aBranchBehindAStrictBaseIsUpdatedThenMerged() {
     SimRepo svc = service("svc", AUTOMERGE, GREEN_CI);
-    svc.protection = new SimRepo.Rules();
     svc.protection.strict = true;
-    svc.protection.requiredChecks.add("ci");
     svc.ci.clear();
     svc.ci.add(SimRepo.CheckSpec.checkRun("ci", null));
     campaign(true);
@@ -457,7 +465,6 @@ class GitHubEngineIT {
   void anApprovalByWebhookLetsAReviewGatedPullRequestMergeAtOnce() throws Exception {
     webhooksOn();
     SimRepo svc = service("svc", AUTOMERGE, GREEN_CI);
-    svc.protection = new SimRepo.Rules();
     svc.protection.requiredApprovals = 1;
     campaign(true);
     tickUntil(() -> changeset("svc").state() == ChangesetState.MERGEABLE);
