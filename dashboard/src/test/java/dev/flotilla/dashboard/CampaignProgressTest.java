@@ -61,6 +61,6 @@ class CampaignProgressTest {
   void terminalStatesAreExactlyThoseOfTheDesign() {
     assertThat(ChangesetState.values()).filteredOn(ChangesetState::terminal).containsExactlyInAnyOrder(
         ChangesetState.NO_CHANGE, ChangesetState.NOT_APPLICABLE, ChangesetState.MERGED, ChangesetState.CLOSED,
-        ChangesetState.SKIPPED);
+        ChangesetState.SKIPPED, ChangesetState.POST_MERGE_FAILED, ChangesetState.REVERTED);
   }
 }
