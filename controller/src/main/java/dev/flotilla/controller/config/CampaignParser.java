@@ -63,7 +63,7 @@ public final class CampaignParser {
           "runnerImage");
   public static final List<String> ROLLOUT_KEYS = List.of("waves", "haltOnFailureRate", "waveGracePeriod");
   public static final List<String> VERIFIER_KEYS = List.of("name", "command", "when", "timeout");
-  public static final List<String> POST_MERGE_KEYS = List.of("watch", "haltOnFailureRate");
+  public static final List<String> POST_MERGE_KEYS = List.of("watch", "haltOnFailureRate", "deployments");
   public static final List<String> LIMITS_KEYS =
       List.of("concurrentRuns", "pullRequestsPerHour", "openPullRequests");
 
@@ -344,7 +344,7 @@ public final class CampaignParser {
   }
 
   private Optional<CampaignSpec.PostMerge> postMerge(Node value) {
-    Optional<MappingNode> mapping = reader.mapping("postMerge", value, "{watch: 30m, haltOnFailureRate: 0}");
+    Optional<MappingNode> mapping = reader.mapping("postMerge", value, "{watch: 30m, haltOnFailureRate: 0, deployments: [production]}");
     if (mapping.isEmpty()) {
       return Optional.empty();
     }
@@ -357,7 +357,9 @@ public final class CampaignParser {
         value(entries, "haltOnFailureRate")
             .flatMap(v -> reader.number("haltOnFailureRate", v).filter(rate -> rateInRange(v, rate)))
             .orElse(CampaignSpec.PostMerge.NONE.haltOnFailureRate());
-    return Optional.of(new CampaignSpec.PostMerge(watch, halt));
+    List<String> deployments =
+        value(entries, "deployments").flatMap(v -> reader.strings("deployments", v, "[production]")).orElse(List.of());
+    return Optional.of(new CampaignSpec.PostMerge(watch, halt, deployments));
   }
 
   private Optional<String> runnerImage(Node value) {

@@ -127,7 +127,9 @@ public final class ChangesetReconciler {
       case MERGED -> {
         if (changeset.watchingHealth() && changeset.mergeSha() != null) {
           apply(campaign, repo, changeset, null,
-              rules.health(campaign, changeset, fleet.forge().ciStatus(repo.ref(), changeset.mergeSha()), now), now);
+              rules.health(campaign, changeset, fleet.forge().ciStatus(repo.ref(), changeset.mergeSha()),
+                  () -> fleet.forge().deploymentStatuses(repo.ref(), changeset.mergeSha(), campaign.spec().postMerge().deployments()),
+                  now), now);
         }
       }
       default -> LOG.debug("changeset {} in {} needs nothing from the forge", changeset.id(), changeset.state());
@@ -230,7 +232,9 @@ public final class ChangesetReconciler {
         moved = fleet.changesets().transition(
             changeset.id(), ChangesetState.MERGEABLE, ChangesetState.MERGED, By.ENGINE, changes,
             "reconciler", "merged as " + ResultRecorder.shortSha(merged.sha())
-                + (postMerge.watched() ? "; watching the default branch's checks on it" : ""), now);
+                + (postMerge.watched() ? "; watching the default branch's checks on it"
+                    + (postMerge.deployments().isEmpty() ? "" : " and its deployments to " + String.join(", ", postMerge.deployments()))
+                    : ""), now);
       }
       fleet.forge().deleteBranch(repo.ref(), pr.branch());
       if (moved) {

@@ -4,6 +4,7 @@ import dev.flotilla.controller.model.BranchRules;
 import dev.flotilla.controller.model.MergeQueueStatus;
 import dev.flotilla.controller.model.OptIn;
 import dev.flotilla.controller.model.CiStatus;
+import dev.flotilla.controller.model.DeploymentStatus;
 import dev.flotilla.controller.model.PullRequest;
 import dev.flotilla.controller.model.Campaign;
 import dev.flotilla.controller.model.CampaignStatus;
@@ -15,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -31,7 +33,8 @@ import java.util.stream.Collectors;
  * not passed holds the merge whatever the token may bypass; a head behind a strict base is brought up
  * to date (or re-run, when the campaign rebuilds branches with {@code rebaseAfter}); a base with a merge
  * queue gets the pull request enqueued, and its removal from the queue fails the changeset. After a
- * merge, it reads the default branch's checks on the merge commit while the campaign's {@code
+ * merge, it reads the default branch's checks on the merge commit, and the commit's deployment
+ * statuses in the campaign's {@code postMerge.deployments}, while the campaign's {@code
  * postMerge.watch} lasts.
  */
 public final class PullRequestRules {
@@ -233,23 +236,57 @@ public final class PullRequestRules {
         + " or set allowNoChecks: true on the campaign";
   }
 
+  /** As {@link #health(Campaign, Changeset, CiStatus, Supplier, Instant)}, for a campaign that watches no deployment. */
+  public Step health(Campaign campaign, Changeset changeset, CiStatus ci, Instant now) {
+    return health(campaign, changeset, ci, Map::of, now);
+  }
+
   /**
    * For a merged changeset whose default branch is still watched: what the checks on its merge
-   * commit say. A failure is a post-merge failure; the watch ends green, or at {@code healthUntil}
-   * with no verdict.
+   * commit, and its deployments to the campaign's {@code postMerge.deployments}, say. A failed check
+   * or a deployment that ended in {@code failure} or {@code error} is a post-merge failure; the watch
+   * ends green when the checks and every watched deployment passed, or at {@code healthUntil} with no
+   * verdict. The deployments are asked only when the checks did not fail already.
    */
-  public Step health(Campaign campaign, Changeset changeset, CiStatus ci, Instant now) {
+  public Step health(
+      Campaign campaign, Changeset changeset, CiStatus ci, Supplier<Map<String, DeploymentStatus>> deployments, Instant now) {
     String sha = ResultRecorder.shortSha(changeset.mergeSha());
-    return switch (ci.state()) {
-      case FAILURE -> new Step.MoveTo(ChangesetState.POST_MERGE_FAILED,
-          "the default branch broke after the merge: " + failing(ci) + " on " + sha
-              + "; revert it with: flotilla campaign revert " + campaign.name() + " --wave " + (changeset.wave() + 1),
-          ci, null);
-      case SUCCESS -> new Step.StopWatching("merged as " + sha + "; the default branch's checks passed on it", ci);
-      case PENDING, NONE -> now.isBefore(changeset.healthUntil())
-          ? new Step.Wait(null, earliest(now.plus(recheck), changeset.healthUntil()))
-          : new Step.StopWatching("merged as " + sha + "; no check failed on the default branch within postMerge.watch", ci);
-    };
+    String revert = "; revert it with: flotilla campaign revert " + campaign.name() + " --wave " + (changeset.wave() + 1);
+    if (ci.state() == CiStatus.State.FAILURE) {
+      return new Step.MoveTo(ChangesetState.POST_MERGE_FAILED,
+          "the default branch broke after the merge: " + failing(ci) + " on " + sha + revert, ci, null);
+    }
+    List<String> environments = campaign.spec().postMerge().deployments();
+    Map<String, DeploymentStatus> deployed = environments.isEmpty() ? Map.of() : deployments.get();
+    for (String environment : environments) {
+      DeploymentStatus status = deployed.get(environment);
+      if (status != null && status.state().failed()) {
+        return new Step.MoveTo(ChangesetState.POST_MERGE_FAILED,
+            "the deployment of " + sha + " to " + environment + " ended in " + status.state().name().toLowerCase(java.util.Locale.ROOT)
+                + deploymentDetail(status) + revert, ci, null);
+      }
+    }
+    boolean deploymentsGreen = environments.stream().allMatch(e -> deployed.containsKey(e) && deployed.get(e).state().green());
+    if (ci.state() == CiStatus.State.SUCCESS && deploymentsGreen) {
+      return new Step.StopWatching("merged as " + sha + "; the default branch's checks passed on it"
+          + (environments.isEmpty() ? "" : " and it deployed to " + String.join(", ", environments)), ci);
+    }
+    return now.isBefore(changeset.healthUntil())
+        ? new Step.Wait(null, earliest(now.plus(recheck), changeset.healthUntil()))
+        : new Step.StopWatching("merged as " + sha + "; no check failed on the default branch"
+            + (environments.isEmpty() ? "" : " and no deployment to " + String.join(", ", environments) + " failed")
+            + " within postMerge.watch", ci);
+  }
+
+  private static String deploymentDetail(DeploymentStatus status) {
+    List<String> parts = new ArrayList<>();
+    if (status.description() != null && !status.description().isBlank()) {
+      parts.add(lastLine(status.description()));
+    }
+    if (status.logUrl() != null) {
+      parts.add(status.logUrl());
+    }
+    return parts.isEmpty() ? "" : " (" + String.join("; ", parts) + ")";
   }
 
   private static Instant earliest(Instant a, Instant b) {

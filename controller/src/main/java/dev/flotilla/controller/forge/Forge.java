@@ -1,6 +1,7 @@
 package dev.flotilla.controller.forge;
 
 import dev.flotilla.controller.model.BranchRules;
+import dev.flotilla.controller.model.DeploymentStatus;
 import dev.flotilla.controller.model.MergeQueueStatus;
 import dev.flotilla.controller.model.MergeResult;
 import dev.flotilla.controller.model.CiStatus;
@@ -66,6 +67,16 @@ public interface Forge {
 
   /** The checks on a commit, combined; {@link CiStatus.State#NONE} when nothing reported. */
   CiStatus ciStatus(RepositoryRef repository, String headSha);
+
+  /**
+   * The latest status of the latest deployment of {@code sha} to each of {@code environments}; an
+   * environment with no deployment of the commit, or one that reported no status yet, is absent.
+   * The default is for a forge without deployments, such as the local forge: it has none, so there
+   * is nothing to watch and every environment is absent.
+   */
+  default java.util.Map<String, DeploymentStatus> deploymentStatuses(RepositoryRef repository, String sha, List<String> environments) {
+    return java.util.Map.of();
+  }
 
   /**
    * The checks the forge itself requires to pass on the default branch before a merge; empty when it

@@ -129,14 +129,22 @@ public record CampaignSpec(
 
   /**
    * After a merge, the default branch's checks on the merge commit are watched for {@code watch}
-   * (zero: not at all); a failure counts against the wave, and the campaign halts as soon as more
-   * than {@code haltOnFailureRate} of its merged changesets broke their default branch.
+   * (zero: not at all), and so are the forge's deployment statuses of that commit in each of
+   * {@code deployments} (environment names; empty: none watched); a failure counts against the wave,
+   * and the campaign halts as soon as more than {@code haltOnFailureRate} of its merged changesets
+   * broke their default branch or a deployment.
    */
-  public record PostMerge(Duration watch, double haltOnFailureRate) {
+  public record PostMerge(Duration watch, double haltOnFailureRate, List<String> deployments) {
     public static final PostMerge NONE = new PostMerge(Duration.ZERO, 1.0);
 
     public PostMerge {
       watch = watch == null ? Duration.ZERO : watch;
+      deployments = deployments == null ? List.of() : List.copyOf(deployments);
+    }
+
+    /** A watch of the default branch's checks alone. */
+    public PostMerge(Duration watch, double haltOnFailureRate) {
+      this(watch, haltOnFailureRate, List.of());
     }
 
     public boolean watched() {

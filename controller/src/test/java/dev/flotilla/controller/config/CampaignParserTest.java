@@ -69,7 +69,7 @@ spec:
               verifiers:
                 - {name: build, command: mvn -B -q verify, when: pom.xml, timeout: 15m}
                 - {name: lint, command: ./lint.sh}
-              postMerge: {watch: 30m, haltOnFailureRate: 0.1}
+              postMerge: {watch: 30m, haltOnFailureRate: 0.1, deployments: [production, staging]}
             """,
             "c.yaml",
             MIGRATIONS);
@@ -77,7 +77,7 @@ spec:
     assertThat(campaign.verifiers()).containsExactly(
         new CampaignSpec.Verifier("build", "mvn -B -q verify", "pom.xml", Duration.ofMinutes(15)),
         new CampaignSpec.Verifier("lint", "./lint.sh", null, CampaignSpec.Verifier.DEFAULT_TIMEOUT));
-    assertThat(campaign.postMerge()).isEqualTo(new CampaignSpec.PostMerge(Duration.ofMinutes(30), 0.1));
+    assertThat(campaign.postMerge()).isEqualTo(new CampaignSpec.PostMerge(Duration.ofMinutes(30), 0.1, List.of("production", "staging")));
     assertThat(campaign.runnerImage()).isEqualTo("ghcr.io/acme/flotilla-runner-jdk21:1.4");
     assertThat(campaign.allowNoChecks()).isTrue();
   }
@@ -107,6 +107,42 @@ spec:
   }
 
   @Test
+  void reportsDeploymentsThatAreNotAListOfEnvironmentsWithTheirLine() {
+    assertThatThrownBy(
+            () ->
+                CampaignParser.parse(
+                    """
+                    apiVersion: flotilla.dev/v1
+                    kind: Campaign
+                    metadata: {name: editorconfig}
+                    spec:
+                      migration: add-editorconfig
+                      postMerge:
+                        watch: 30m
+                        deployments: production
+                    """,
+                    "c.yaml",
+                    MIGRATIONS))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("'deployments' at line 8 must be a list such as [production], got 'production'");
+    assertThatThrownBy(
+            () ->
+                CampaignParser.parse(
+                    """
+                    apiVersion: flotilla.dev/v1
+                    kind: Campaign
+                    metadata: {name: editorconfig}
+                    spec:
+                      migration: add-editorconfig
+                      postMerge: {watch: 30m, deployments: [production, ""]}
+                    """,
+                    "c.yaml",
+                    MIGRATIONS))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("an item of 'deployments' at line 6 must be a single non-empty value");
+  }
+
+  @Test
   void defaultsToNoMergingAndOneWaveRunOnce() {
     CampaignSpec campaign =
         CampaignParser.parse(
@@ -128,6 +164,7 @@ spec:
     assertThat(campaign.parameters()).isEmpty();
     assertThat(campaign.verifiers()).isEmpty();
     assertThat(campaign.postMerge().watched()).isFalse();
+    assertThat(campaign.postMerge().deployments()).isEmpty();
     assertThat(campaign.runnerImage()).isNull();
   }
 

@@ -90,9 +90,9 @@ public class CampaignResourceSpec {
     public String timeout;
   }
 
-  /** How long the default branch is watched after a merge, and when its failures halt the campaign. */
+  /** How long the default branch and its deployments are watched after a merge, and when their failures halt the campaign. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  @JsonPropertyOrder({"watch", "haltOnFailureRate"})
+  @JsonPropertyOrder({"watch", "haltOnFailureRate", "deployments"})
   public static class PostMerge {
     @Required
     @Pattern(DURATION)
@@ -101,6 +101,9 @@ public class CampaignResourceSpec {
     @Min(0)
     @Max(1)
     public Double haltOnFailureRate;
+
+    @JsonPropertyDescription("Environments whose deployment statuses of the merge commit are watched too, such as [production].")
+    public List<@Size(min = 1) String> deployments;
   }
 
   /** Cumulative rollout waves and when a wave halts the campaign. */

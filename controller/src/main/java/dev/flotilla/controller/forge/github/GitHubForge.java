@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flotilla.Printable;
 import dev.flotilla.controller.model.BranchRules;
 import dev.flotilla.controller.model.CiStatus;
+import dev.flotilla.controller.model.DeploymentStatus;
 import dev.flotilla.controller.model.MergeQueueStatus;
 import dev.flotilla.controller.forge.Forge;
 import dev.flotilla.controller.model.MergeMethod;
@@ -687,6 +688,49 @@ public final class GitHubForge implements Forge {
             "statuses")
         .forEach(status -> checks.add(CiCombiner.fromStatus(status)));
     return CiCombiner.combine(checks, branchRules(repository, repository.defaultBranch()).requiredChecks());
+  }
+
+  /**
+   * For each environment, {@code GET /repos/{owner}/{repo}/deployments?sha=&environment=} then
+   * {@code GET /repos/{owner}/{repo}/deployments/{id}/statuses} of the newest deployment. Shapes as
+   * in the examples of GitHub's OpenAPI description (@octokit/openapi, operations {@code
+   * repos/list-deployments} and {@code repos/list-deployment-statuses}): a deployment's {@code id};
+   * a status's {@code id}, {@code state}, {@code description}, {@code log_url} (or {@code
+   * target_url}). The newest is the one with the highest id, whatever order a page comes in.
+   */
+  @Override
+  public Map<String, DeploymentStatus> deploymentStatuses(RepositoryRef repository, String sha, List<String> environments) {
+    String authorization = auth.authorization(repository.owner());
+    Map<String, DeploymentStatus> statuses = new LinkedHashMap<>();
+    for (String environment : environments) {
+      Optional<JsonNode> deployment = newest(client.getAll(
+          "GET /repos/{owner}/{repo}/deployments",
+          repo(repository) + "/deployments?sha=" + segment(sha) + "&environment=" + segment(environment) + "&per_page=100",
+          authorization,
+          null));
+      if (deployment.isEmpty()) {
+        continue;
+      }
+      newest(client.getAll(
+              "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses",
+              repo(repository) + "/deployments/" + deployment.get().path("id").asLong() + "/statuses?per_page=100",
+              authorization,
+              null))
+          .ifPresent(status -> statuses.put(environment, new DeploymentStatus(
+              environment,
+              DeploymentStatus.State.of(status.path("state").asText(null)),
+              text(status.path("description")),
+              text(status.path("log_url")) != null ? text(status.path("log_url")) : text(status.path("target_url")))));
+    }
+    return statuses;
+  }
+
+  private static Optional<JsonNode> newest(List<JsonNode> items) {
+    return items.stream().max(java.util.Comparator.comparingLong(item -> item.path("id").asLong()));
+  }
+
+  private static String text(JsonNode value) {
+    return value.isTextual() && !value.asText().isBlank() ? value.asText() : null;
   }
 
   /** The default branch's required checks (classic protection and rulesets), as the combined CI status uses them. */
