@@ -490,4 +490,25 @@ class GitHubEngineIT {
     tickUntil(() -> controller.fleet().changesets().find("jackson", lateId).map(c -> c.state() == ChangesetState.MERGED).orElse(false));
     assertThat(sim.repo("acme", "late").fileOn("main", "pom.xml")).contains("2.18.2");
   }
+
+  @Test
+  void aRepositoryAddedToTheInstallationJoinsTheCampaignWithoutADiscovery() throws Exception {
+    webhooksOn();
+    // svc waits for a review, so the campaign is still going when the repository joins: a campaign
+    // whose changesets are all done completes, and a completed one plans no repository (one that
+    // should keep taking new repositories has a schedule).
+    service("svc", "enabled: true\nautomerge: false\n", GREEN_CI);
+    campaign(true);
+    settle();
+    assertThat(changeset("svc").state()).isEqualTo(ChangesetState.MERGEABLE);
+    assertThat(controller.fleet().campaigns().byName("jackson").orElseThrow().status()).isEqualTo(CampaignStatus.ACTIVE);
+    SimRepo fresh = protect(sim.createRepo("acme", "fresh", Map.of("pom.xml", OLD_POM, "ci.sh", GREEN_CI, ".flotilla.yaml", AUTOMERGE)));
+    sim.addToInstallation(fresh);
+    // Only ticks from here, no scheduled discovery: the installation_repositories event finds it.
+    tickUntil(() -> controller.fleet().repositories().byName("acme", "fresh")
+        .flatMap(r -> controller.fleet().changesets().find("jackson", r.id()))
+        .map(c -> c.state() == ChangesetState.MERGED).orElse(false));
+    assertThat(fresh.fileOn("main", "pom.xml")).contains("2.18.2");
+    assertThat(sim.deliveries()).anyMatch(d -> d.event().equals("installation_repositories") && d.status() / 100 == 2);
+  }
 }

@@ -376,7 +376,13 @@ public final class GitHubSim implements AutoCloseable {
 
   /** A new repository joins the installation on {@code owner}, with its {@code installation_repositories} webhook. */
   public SimRepo addToInstallation(String owner, String name, Map<String, String> files) {
-    SimRepo repo = createRepo(owner, name, files);
+    return addToInstallation(createRepo(owner, name, files));
+  }
+
+  /** Sends the {@code installation_repositories} webhook for {@code repo}, set up by the caller first. */
+  public SimRepo addToInstallation(SimRepo repo) {
+    String owner = repo.owner;
+    String name = repo.name;
     ObjectNode payload = templates.webhook("installation_repositories.added");
     payload.put("action", "added");
     ArrayNode added = payload.putArray("repositories_added");
