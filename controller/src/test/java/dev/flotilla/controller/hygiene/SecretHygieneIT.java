@@ -342,11 +342,12 @@ class SecretHygieneIT {
       }
     }
     String names = summary.lines().filter(line -> line.startsWith("names: ")).findFirst().orElseThrow();
-    // The shell adds PWD, SHLVL, OLDPWD and _ itself; everything else must be what Flotilla chose.
+    // The shell adds PWD, SHLVL, OLDPWD and _ itself; everything else must be what Flotilla chose
+    // (CI_COMMIT_BRANCH tells a build on the default branch after a merge from one on a pull request).
     assertThat(names.substring("names: ".length()).trim().split(" "))
         .as(summary)
         .containsAnyOf("CI")
-        .isSubsetOf("CI", "HOME", "LANG", "PATH", "TMPDIR", "PWD", "SHLVL", "OLDPWD", "_");
+        .isSubsetOf("CI", "CI_COMMIT_BRANCH", "HOME", "LANG", "PATH", "TMPDIR", "PWD", "SHLVL", "OLDPWD", "_");
     assertThat(summary).contains("CI=true");
   }
 
