@@ -108,7 +108,7 @@ class GitHubBranchRulesIT {
   @Test
   void discoveryReadsRulesetsWithTheOptInFileAtNoExtraCost() {
     github.stubFor(post(urlEqualTo("/graphql")).willReturn(json(200, """
-        {"data": {"r0": {"object": {"text": "enabled: true\n", "oid": "abc", "byteSize": 14, "isBinary": false},
+        {"data": {"r0": {"object": {"text": "enabled: true\\n", "oid": "abc", "byteSize": 14, "isBinary": false},
           "defaultBranchRef": {"name": "main",
             "refUpdateRule": {"requiredStatusCheckContexts": ["lint"], "requiredApprovingReviewCount": 0},
             "branchProtectionRule": null,
