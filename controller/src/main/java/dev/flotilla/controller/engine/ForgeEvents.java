@@ -155,13 +155,13 @@ public final class ForgeEvents {
 
   private int forgetRequiredChecks(ForgetRequiredChecks work) {
     if (work.repository() != null) {
-      fleet.forge().forgetRequiredChecks(repository(work.repository()).map(Repository::ref).orElseGet(() -> ref(work.repository())));
+      fleet.forge().forgetBranchRules(repository(work.repository()).map(Repository::ref).orElseGet(() -> ref(work.repository())));
       return 1;
     }
     int n = 0;
     for (Repository repo : fleet.repositories().present()) {
       if (work.account() == null || work.account().equalsIgnoreCase(repo.ref().owner())) {
-        fleet.forge().forgetRequiredChecks(repo.ref());
+        fleet.forge().forgetBranchRules(repo.ref());
         n++;
       }
     }

@@ -134,9 +134,4 @@ public interface Forge {
    */
   default void forgetOptInFile(RepositoryRef repository) {}
 
-  /**
-   * Forgets the repository's required checks read earlier, so the next merge decision reads them
-   * afresh (its branch protection or rulesets changed). A forge that caches nothing ignores it.
-   */
-  default void forgetRequiredChecks(RepositoryRef repository) {}
 }

@@ -111,7 +111,7 @@ class WebhookEventsIT {
   /** The local forge, noting which repositories' required checks the engine told it to forget. */
   static Forge watchingRequiredChecks(Forge local) {
     return (Forge) Proxy.newProxyInstance(Forge.class.getClassLoader(), new Class<?>[] {Forge.class}, (proxy, method, args) -> {
-      if (method.getName().equals("forgetRequiredChecks")) {
+      if (method.getName().equals("forgetBranchRules")) {
         forgottenChecks.add(((RepositoryRef) args[0]).fullName());
       }
       try {

@@ -452,11 +452,6 @@ public final class GitHubForge implements Forge {
     optInReads.remove(key(repository));
   }
 
-  /** Required checks are part of the branch rules, so both are forgotten together. */
-  @Override
-  public void forgetRequiredChecks(RepositoryRef repository) {
-    forgetBranchRules(repository);
-  }
 
   // ---- runs
 
