@@ -540,8 +540,24 @@ public final class KubernetesExecutor implements Executor {
   private static String describe(KubernetesClientException e) {
     String message = e.getStatus() != null && e.getStatus().getMessage() != null
         ? e.getStatus().getMessage()
-        : e.getClass().getSimpleName();
+        : transportFailure(e);
     return e.getCode() > 0 ? "HTTP " + e.getCode() + " " + message : message;
+  }
+
+  /**
+   * What went wrong on the way to the API server when it gave no answer (a timeout, a refused
+   * connection): the innermost cause's type and message, which name the failure and never a body.
+   */
+  private static String transportFailure(KubernetesClientException e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    if (root == e) {
+      return e.getClass().getSimpleName();
+    }
+    return "no answer from the API server (" + root.getClass().getSimpleName()
+        + (root.getMessage() == null ? "" : ": " + root.getMessage()) + ")";
   }
 
   private static void putMdc(String runId, String campaign, String repository) {

@@ -118,6 +118,10 @@ final class TestKubelet implements AutoCloseable {
     String jobName = name(configMap);
     jobsSeen.add(jobName);
     Job job = client.batch().v1().jobs().inNamespace(namespace).withName(jobName).get();
+    if (job == null) {
+      // The executor removed the Job when its volumes could not be created: no pod ever starts.
+      return;
+    }
     RunRequest request = mounted(jobName, RunJson.readRequest(configMap.getData().get("request.json"), jobName));
     String image = job.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
     switch (behaviour) {
