@@ -652,7 +652,12 @@ public final class GitHubForge implements Forge {
 
   private Map<PullRequestRef, PullRequestSnapshot> queryPullRequests(List<PullRequestRef> batch) {
     String owner = batch.get(0).repository().owner();
-    String query = PullRequestQuery.batch(batch, rulesInGraphQl ? RULES_SELECTION : CLASSIC_SELECTION, rulesInGraphQl);
+    // A base's rules are read along only when the cached ones are old: each read adds a connection to the cost.
+    List<String> baseSelections = batch.stream()
+        .map(ref -> knownRules(ref.repository(), ref.repository().defaultBranch()) != null ? ""
+            : rulesInGraphQl ? RULES_SELECTION : CLASSIC_SELECTION)
+        .toList();
+    String query = PullRequestQuery.batch(batch, baseSelections, rulesInGraphQl);
     Response response = client.send(Request.post("POST /graphql", graphqlUrl(), json.createObjectNode().put("query", query))
         .auth(auth.authorization(owner)));
     GitHubClient.requireOk(response, "reading " + batch.size() + " pull requests with GraphQL");
@@ -679,9 +684,10 @@ public final class GitHubForge implements Forge {
       while (cursor != null) {
         cursor = PullRequestQuery.page(moreContexts(ref, cursor), answer.runs(), answer.statuses(), answer.required());
       }
-      noteRules(ref.repository(), pr.path("baseRef"));
-      KnownRules known = branchRules.get(rulesKey(ref.repository(), answer.pullRequest().base()));
-      BranchRules rules = known == null ? null : known.rules();
+      if (!baseSelections.get(i).isEmpty()) {
+        noteRules(ref.repository(), pr.path("baseRef"));
+      }
+      BranchRules rules = knownRules(ref.repository(), answer.pullRequest().base());
       Set<String> required = new LinkedHashSet<>(answer.required());
       if (rules != null) {
         required.addAll(rules.requiredChecks());
@@ -827,9 +833,9 @@ public final class GitHubForge implements Forge {
    */
   @Override
   public BranchRules branchRules(RepositoryRef repository, String branch) {
-    KnownRules known = branchRules.get(rulesKey(repository, branch));
-    if (known != null && known.at().plus(RULES_TTL).isAfter(clock.instant())) {
-      return known.rules();
+    BranchRules known = knownRules(repository, branch);
+    if (known != null) {
+      return known;
     }
     String authorization = auth.authorization(repository.owner());
     RulesBuilder rules = new RulesBuilder();
@@ -838,6 +844,12 @@ public final class GitHubForge implements Forge {
     BranchRules read = rules.build();
     branchRules.put(rulesKey(repository, branch), new KnownRules(read, clock.instant()));
     return read;
+  }
+
+  /** The branch's rules while the cached read is younger than {@link #RULES_TTL}, else null. */
+  private BranchRules knownRules(RepositoryRef repository, String branch) {
+    KnownRules known = branch == null ? null : branchRules.get(rulesKey(repository, branch));
+    return known != null && known.at().plus(RULES_TTL).isAfter(clock.instant()) ? known.rules() : null;
   }
 
   /** Drops the cached rules of every branch of the repository; a protection or ruleset webhook calls this. */

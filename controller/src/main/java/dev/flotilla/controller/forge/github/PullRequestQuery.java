@@ -54,17 +54,18 @@ final class PullRequestQuery {
   /**
    * The query for {@code batch}, answered under aliases {@code p0}, {@code p1}, ...
    *
-   * @param baseSelection what to read of each base {@code Ref} besides its name (its rules)
+   * @param baseSelections what to read of each pull request's base {@code Ref} besides its name (its
+   *     rules, or nothing when they are known), in the order of {@code batch}
    * @param mergeQueue whether the server's schema has the merge queue fields
    */
-  static String batch(List<PullRequestRef> batch, String baseSelection, boolean mergeQueue) {
+  static String batch(List<PullRequestRef> batch, List<String> baseSelections, boolean mergeQueue) {
     StringBuilder query = new StringBuilder("query { rateLimit { cost remaining resetAt }");
     for (int i = 0; i < batch.size(); i++) {
       PullRequestRef ref = batch.get(i);
       query.append(" p").append(i).append(": ").append(repository(ref)).append(" { pullRequest(number: ").append(ref.number())
           .append(") { number url state merged headRefName headRefOid baseRefName mergeable mergeStateStatus reviewDecision updatedAt")
           .append(mergeQueue ? " isInMergeQueue mergeQueueEntry { position state }" : "")
-          .append(" baseRef { name").append(baseSelection).append(" }")
+          .append(" baseRef { name").append(baseSelections.get(i)).append(" }")
           .append(" statusCheckRollup { ").append(contexts(ref.number(), null)).append(" } } }");
     }
     return query.append(" }").toString();
