@@ -137,7 +137,7 @@ public final class ChangesetReconciler {
           "the pull request conflicts with " + repo.ref().defaultBranch() + "; re-running on the new base");
       case PR_OPEN, CI_PENDING, CI_FAILED, MERGEABLE, MODIFIED -> {
         PullRequestSnapshot read = snapshot.orElseGet(() ->
-            PullRequestSnapshot.of(fleet.forge().getPullRequest(repo.ref(), changeset.prNumber()), null));
+            PullRequestSnapshot.of(fleet.forge().getPullRequest(repo.ref(), changeset.prNumber())));
         PullRequest pr = read.pullRequest();
         boolean baseIsDefault = pr.base().equals(repo.ref().defaultBranch());
         Step step = rules.decide(campaign, repo, changeset, pr, new PullRequestRules.Lookups(

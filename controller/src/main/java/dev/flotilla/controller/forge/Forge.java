@@ -66,14 +66,14 @@ public interface Forge {
    * Many pull requests at once, each with what the pull request rules need (state, head, base,
    * mergeability, checks, and where the forge can, the base's rules and the reviews). A pull request
    * that could not be read is absent; the caller reads it alone. The default reads each pull request
-   * and the checks on its head, as {@link #getPullRequest} and {@link #ciStatus} do; a forge that can
-   * read many in one request overrides it.
+   * as {@link #getPullRequest} does and leaves the rest unread, so the checks are asked of {@link
+   * #ciStatus} only when the rules need them (the local forge starts its CI on that read); a forge
+   * that can read many in one request overrides it.
    */
   default java.util.Map<PullRequestRef, PullRequestSnapshot> readPullRequests(List<PullRequestRef> pullRequests) {
     java.util.Map<PullRequestRef, PullRequestSnapshot> read = new java.util.LinkedHashMap<>();
     for (PullRequestRef ref : pullRequests) {
-      PullRequest pr = getPullRequest(ref.repository(), ref.number());
-      read.put(ref, PullRequestSnapshot.of(pr, pr.state() == PullRequest.State.OPEN ? ciStatus(ref.repository(), pr.headSha()) : null));
+      read.put(ref, PullRequestSnapshot.of(getPullRequest(ref.repository(), ref.number())));
     }
     return read;
   }

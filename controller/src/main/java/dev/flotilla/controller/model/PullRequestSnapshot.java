@@ -35,8 +35,8 @@ public record PullRequestSnapshot(
     }
   }
 
-  /** The pull request and its checks, as a forge without a batched read answers. */
-  public static PullRequestSnapshot of(PullRequest pullRequest, CiStatus ci) {
-    return new PullRequestSnapshot(pullRequest, ci, null, null, Review.UNKNOWN, null);
+  /** The pull request alone, as a forge without a batched read answers: the rest is asked when needed. */
+  public static PullRequestSnapshot of(PullRequest pullRequest) {
+    return new PullRequestSnapshot(pullRequest, null, null, null, Review.UNKNOWN, null);
   }
 }
