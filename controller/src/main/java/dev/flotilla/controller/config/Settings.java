@@ -104,6 +104,24 @@ public final class Settings {
           "30s",
           Setting::duration,
           "How often open pull requests are polled for CI and merge state");
+  public static final Setting<Duration> WATCH_MAX_INTERVAL =
+      Setting.of(
+          "FLOTILLA_WATCH_MAX_INTERVAL",
+          "1h",
+          Setting::duration,
+          "Longest wait between two reads of a pull request that waits for a person (a review, a fix of failed CI)");
+  public static final Setting<Duration> WATCH_INTERVAL_WITH_WEBHOOKS =
+      Setting.of(
+          "FLOTILLA_WATCH_INTERVAL_WITH_WEBHOOKS",
+          "30m",
+          Setting::duration,
+          "Wait between reads of a pull request while webhooks arrive (an event reconciles it at once)");
+  public static final Setting<Duration> WEBHOOK_SILENCE =
+      Setting.of(
+          "FLOTILLA_WEBHOOK_SILENCE",
+          "10m",
+          Setting::duration,
+          "Time without any webhook delivery after which pull requests are polled at FLOTILLA_POLL_INTERVAL again");
   public static final Setting<Duration> STORE_OUTAGE_LIMIT =
       Setting.of(
           "FLOTILLA_STORE_OUTAGE_LIMIT",
@@ -287,6 +305,9 @@ public final class Settings {
           CAMPAIGNS_DIR,
           DISCOVERY_INTERVAL,
           POLL_INTERVAL,
+          WATCH_MAX_INTERVAL,
+          WATCH_INTERVAL_WITH_WEBHOOKS,
+          WEBHOOK_SILENCE,
           STORE_OUTAGE_LIMIT,
           WEBHOOK_QUEUE_SIZE,
           EXECUTOR,

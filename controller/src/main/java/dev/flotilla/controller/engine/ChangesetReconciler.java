@@ -3,6 +3,7 @@ package dev.flotilla.controller.engine;
 import dev.flotilla.controller.model.OptIn;
 import dev.flotilla.controller.model.MergeResult;
 import dev.flotilla.controller.model.PullRequest;
+import dev.flotilla.controller.model.PullRequestSnapshot;
 import dev.flotilla.controller.model.PullRequestSpec;
 import dev.flotilla.controller.model.Campaign;
 import dev.flotilla.controller.model.Changeset;
@@ -17,6 +18,7 @@ import dev.flotilla.runner.RunRequest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -43,6 +45,7 @@ public final class ChangesetReconciler {
   private final PullRequestBudget budget;
   private final BaseTracker bases;
   private final PullRequestRules rules;
+  private final PullRequestWatch watch;
 
   public ChangesetReconciler(EngineContext fleet, Consumer<PullRequestEvent> observer) {
     this.fleet = fleet;
@@ -50,6 +53,7 @@ public final class ChangesetReconciler {
     this.budget = fleet.pullRequestBudget();
     this.bases = new BaseTracker(fleet);
     this.rules = new PullRequestRules(fleet.settings());
+    this.watch = new PullRequestWatch(fleet);
   }
 
   /** Records the base a changeset's branch was just pushed onto, when its campaign rebases by age. */
@@ -67,8 +71,9 @@ public final class ChangesetReconciler {
    */
   public int reconcileDue(int limit) {
     List<Changeset> due = fleet.changesets().due(Lifecycle.WATCHED, fleet.clock().instant(), limit);
+    Map<Long, PullRequestSnapshot> read = watch.read(due);
     for (Changeset changeset : due) {
-      reconcileSafely(changeset);
+      reconcileSafely(changeset, Optional.ofNullable(read.get(changeset.id())));
     }
     List<Changeset> watched = fleet.changesets().healthDue(fleet.clock().instant(), limit);
     for (Changeset changeset : watched) {
@@ -82,13 +87,23 @@ public final class ChangesetReconciler {
     fleet.changesets().byId(changesetId).ifPresent(this::reconcileSafely);
   }
 
+  /** A webhook delivery arrived: while they do, pull requests are polled less often. */
+  public void webhookDelivered() {
+    watch.delivered(fleet.clock().instant());
+  }
+
   private void reconcileSafely(Changeset changeset) {
+    reconcileSafely(changeset, Optional.ofNullable(watch.read(List.of(changeset)).get(changeset.id())));
+  }
+
+  /** @param snapshot the changeset's pull request as a batched read saw it, if it was read */
+  private void reconcileSafely(Changeset changeset, Optional<PullRequestSnapshot> snapshot) {
     MDC.put("campaign", changeset.campaign());
     try {
       Campaign campaign = fleet.campaigns().byName(changeset.campaign()).orElseThrow();
       Repository repo = fleet.repositories().byId(changeset.repositoryId()).orElseThrow();
       MDC.put("repo", repo.fullName());
-      reconcile(campaign, repo, changeset);
+      reconcile(campaign, repo, changeset, snapshot);
     } catch (RuntimeException e) {
       if (StoreOutage.causedBy(e)) {
         // Not the forge's fault nor this changeset's: the round ends and the controller recovers.
@@ -106,6 +121,14 @@ public final class ChangesetReconciler {
   }
 
   void reconcile(Campaign campaign, Repository repo, Changeset changeset) {
+    reconcile(campaign, repo, changeset, Optional.empty());
+  }
+
+  /**
+   * As {@link #reconcile(Campaign, Repository, Changeset)}, deciding from {@code snapshot} where it
+   * answers, and asking the forge only for what it does not.
+   */
+  void reconcile(Campaign campaign, Repository repo, Changeset changeset, Optional<PullRequestSnapshot> snapshot) {
     Instant now = fleet.clock().instant();
     switch (changeset.state()) {
       case PUSHED -> apply(campaign, repo, changeset, null,
@@ -113,15 +136,18 @@ public final class ChangesetReconciler {
       case CONFLICT -> rerun(changeset,
           "the pull request conflicts with " + repo.ref().defaultBranch() + "; re-running on the new base");
       case PR_OPEN, CI_PENDING, CI_FAILED, MERGEABLE, MODIFIED -> {
-        PullRequest pr = fleet.forge().getPullRequest(repo.ref(), changeset.prNumber());
+        PullRequestSnapshot read = snapshot.orElseGet(() ->
+            PullRequestSnapshot.of(fleet.forge().getPullRequest(repo.ref(), changeset.prNumber())));
+        PullRequest pr = read.pullRequest();
+        boolean baseIsDefault = pr.base().equals(repo.ref().defaultBranch());
         Step step = rules.decide(campaign, repo, changeset, pr, new PullRequestRules.Lookups(
             () -> bases.stale(changeset, repo, campaign.spec().rebaseAfter(), now),
-            () -> fleet.forge().ciStatus(repo.ref(), pr.headSha()),
-            () -> fleet.forge().branchRules(repo.ref(), pr.base()),
-            () -> fleet.forge().mergeQueueStatus(repo.ref(), pr.number()),
+            () -> read.ci() != null ? read.ci() : fleet.forge().ciStatus(repo.ref(), pr.headSha()),
+            () -> read.rules() != null ? read.rules() : fleet.forge().branchRules(repo.ref(), pr.base()),
+            () -> read.queue() != null ? read.queue() : fleet.forge().mergeQueueStatus(repo.ref(), pr.number()),
             previous -> fleet.forge().isUpdateFromBase(repo.ref(), pr.headSha(), previous),
-            () -> fleet.forge().requiredChecks(repo.ref())),
-            now);
+            () -> read.rules() != null && baseIsDefault ? read.rules().requiredChecks() : fleet.forge().requiredChecks(repo.ref())),
+            watch.pacing(snapshot, now), now);
         apply(campaign, repo, changeset, pr, step, now);
       }
       case MERGED -> {

@@ -47,6 +47,7 @@ public final class ForgeEventQueue implements WebhookListener, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ForgeEventQueue.class);
   private static final Duration LOG_INTERVAL = Duration.ofMinutes(1);
 
+  private final Runnable delivered;
   private final ToIntFunction<Work> handler;
   private final ToIntFunction<Work> fallback;
   private final int capacity;
@@ -60,18 +61,26 @@ public final class ForgeEventQueue implements WebhookListener, AutoCloseable {
   private boolean closed;
 
   public ForgeEventQueue(ForgeEvents events, int capacity, int threads, Observer observer, Clock clock) {
-    this(events::handle, events::deferToPolling, capacity, threads, observer, clock);
+    this(events::delivered, events::handle, events::deferToPolling, capacity, threads, observer, clock);
+  }
+
+  ForgeEventQueue(ToIntFunction<Work> handler, ToIntFunction<Work> fallback, int capacity, int threads, Observer observer, Clock clock) {
+    this(() -> { }, handler, fallback, capacity, threads, observer, clock);
   }
 
   /**
+   * @param delivered told of every verified delivery, on the caller's thread: it must be quick
    * @param handler does one piece of work, on a queue thread
    * @param fallback leaves a piece of work to polling, on the caller's thread: it may touch the store,
    *     never the forge
    */
-  ForgeEventQueue(ToIntFunction<Work> handler, ToIntFunction<Work> fallback, int capacity, int threads, Observer observer, Clock clock) {
+  ForgeEventQueue(
+      Runnable delivered, ToIntFunction<Work> handler, ToIntFunction<Work> fallback, int capacity, int threads, Observer observer,
+      Clock clock) {
     if (capacity < 1 || threads < 1) {
       throw new IllegalArgumentException("a queue needs room for one event and one thread");
     }
+    this.delivered = delivered;
     this.handler = handler;
     this.fallback = fallback;
     this.capacity = capacity;
@@ -97,6 +106,7 @@ public final class ForgeEventQueue implements WebhookListener, AutoCloseable {
 
   @Override
   public Accepted accept(WebhookEvent event) {
+    delivered.run();
     List<Work> work = ForgeEvents.workFor(event);
     if (work.isEmpty()) {
       return Accepted.IGNORED;

@@ -106,6 +106,13 @@ public final class ForgeEvents {
     };
   }
 
+  /** A verified webhook delivery arrived, whatever it asks for: webhooks are working. */
+  public void delivered() {
+    if (controller != null) {
+      controller.changesetReconciler().webhookDelivered();
+    }
+  }
+
   /** Does the work now; returns how many changesets or repositories it touched. */
   public int handle(Work work) {
     if (controller == null) {

@@ -6,6 +6,7 @@ import dev.flotilla.controller.model.OptIn;
 import dev.flotilla.controller.model.CiStatus;
 import dev.flotilla.controller.model.DeploymentStatus;
 import dev.flotilla.controller.model.PullRequest;
+import dev.flotilla.controller.model.PullRequestSnapshot.Review;
 import dev.flotilla.controller.model.Campaign;
 import dev.flotilla.controller.model.CampaignStatus;
 import dev.flotilla.controller.model.Changeset;
@@ -41,14 +42,33 @@ public final class PullRequestRules {
 
   private final Duration recheck;
   private final int maxOpenPerRepository;
+  private final WatchSettings pacing;
 
   public PullRequestRules(Duration recheck, int maxOpenPerRepository) {
+    this(recheck, maxOpenPerRepository, WatchSettings.DEFAULTS);
+  }
+
+  /** @param pacing how the wait before the next look grows with what a pull request waits for */
+  public PullRequestRules(Duration recheck, int maxOpenPerRepository, WatchSettings pacing) {
     this.recheck = recheck;
     this.maxOpenPerRepository = maxOpenPerRepository;
+    this.pacing = pacing;
   }
 
   PullRequestRules(EngineSettings settings) {
-    this(settings.recheckInterval(), settings.maxOpenPullRequestsPerRepo());
+    this(settings.recheckInterval(), settings.maxOpenPullRequestsPerRepo(), settings.watch());
+  }
+
+  /**
+   * What is known of a pull request besides the forge's answer, for when to look at it next.
+   *
+   * @param review what its reviews say; {@link Review#UNKNOWN} when the forge did not say
+   * @param changedAt when it last changed on the forge (a push, a review, a comment); null when unknown
+   * @param webhooksArrive whether webhook deliveries arrive, so an event reconciles it at once
+   */
+  public record Watch(Review review, Instant changedAt, boolean webhooksArrive) {
+    /** Nothing known: every wait is the poll interval. */
+    public static final Watch UNKNOWN = new Watch(Review.UNKNOWN, null, false);
   }
 
   /** For a PUSHED changeset: open its pull request, unless the repository has {@code openInRepository} already. */
@@ -92,8 +112,22 @@ public final class PullRequestRules {
     return decide(campaign, repo, changeset, pr, Lookups.of(staleBase, ci, requiredChecks), now);
   }
 
-  /** For a changeset whose pull request is followed. */
+  /** For a changeset whose pull request is followed, with nothing known for pacing: every wait is the poll interval. */
   public Step decide(Campaign campaign, Repository repo, Changeset changeset, PullRequest pr, Lookups lookups, Instant now) {
+    return decide(campaign, repo, changeset, pr, lookups, Watch.UNKNOWN, now);
+  }
+
+  /**
+   * For a changeset whose pull request is followed. The step's next look is set by what the pull
+   * request waits for: CI that runs is looked at again after the poll interval; a person (a review,
+   * a fix of failed CI, a decision to merge by hand) after a wait that doubles as the pull request
+   * stays unchanged, up to {@link WatchSettings#maxInterval}; a closed merge window when it opens.
+   * While webhooks arrive, an event reconciles the pull request at once, so the looks only catch
+   * what an event missed and are at least {@link WatchSettings#withWebhooks} apart; what no event
+   * announces (GitHub finishing its mergeability computation) is still looked at after the poll
+   * interval.
+   */
+  public Step decide(Campaign campaign, Repository repo, Changeset changeset, PullRequest pr, Lookups lookups, Watch watch, Instant now) {
     if (pr.state() == PullRequest.State.MERGED) {
       return changeset.reverting()
           ? Step.MoveTo.of(ChangesetState.REVERTED, "revert of " + ResultRecorder.shortSha(changeset.revertOf()) + " merged on the forge")
@@ -104,7 +138,7 @@ public final class PullRequestRules {
           "pull request #" + pr.number() + " was closed without merging; Flotilla will not reopen it");
     }
     if (changeset.state() == ChangesetState.MODIFIED) {
-      return new Step.Wait(null, now.plus(recheck));
+      return new Step.Wait(null, forPerson(watch, now));
     }
     if (changeset.lastPushedSha() != null && !changeset.lastPushedSha().equals(pr.headSha())) {
       if (lookups.updatedFromBase().test(changeset.lastPushedSha())) {
@@ -122,14 +156,15 @@ public final class PullRequestRules {
       return new Step.Rerun(stale.get());
     }
     BranchRules rules = lookups.rules().get();
-    return checked(campaign, repo, changeset, pr, required(lookups.ci().get(), rules), rules, lookups.queue(), lookups.requiredChecks(), now);
+    return checked(campaign, repo, changeset, pr, required(lookups.ci().get(), rules), rules, lookups.queue(), lookups.requiredChecks(),
+        watch, now);
   }
 
   /** What the checks on the head say, for a base that demands nothing more. */
   Step checked(
       Campaign campaign, Repository repo, Changeset changeset, PullRequest pr, CiStatus ci,
       Supplier<List<String>> requiredChecks, Instant now) {
-    return checked(campaign, repo, changeset, pr, ci, BranchRules.NONE, () -> MergeQueueStatus.NOT_QUEUED, requiredChecks, now);
+    return checked(campaign, repo, changeset, pr, ci, BranchRules.NONE, () -> MergeQueueStatus.NOT_QUEUED, requiredChecks, Watch.UNKNOWN, now);
   }
 
   /**
@@ -161,46 +196,50 @@ public final class PullRequestRules {
 
   private Step checked(
       Campaign campaign, Repository repo, Changeset changeset, PullRequest pr, CiStatus ci, BranchRules rules,
-      Supplier<MergeQueueStatus> queue, Supplier<List<String>> requiredChecks, Instant now) {
-    Instant later = now.plus(recheck);
+      Supplier<MergeQueueStatus> queue, Supplier<List<String>> requiredChecks, Watch watch, Instant now) {
+    Instant running = forCi(watch, now);
     return switch (ci.state()) {
-      case PENDING -> new Step.MoveTo(ChangesetState.CI_PENDING, "waiting for CI", ci, later);
+      case PENDING -> new Step.MoveTo(ChangesetState.CI_PENDING, "waiting for CI", ci, running);
       case NONE -> campaign.spec().allowNoChecks()
-          ? green(campaign, repo, changeset, pr, ci, rules, queue, requiredChecks, now)
+          ? green(campaign, repo, changeset, pr, ci, rules, queue, requiredChecks, watch, now)
           : new Step.MoveTo(ChangesetState.CI_PENDING, "no checks reported on " + ResultRecorder.shortSha(pr.headSha())
-              + "; set allowNoChecks: true on the campaign to merge without CI", ci, later);
-      case FAILURE -> new Step.MoveTo(ChangesetState.CI_FAILED, "CI failed: " + failing(ci), ci, later);
-      case SUCCESS -> green(campaign, repo, changeset, pr, ci, rules, queue, requiredChecks, now);
+              + "; set allowNoChecks: true on the campaign to merge without CI", ci, running);
+      case FAILURE -> new Step.MoveTo(ChangesetState.CI_FAILED, "CI failed: " + failing(ci), ci, forPerson(watch, now));
+      case SUCCESS -> green(campaign, repo, changeset, pr, ci, rules, queue, requiredChecks, watch, now);
     };
   }
 
   private Step green(
       Campaign campaign, Repository repo, Changeset changeset, PullRequest pr, CiStatus ci, BranchRules rules,
-      Supplier<MergeQueueStatus> queue, Supplier<List<String>> requiredChecks, Instant now) {
+      Supplier<MergeQueueStatus> queue, Supplier<List<String>> requiredChecks, Watch watch, Instant now) {
     Instant later = now.plus(recheck);
+    Instant running = forCi(watch, now);
     String hold = mergeHold(campaign, repo.optIn(), pr, changeset.reverting(), now);
+    Instant holdUntil = hold == null ? null : holdUntil(campaign, repo.optIn(), watch, now);
     if (hold == null) {
       hold = noGate(campaign, repo, requiredChecks.get());
+      holdUntil = forPerson(watch, now);
     }
     if (hold != null) {
-      return new Step.MoveTo(ChangesetState.MERGEABLE, hold, ci, later);
+      return new Step.MoveTo(ChangesetState.MERGEABLE, hold, ci, holdUntil);
     }
     if (rules.mergeQueue()) {
       MergeQueueStatus status = queue.get();
       if (status instanceof MergeQueueStatus.Queued queued) {
         return new Step.MoveTo(ChangesetState.MERGEABLE, "in the merge queue of " + pr.base() + " (position " + queued.position()
-            + ", " + queued.state() + "); GitHub merges it when its merge group passes", ci, later);
+            + ", " + queued.state() + "); GitHub merges it when its merge group passes", ci, running);
       }
       if (status instanceof MergeQueueStatus.Removed removed) {
         return new Step.MoveTo(ChangesetState.CI_FAILED, "removed from the merge queue of " + pr.base() + ": " + removed.reason()
-            + "; fix the cause on " + pr.base() + ", then retry the changeset to build a new head", ci, later);
+            + "; fix the cause on " + pr.base() + ", then retry the changeset to build a new head", ci, forPerson(watch, now));
       }
-      return new Step.Enqueue(pr.headSha(), ci, later);
+      return new Step.Enqueue(pr.headSha(), ci, running);
     }
     if (pr.mergeable() == PullRequest.Mergeable.BLOCKED) {
+      boolean review = watch.review().awaitsPerson() || (watch.review() == Review.UNKNOWN && rules.requiredApprovals() > 0);
       return new Step.MoveTo(ChangesetState.MERGEABLE, "ready; waiting for what " + pr.base() + "'s protection or rulesets still require"
           + (rules.requiredApprovals() > 0 ? " (" + rules.requiredApprovals() + " approving review" + (rules.requiredApprovals() == 1 ? "" : "s") + ")" : "")
-          , ci, later);
+          , ci, review ? forPerson(watch, now) : running);
     }
     if (pr.mergeable() == PullRequest.Mergeable.BEHIND && rules.strict()) {
       return refresh(campaign, pr, ci, now);
@@ -220,6 +259,50 @@ public final class PullRequestRules {
     }
     return new Step.UpdateBranch(pr.headSha(), "all checks green; " + pr.base()
         + " requires branches to be up to date: merging " + pr.base() + " into the branch, then waiting for CI", ci, now.plus(recheck));
+  }
+
+  /**
+   * When to look again at a green pull request that is held, by what holds it (in the order of
+   * {@link #mergeHold}): a person's merge, the campaign's status, the merge window, or GitHub still
+   * computing mergeability, which no event announces.
+   */
+  private Instant holdUntil(Campaign campaign, OptIn optIn, Watch watch, Instant now) {
+    if (!campaign.spec().automerge() || optIn == null || !optIn.automerge()) {
+      return forPerson(watch, now);
+    }
+    if (campaign.status() == CampaignStatus.ACTIVE && optIn.mergeWindow() != null && !optIn.mergeWindow().isOpen(now)) {
+      Instant person = forPerson(watch, now);
+      return optIn.mergeWindow().nextOpening(now).filter(opens -> opens.isBefore(person)).orElse(person);
+    }
+    return now.plus(recheck);
+  }
+
+  /** The next look at a pull request whose CI runs: after the poll interval, or as webhooks allow. */
+  Instant forCi(Watch watch, Instant now) {
+    return now.plus(watch.webhooksArrive() ? max(recheck, pacing.withWebhooks()) : recheck);
+  }
+
+  /**
+   * The next look at a pull request that waits for a person: the poll interval doubled for as long
+   * as the wait is at most half the time the pull request has not changed, up to {@link
+   * WatchSettings#maxInterval}; while webhooks arrive, no sooner than {@link WatchSettings#withWebhooks}.
+   */
+  Instant forPerson(Watch watch, Instant now) {
+    Duration unchanged = watch.changedAt() == null || watch.changedAt().isAfter(now) ? Duration.ZERO : Duration.between(watch.changedAt(), now);
+    Duration wait = recheck;
+    while (!wait.isZero() && wait.multipliedBy(4).compareTo(unchanged) <= 0 && wait.compareTo(pacing.maxInterval()) < 0) {
+      wait = wait.multipliedBy(2);
+    }
+    wait = max(recheck, min(wait, pacing.maxInterval()));
+    return now.plus(watch.webhooksArrive() ? max(wait, pacing.withWebhooks()) : wait);
+  }
+
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
   }
 
   /**

@@ -7,6 +7,8 @@ import dev.flotilla.controller.model.MergeResult;
 import dev.flotilla.controller.model.CiStatus;
 import dev.flotilla.controller.model.PullRequestSpec;
 import dev.flotilla.controller.model.PullRequest;
+import dev.flotilla.controller.model.PullRequestRef;
+import dev.flotilla.controller.model.PullRequestSnapshot;
 import dev.flotilla.controller.model.MergeMethod;
 import dev.flotilla.controller.model.RepositoryRef;
 import dev.flotilla.runner.RunRequest;
@@ -59,6 +61,22 @@ public interface Forge {
 
   /** The pull request as the forge sees it now. */
   PullRequest getPullRequest(RepositoryRef repository, int number);
+
+  /**
+   * Many pull requests at once, each with what the pull request rules need (state, head, base,
+   * mergeability, checks, and where the forge can, the base's rules and the reviews). A pull request
+   * that could not be read is absent; the caller reads it alone. The default reads each pull request
+   * as {@link #getPullRequest} does and leaves the rest unread, so the checks are asked of {@link
+   * #ciStatus} only when the rules need them (the local forge starts its CI on that read); a forge
+   * that can read many in one request overrides it.
+   */
+  default java.util.Map<PullRequestRef, PullRequestSnapshot> readPullRequests(List<PullRequestRef> pullRequests) {
+    java.util.Map<PullRequestRef, PullRequestSnapshot> read = new java.util.LinkedHashMap<>();
+    for (PullRequestRef ref : pullRequests) {
+      read.put(ref, PullRequestSnapshot.of(getPullRequest(ref.repository(), ref.number())));
+    }
+    return read;
+  }
 
   void updatePullRequest(RepositoryRef repository, int number, PullRequestSpec spec);
 

@@ -28,4 +28,19 @@ public record MergeWindow(ZoneId timezone, Set<DayOfWeek> days, LocalTime from, 
     boolean earlyFromYesterday = days.contains(local.getDayOfWeek().minus(1)) && time.isBefore(to);
     return lateToday || earlyFromYesterday;
   }
+
+  /**
+   * When the window next opens after {@code now}; empty when it never does (no days). Meant for a
+   * closed window: an open one answers its next opening, not now.
+   */
+  public java.util.Optional<Instant> nextOpening(Instant now) {
+    ZonedDateTime local = now.atZone(timezone);
+    for (int day = 0; day <= 7; day++) {
+      ZonedDateTime start = local.toLocalDate().plusDays(day).atTime(from).atZone(timezone);
+      if (days.contains(start.getDayOfWeek()) && start.toInstant().isAfter(now)) {
+        return java.util.Optional.of(start.toInstant());
+      }
+    }
+    return java.util.Optional.empty();
+  }
 }

@@ -15,6 +15,7 @@ import dev.flotilla.controller.store.Outbox;
 import dev.flotilla.controller.store.StoreFleetView;
 import dev.flotilla.controller.engine.Controller;
 import dev.flotilla.controller.engine.ForgeEventQueue;
+import dev.flotilla.controller.engine.WatchSettings;
 import dev.flotilla.controller.engine.ForgeEvents;
 import dev.flotilla.controller.engine.EngineSettings;
 import dev.flotilla.controller.engine.EngineContext;
@@ -139,7 +140,9 @@ public final class FlotillaServer implements AutoCloseable {
         settings.globalConcurrentRuns(),
         settings.maxOpenPrsPerRepo(),
         settings.pollInterval(),
-        RunRequest.Author.DEFAULT);
+        RunRequest.Author.DEFAULT,
+        new WatchSettings(settings.get(Settings.WATCH_MAX_INTERVAL), settings.get(Settings.WATCH_INTERVAL_WITH_WEBHOOKS),
+            settings.get(Settings.WEBHOOK_SILENCE)));
     controller = new Controller(EngineContext.create(jdbc, decorators.forge().apply(forge), migrations, Clock.systemUTC(), engine), executor, metrics);
     settings.optional(Settings.BACKSTAGE_URL).ifPresent(url -> controller.ownersFrom(new BackstageCatalog(
         url, settings.optional(Settings.BACKSTAGE_TOKEN).orElse(null), settings.get(Settings.BACKSTAGE_ANNOTATION))));

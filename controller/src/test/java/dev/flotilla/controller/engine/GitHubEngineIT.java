@@ -476,6 +476,50 @@ class GitHubEngineIT {
     assertThat(svc.fileOn("main", "pom.xml")).contains("2.18.2");
   }
 
+  int restReads() {
+    return sim.calls().entrySet().stream().filter(e -> e.getKey().startsWith("GET /repos/")).mapToInt(Map.Entry::getValue).sum();
+  }
+
+  @Test
+  void aFleetOfOpenPullRequestsIsWatchedWithOneQueryARoundAndNoRestRead() {
+    for (int i = 0; i < 3; i++) {
+      service("svc" + i, "enabled: true\nautomerge: false\n", GREEN_CI);
+    }
+    campaign(true);
+    settle();
+    assertThat(List.of("svc0", "svc1", "svc2")).allSatisfy(name -> assertThat(changeset(name).state()).isEqualTo(ChangesetState.MERGEABLE));
+    int queries = sim.calls("POST /graphql");
+    int rest = restReads();
+
+    controller.tick();
+
+    assertThat(sim.calls("POST /graphql") - queries).as("one query for the three pull requests").isOne();
+    assertThat(restReads() - rest).as("no REST read").isZero();
+    assertThat(changeset("svc0").stateReason()).contains("waiting for review");
+  }
+
+  @Test
+  void whileWebhooksArriveAPullRequestWaitingForAPersonIsLookedAtOnlyAsASafetyNet() throws Exception {
+    webhooksOn();
+    service("svc", "enabled: true\nautomerge: false\n", GREEN_CI);
+    campaign(true);
+    // Polled at every round until the first delivery arrives.
+    tickUntil(() -> changeset("svc").state() == ChangesetState.MERGEABLE && nextCheckAt(changeset("svc")).isAfter(clock.instant()));
+    assertThat(changeset("svc").stateReason()).contains("waiting for review");
+    assertThat(nextCheckAt(changeset("svc"))).as("an event reconciles it at once; polling only catches a missed one")
+        .isEqualTo(clock.instant().plus(WatchSettings.DEFAULTS.withWebhooks()));
+    clock.set(clock.instant().plus(WatchSettings.DEFAULTS.withWebhooks()).plusSeconds(1));
+    int queries = sim.calls("POST /graphql");
+    controller.tick();
+    assertThat(sim.calls("POST /graphql") - queries).as("read once the interval passed").isPositive();
+    assertThat(nextCheckAt(changeset("svc"))).as("webhooks silent for longer than FLOTILLA_WEBHOOK_SILENCE: polled again")
+        .isEqualTo(clock.instant());
+  }
+
+  Instant nextCheckAt(Changeset c) {
+    return jdbc.query("SELECT next_check_at FROM changeset WHERE id = ?", rs -> rs.getTimestamp(1).toInstant(), c.id()).get(0);
+  }
+
   @Test
   void anOptInPushedToTheDefaultBranchTakesEffectWithoutADiscovery() throws Exception {
     webhooksOn();

@@ -8,6 +8,7 @@ import dev.flotilla.controller.model.OptIn;
 import dev.flotilla.controller.model.CiStatus;
 import dev.flotilla.controller.model.MergeMethod;
 import dev.flotilla.controller.model.PullRequest;
+import dev.flotilla.controller.model.PullRequestSnapshot.Review;
 import dev.flotilla.controller.model.RepositoryRef;
 import dev.flotilla.controller.model.Campaign;
 import dev.flotilla.controller.model.CampaignStatus;
@@ -251,5 +252,89 @@ class PullRequestRulesTest {
     assertThat(RULES.open(repo(), 2, NOW)).isEqualTo(new Step.OpenPullRequest());
     assertThat(RULES.open(repo(), 3, NOW)).isEqualTo(new Step.Wait(
         "waiting: acme/api already has 3 open Flotilla pull requests (FLOTILLA_MAX_OPEN_PRS_PER_REPO)", NOW.plus(RECHECK)));
+  }
+
+  // ---- when to look again
+
+  static final Duration JUST_NOW = Duration.ZERO;
+
+  /** What the forge said besides the pull request: its review decision, how long it has not changed, whether webhooks arrive. */
+  static PullRequestRules.Watch watch(Review review, Duration unchanged, boolean webhooks) {
+    return new PullRequestRules.Watch(review, NOW.minus(unchanged), webhooks);
+  }
+
+  static Instant nextLook(Campaign campaign, Repository repo, ChangesetState state, PullRequest pr, CiStatus ci,
+      PullRequestRules.Watch watch) {
+    Step step = RULES.decide(campaign, repo, changeset(state), pr,
+        PullRequestRules.Lookups.of(Optional::empty, () -> ci, () -> REQUIRED), watch, NOW);
+    if (step instanceof Step.MoveTo move) {
+      return move.lookAgainAt();
+    }
+    if (step instanceof Step.Wait wait) {
+      return wait.lookAgainAt();
+    }
+    if (step instanceof Step.Merge merge) {
+      return merge.lookAgainAt();
+    }
+    throw new AssertionError("no next look in " + step);
+  }
+
+  static Stream<Arguments> pacing() {
+    CiStatus green = ci(CiStatus.State.SUCCESS);
+    CiStatus running = ci(CiStatus.State.PENDING);
+    CiStatus red = ci(CiStatus.State.FAILURE);
+    PullRequest blocked = pr(PullRequest.State.OPEN, PullRequest.Mergeable.BLOCKED);
+    Duration days = Duration.ofDays(3);
+    MergeWindow soonOpen = new MergeWindow(ZoneOffset.UTC, Set.of(DayOfWeek.WEDNESDAY), LocalTime.of(10, 20), LocalTime.of(12, 0));
+    Campaign manual = campaign(false, false, CampaignStatus.ACTIVE);
+    return Stream.of(
+        Arguments.of("CI runs: the poll interval, whatever the age",
+            nextLook(campaign(), repo(), ChangesetState.CI_PENDING, open(), running, watch(Review.NOT_REQUIRED, days, false)), RECHECK),
+        Arguments.of("CI runs and webhooks arrive: the interval with webhooks",
+            nextLook(campaign(), repo(), ChangesetState.CI_PENDING, open(), running, watch(Review.NOT_REQUIRED, JUST_NOW, true)),
+            Duration.ofMinutes(30)),
+        Arguments.of("nothing known of the pull request: the poll interval",
+            nextLook(campaign(), repo(), ChangesetState.CI_FAILED, open(), red, PullRequestRules.Watch.UNKNOWN), RECHECK),
+        Arguments.of("CI failed just now: the poll interval",
+            nextLook(campaign(), repo(), ChangesetState.CI_FAILED, open(), red, watch(Review.NOT_REQUIRED, JUST_NOW, false)), RECHECK),
+        Arguments.of("CI failed 4 minutes ago: doubled up to half the time unchanged",
+            nextLook(campaign(), repo(), ChangesetState.CI_FAILED, open(), red, watch(Review.NOT_REQUIRED, Duration.ofMinutes(4), false)),
+            Duration.ofMinutes(2)),
+        Arguments.of("CI failed days ago: capped at the longest wait",
+            nextLook(campaign(), repo(), ChangesetState.CI_FAILED, open(), red, watch(Review.NOT_REQUIRED, days, false)), Duration.ofHours(1)),
+        Arguments.of("a review is required, unchanged for 10 minutes",
+            nextLook(campaign(), repo(), ChangesetState.MERGEABLE, blocked, green, watch(Review.REVIEW_REQUIRED, Duration.ofMinutes(10), false)),
+            Duration.ofMinutes(4)),
+        Arguments.of("changes were requested an hour ago",
+            nextLook(campaign(), repo(), ChangesetState.MERGEABLE, blocked, green, watch(Review.CHANGES_REQUESTED, Duration.ofHours(1), false)),
+            Duration.ofMinutes(16)),
+        Arguments.of("blocked though approved (a check still runs): the poll interval",
+            nextLook(campaign(), repo(), ChangesetState.MERGEABLE, blocked, green, watch(Review.APPROVED, days, false)), RECHECK),
+        Arguments.of("waiting for a person to merge, unchanged for 2 hours",
+            nextLook(manual, repo(), ChangesetState.MERGEABLE, open(), green, watch(Review.NOT_REQUIRED, Duration.ofHours(2), false)),
+            Duration.ofMinutes(32)),
+        Arguments.of("waiting for a person to merge while webhooks arrive: no sooner than the interval with webhooks",
+            nextLook(manual, repo(), ChangesetState.MERGEABLE, open(), green, watch(Review.NOT_REQUIRED, Duration.ofMinutes(10), true)),
+            Duration.ofMinutes(30)),
+        Arguments.of("someone else's push, days ago",
+            nextLook(campaign(), repo(), ChangesetState.MODIFIED, open(), green, watch(Review.NOT_REQUIRED, days, false)), Duration.ofHours(1)),
+        Arguments.of("merge window closed until Saturday: the longest wait first",
+            nextLook(campaign(), repo(true, WEEKENDS), ChangesetState.MERGEABLE, open(), green, watch(Review.NOT_REQUIRED, days, false)),
+            Duration.ofHours(1)),
+        Arguments.of("merge window opens in 20 minutes: when it opens",
+            nextLook(campaign(), repo(true, soonOpen), ChangesetState.MERGEABLE, open(), green, watch(Review.NOT_REQUIRED, days, false)),
+            Duration.ofMinutes(20)),
+        Arguments.of("mergeability still computed, webhooks arrive: the poll interval (no event announces it)",
+            nextLook(campaign(), repo(), ChangesetState.MERGEABLE, pr(PullRequest.State.OPEN, PullRequest.Mergeable.UNKNOWN), green,
+                watch(Review.NOT_REQUIRED, days, true)), RECHECK),
+        Arguments.of("the campaign is paused: the poll interval (a resume marks nothing due)",
+            nextLook(campaign(true, false, CampaignStatus.PAUSED), repo(), ChangesetState.MERGEABLE, open(), green,
+                watch(Review.NOT_REQUIRED, days, false)), RECHECK));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("pacing")
+  void looksAgainByWhatThePullRequestWaitsFor(String rule, Instant next, Duration expected) {
+    assertThat(next).isEqualTo(NOW.plus(expected));
   }
 }

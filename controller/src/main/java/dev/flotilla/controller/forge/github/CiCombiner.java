@@ -42,8 +42,19 @@ final class CiCombiner {
 
   /** A check run from {@code GET /repos/{owner}/{repo}/commits/{ref}/check-runs}, as hub4j reads it. */
   static Check fromCheckRun(GHCheckRun run) {
-    String status = lower(run.getStatus());
-    String conclusion = lower(run.getConclusion());
+    return checkRun(run.getName(), lower(run.getStatus()), lower(run.getConclusion()),
+        run.getHtmlUrl() == null ? null : run.getHtmlUrl().toString(), run.getOutput() == null ? null : run.getOutput().getTitle());
+  }
+
+  /**
+   * A check run from its REST or GraphQL fields, so both reads judge it alike.
+   *
+   * @param status {@code queued}, {@code in_progress}, {@code completed}, ... (REST's value, or
+   *     GraphQL's {@code CheckStatusState} in lower case)
+   * @param conclusion {@code success}, {@code failure}, {@code stale}, ... or empty while running
+   *     (REST's value, or GraphQL's {@code CheckConclusionState} in lower case)
+   */
+  static Check checkRun(String name, String status, String conclusion, String url, String title) {
     State state;
     if (!"completed".equals(status)) {
       state = State.PENDING;
@@ -51,9 +62,8 @@ final class CiCombiner {
       // "stale" means GitHub gave up waiting on the check, which is neither a pass nor a verdict.
       state = PASSING.contains(conclusion) ? State.SUCCESS : "stale".equals(conclusion) ? State.PENDING : State.FAILURE;
     }
-    String title = run.getOutput() == null ? null : run.getOutput().getTitle();
     String summary = title != null ? title : !conclusion.isEmpty() ? conclusion : status;
-    return new Check(run.getName(), state, run.getHtmlUrl() == null ? null : run.getHtmlUrl().toString(), summary);
+    return new Check(name, state, url, summary);
   }
 
   private static String lower(Enum<?> value) {
@@ -62,13 +72,23 @@ final class CiCombiner {
 
   /** A status from the {@code statuses} of {@code GET /repos/{owner}/{repo}/commits/{ref}/status}. */
   static Check fromStatus(JsonNode status) {
-    State state =
-        switch (status.path("state").asText()) {
+    return status(status.path("context").asText(), status.path("state").asText(), status.path("target_url").asText(null),
+        status.path("description").asText(""));
+  }
+
+  /**
+   * A commit status from its REST or GraphQL fields.
+   *
+   * @param state {@code success}, {@code failure}, {@code error}, {@code pending} (REST), or
+   *     GraphQL's {@code StatusState} in lower case, which adds {@code expected}
+   */
+  static Check status(String context, String state, String url, String description) {
+    State verdict =
+        switch (state) {
           case "success" -> State.SUCCESS;
           case "failure", "error" -> State.FAILURE;
           default -> State.PENDING;
         };
-    return new Check(
-        status.path("context").asText(), state, status.path("target_url").asText(null), status.path("description").asText(""));
+    return new Check(context, verdict, url, description == null ? "" : description);
   }
 }

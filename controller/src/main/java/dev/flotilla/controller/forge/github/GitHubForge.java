@@ -13,6 +13,8 @@ import dev.flotilla.controller.forge.Forge;
 import dev.flotilla.controller.model.MergeMethod;
 import dev.flotilla.controller.model.MergeResult;
 import dev.flotilla.controller.model.PullRequest;
+import dev.flotilla.controller.model.PullRequestRef;
+import dev.flotilla.controller.model.PullRequestSnapshot;
 import dev.flotilla.controller.model.PullRequestSpec;
 import dev.flotilla.controller.model.RepositoryRef;
 import dev.flotilla.controller.forge.github.GitHubClient.Request;
@@ -32,10 +34,12 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.kohsuke.github.GHCheckRun;
@@ -625,6 +629,92 @@ public final class GitHubForge implements Forge {
     return toPullRequest(remember(repository, pr), true);
   }
 
+  /**
+   * One GraphQL query per {@link PullRequestQuery#BATCH} pull requests of one credential, across
+   * repositories: each pull request's state, head, mergeability, review decision, the checks on its
+   * head (a rollup of more than a page is paged alone) and its base's rules, which refresh the cached
+   * ones. A full batch costs about one point of the GraphQL budget, which is separate from REST's.
+   * A pull request the answer lacks (its repository was renamed, deleted or is not visible) is left
+   * out for the caller to read alone.
+   */
+  @Override
+  public Map<PullRequestRef, PullRequestSnapshot> readPullRequests(List<PullRequestRef> pullRequests) {
+    Map<PullRequestRef, PullRequestSnapshot> read = new LinkedHashMap<>();
+    Map<String, List<PullRequestRef>> groups = pullRequests.stream().collect(
+        Collectors.groupingBy(r -> auth.shared() ? "" : r.repository().owner(), LinkedHashMap::new, Collectors.toList()));
+    for (List<PullRequestRef> group : groups.values()) {
+      for (int from = 0; from < group.size(); from += PullRequestQuery.BATCH) {
+        read.putAll(queryPullRequests(group.subList(from, Math.min(group.size(), from + PullRequestQuery.BATCH))));
+      }
+    }
+    return read;
+  }
+
+  private Map<PullRequestRef, PullRequestSnapshot> queryPullRequests(List<PullRequestRef> batch) {
+    String owner = batch.get(0).repository().owner();
+    // A base's rules are read along only when the cached ones are old: each read adds a connection to the cost.
+    List<String> baseSelections = batch.stream()
+        .map(ref -> knownRules(ref.repository(), ref.repository().defaultBranch()) != null ? ""
+            : rulesInGraphQl ? RULES_SELECTION : CLASSIC_SELECTION)
+        .toList();
+    String query = PullRequestQuery.batch(batch, baseSelections, rulesInGraphQl);
+    Response response = client.send(Request.post("POST /graphql", graphqlUrl(), json.createObjectNode().put("query", query))
+        .auth(auth.authorization(owner)));
+    GitHubClient.requireOk(response, "reading " + batch.size() + " pull requests with GraphQL");
+    JsonNode data = response.body().path("data");
+    if (!data.isObject() && rulesInGraphQl && response.body().path("errors").toString().contains("doesn't exist on type")) {
+      LOG.info("{} has no rulesets or merge queue in its GraphQL schema; reading pull requests without them", config.url());
+      rulesInGraphQl = false;
+      return queryPullRequests(batch);
+    }
+    if (!data.isObject()) {
+      throw new GitHubException("reading pull requests with GraphQL failed: " + Printable.escape(response.message()), response.status());
+    }
+    noteCost(data.path("rateLimit"), batch.size());
+    Map<PullRequestRef, PullRequestSnapshot> read = new LinkedHashMap<>();
+    for (int i = 0; i < batch.size(); i++) {
+      PullRequestRef ref = batch.get(i);
+      JsonNode pr = data.path("p" + i).path("pullRequest");
+      if (!pr.isObject()) {
+        LOG.warn("GraphQL did not return #{} of {}; it is read alone", ref.number(), ref.repository().fullName());
+        continue;
+      }
+      PullRequestQuery.Read answer = PullRequestQuery.read(pr);
+      String cursor = answer.endCursor();
+      while (cursor != null) {
+        cursor = PullRequestQuery.page(moreContexts(ref, cursor), answer.runs(), answer.statuses(), answer.required());
+      }
+      if (!baseSelections.get(i).isEmpty()) {
+        noteRules(ref.repository(), pr.path("baseRef"));
+      }
+      BranchRules rules = knownRules(ref.repository(), answer.pullRequest().base());
+      Set<String> required = new LinkedHashSet<>(answer.required());
+      if (rules != null) {
+        required.addAll(rules.requiredChecks());
+      }
+      CiStatus ci = answer.pullRequest().state() == PullRequest.State.OPEN
+          ? CiCombiner.combine(answer.checks(), List.copyOf(required)) : null;
+      read.put(ref, new PullRequestSnapshot(answer.pullRequest(), ci, rules, answer.queue(), answer.review(), answer.updatedAt()));
+    }
+    return read;
+  }
+
+  /** The next page of one pull request's rollup. */
+  private JsonNode moreContexts(PullRequestRef ref, String cursor) {
+    ObjectNode body = json.createObjectNode().put("query", PullRequestQuery.moreContexts(ref, cursor));
+    JsonNode data = graphql(ref.repository(), body, "reading the checks of #" + ref.number() + " in " + ref.repository().fullName());
+    noteCost(data.path("rateLimit"), 1);
+    return data.path("p0").path("pullRequest").path("statusCheckRollup").path("contexts");
+  }
+
+  /** GraphQL's own budget, as the answer reports it; the connector slows down on the headers alone. */
+  private static void noteCost(JsonNode rateLimit, int pullRequests) {
+    if (rateLimit.isObject()) {
+      LOG.debug("read {} pull requests with GraphQL for {} points; {} left until {}", pullRequests,
+          rateLimit.path("cost").asInt(), rateLimit.path("remaining").asInt(), rateLimit.path("resetAt").asText());
+    }
+  }
+
   @Override
   public void updatePullRequest(RepositoryRef repository, int number, PullRequestSpec spec) {
     GHPullRequest pr = pullRequest(repository, number);
@@ -743,9 +833,9 @@ public final class GitHubForge implements Forge {
    */
   @Override
   public BranchRules branchRules(RepositoryRef repository, String branch) {
-    KnownRules known = branchRules.get(rulesKey(repository, branch));
-    if (known != null && known.at().plus(RULES_TTL).isAfter(clock.instant())) {
-      return known.rules();
+    BranchRules known = knownRules(repository, branch);
+    if (known != null) {
+      return known;
     }
     String authorization = auth.authorization(repository.owner());
     RulesBuilder rules = new RulesBuilder();
@@ -754,6 +844,12 @@ public final class GitHubForge implements Forge {
     BranchRules read = rules.build();
     branchRules.put(rulesKey(repository, branch), new KnownRules(read, clock.instant()));
     return read;
+  }
+
+  /** The branch's rules while the cached read is younger than {@link #RULES_TTL}, else null. */
+  private BranchRules knownRules(RepositoryRef repository, String branch) {
+    KnownRules known = branch == null ? null : branchRules.get(rulesKey(repository, branch));
+    return known != null && known.at().plus(RULES_TTL).isAfter(clock.instant()) ? known.rules() : null;
   }
 
   /** Drops the cached rules of every branch of the repository; a protection or ruleset webhook calls this. */
@@ -1073,6 +1169,21 @@ public final class GitHubForge implements Forge {
 
   private static PullRequest.Mergeable mergeable(GHPullRequest pr) throws IOException {
     String mergeableState = pr.getMergeableState();
+    if (mergeableState == null || "unknown".equals(mergeableState)) {
+      // GitHub computes mergeability in the background and answers null until it is done; asking
+      // hub4j for it now would fetch the pull request again.
+      return PullRequest.Mergeable.UNKNOWN;
+    }
+    return mergeable(mergeableState, pr.getMergeable());
+  }
+
+  /**
+   * What GitHub's mergeability says, from REST's {@code mergeable_state} and {@code mergeable}, or
+   * GraphQL's {@code mergeStateStatus} in lower case (the same words: DIRTY, BEHIND, BLOCKED, DRAFT,
+   * CLEAN, UNSTABLE, HAS_HOOKS, UNKNOWN) and {@code mergeable} (MERGEABLE true, CONFLICTING false,
+   * UNKNOWN null).
+   */
+  static PullRequest.Mergeable mergeable(String mergeableState, Boolean mergeable) {
     if ("dirty".equals(mergeableState)) {
       return PullRequest.Mergeable.CONFLICTING;
     }
@@ -1082,13 +1193,7 @@ public final class GitHubForge implements Forge {
     if ("blocked".equals(mergeableState) || "draft".equals(mergeableState)) {
       return PullRequest.Mergeable.BLOCKED;
     }
-    if (mergeableState == null || "unknown".equals(mergeableState)) {
-      // GitHub computes mergeability in the background and answers null until it is done; asking
-      // hub4j for it now would fetch the pull request again.
-      return PullRequest.Mergeable.UNKNOWN;
-    }
-    Boolean mergeable = pr.getMergeable();
-    if (mergeable == null) {
+    if (mergeableState == null || "unknown".equals(mergeableState) || mergeable == null) {
       return PullRequest.Mergeable.UNKNOWN;
     }
     return mergeable ? PullRequest.Mergeable.MERGEABLE : PullRequest.Mergeable.CONFLICTING;

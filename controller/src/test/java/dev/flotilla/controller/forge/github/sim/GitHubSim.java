@@ -350,6 +350,7 @@ public final class GitHubSim implements AutoCloseable {
     SimRepo repo = repo(owner, name);
     SimPull pull = pull(owner, name, number);
     pull.reviews.put(reviewer, state);
+    pull.updatedAt = now();
     ObjectNode payload = templates.webhook("pull_request_review.submitted");
     payload.put("action", "submitted");
     ObjectNode review = (ObjectNode) payload.get("review");
