@@ -51,6 +51,12 @@ public final class ChangesetReconciler {
   /** How often one reconcile is repeated at once because a webhook asked while it ran. */
   private static final int MAX_RECHECKS = 3;
 
+  /** Reconciles on the caller's thread, claiming changesets under a name of its own. */
+  public ChangesetReconciler(EngineContext fleet, Consumer<PullRequestEvent> observer) {
+    this(fleet, observer, fleet.changesets().claims("reconciler/" + java.util.UUID.randomUUID(), Controller.CLAIM_LEASE),
+        ReconcilePool.onCallerThread());
+  }
+
   /**
    * @param claims the store's claims this controller takes before reconciling a changeset
    * @param pool where due changesets are reconciled, several at once
@@ -131,10 +137,10 @@ public final class ChangesetReconciler {
     } catch (ForgeBusy e) {
       // Nothing was done; the changeset waits its turn with the reason, and it is no error.
       Instant now = fleet.clock().instant();
-      long seconds = Math.max(1, java.time.Duration.between(now, e.retryAt()).toSeconds());
       LOG.debug("changeset {} waits: {}", changeset.id(), e.getMessage());
-      fleet.changesets().update(changeset.id(), Changes.none().reason("waiting: " + e.getMessage() + "; next in " + seconds + "s")
-          .nextCheckAt(e.retryAt().isAfter(now) ? e.retryAt() : now), now);
+      fleet.changesets().update(changeset.id(), Changes.none()
+          .reason("waiting: " + e.getMessage() + "; next in " + Math.max(1, e.retryIn().toSeconds()) + "s")
+          .nextCheckAt(now.plus(e.retryIn())), now);
     } catch (RuntimeException e) {
       if (StoreOutage.causedBy(e)) {
         // Not the forge's fault nor this changeset's: the round ends and the controller recovers.

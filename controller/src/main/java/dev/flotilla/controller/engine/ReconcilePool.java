@@ -25,6 +25,16 @@ public final class ReconcilePool implements AutoCloseable {
   private final int parallelism;
   private final ExecutorService threads;
 
+  /** Reconciles on the caller's thread, one changeset after the other. */
+  public static ReconcilePool onCallerThread() {
+    return new ReconcilePool();
+  }
+
+  private ReconcilePool() {
+    this.parallelism = 1;
+    this.threads = null;
+  }
+
   public ReconcilePool(int parallelism) {
     if (parallelism < 1) {
       throw new IllegalArgumentException("reconcile parallelism must be at least 1, was " + parallelism);
@@ -49,6 +59,10 @@ public final class ReconcilePool implements AutoCloseable {
    */
   public void reconcileAll(List<Changeset> changesets, Consumer<Changeset> reconcile) {
     if (changesets.isEmpty()) {
+      return;
+    }
+    if (threads == null) {
+      changesets.forEach(reconcile);
       return;
     }
     Map<Long, List<Changeset>> byRepository = new LinkedHashMap<>();
@@ -91,6 +105,8 @@ public final class ReconcilePool implements AutoCloseable {
 
   @Override
   public void close() {
-    threads.shutdownNow();
+    if (threads != null) {
+      threads.shutdownNow();
+    }
   }
 }

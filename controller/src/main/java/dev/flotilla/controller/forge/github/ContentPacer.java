@@ -124,7 +124,7 @@ final class ContentPacer {
                     + " is kept for " + account.waiting.size() + " merge(s) waiting before new pull requests"
                 : "GitHub's content-creation limit (" + limits.perMinute() + " a minute, " + limits.perHour() + " an hour) for " + key
                     + " is used up for now";
-        throw new ForgeBusy(why, retryAt.get());
+        throw new ForgeBusy(why, Duration.between(now, retryAt.get()));
       }
       account.waiting.remove(waiter);
       List<Slot> taken = new ArrayList<>();

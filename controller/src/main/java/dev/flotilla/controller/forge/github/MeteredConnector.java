@@ -140,7 +140,7 @@ final class MeteredConnector implements GitHubConnector {
         Instant until = clock.instant().plus(limited.get());
         pacer.pause(who, until);
         LOG.warn("{} hit GitHub's secondary rate limit for {}; content creation pauses until {}", endpoint, who, until);
-        throw new ForgeBusy("GitHub answered " + who + " with its secondary rate limit on content creation", until);
+        throw new ForgeBusy("GitHub answered " + who + " with its secondary rate limit on content creation", limited.get());
       }
       if (limited.isPresent()) {
         if (attempt >= MAX_ATTEMPTS) {
