@@ -55,9 +55,14 @@ final class ContentPacer {
 
     @Override
     public void close() {
-      Instant now = clock.instant();
       synchronized (account) {
-        slots.forEach(slot -> slot.at = now);
+        // Moved to the end with the time of the answer: slots stay in time order.
+        Instant now = clock.instant();
+        account.slots.removeAll(slots);
+        slots.forEach(slot -> {
+          slot.at = now;
+          account.slots.add(slot);
+        });
       }
     }
   }
@@ -78,6 +83,7 @@ final class ContentPacer {
   }
 
   private static final class Account {
+    /** Oldest first: a slot is only ever added with the latest time. */
     final List<Slot> slots = new ArrayList<>();
     final Map<String, Instant> waiting = new HashMap<>();
     Instant pausedUntil = Instant.MIN;
@@ -172,30 +178,40 @@ final class ContentPacer {
   }
 
   private static int inWindow(Account account, Duration window, Instant now) {
-    Instant from = now.minus(window);
-    int n = 0;
-    for (Slot slot : account.slots) {
-      if (slot.at.isAfter(from)) {
-        n++;
-      }
-    }
-    return n;
+    return account.slots.size() - firstIn(account, now.minus(window));
   }
 
   /** When enough of the window's slots have left it for {@code wanted} more to fit under {@code limit}. */
   private static Instant freedAt(Account account, Duration window, int limit, int wanted, Instant now) {
-    Instant from = now.minus(window);
-    List<Instant> in = account.slots.stream().map(s -> s.at).filter(at -> at.isAfter(from)).sorted().toList();
-    int mustLeave = in.size() + wanted - limit;
+    int first = firstIn(account, now.minus(window));
+    int in = account.slots.size() - first;
+    int mustLeave = in + wanted - limit;
     if (mustLeave <= 0) {
       return now;
     }
-    return in.get(Math.min(mustLeave, in.size()) - 1).plus(window);
+    return account.slots.get(first + Math.min(mustLeave, in) - 1).at.plus(window);
+  }
+
+  /** The index of the oldest slot after {@code from}. */
+  private static int firstIn(Account account, Instant from) {
+    int low = 0;
+    int high = account.slots.size();
+    while (low < high) {
+      int middle = (low + high) >>> 1;
+      if (account.slots.get(middle).at.isAfter(from)) {
+        high = middle;
+      } else {
+        low = middle + 1;
+      }
+    }
+    return low;
   }
 
   private static void prune(Account account, Instant now) {
-    Instant from = now.minus(HOUR);
-    account.slots.removeIf(slot -> !slot.at.isAfter(from));
+    int gone = firstIn(account, now.minus(HOUR));
+    if (gone > 0) {
+      account.slots.subList(0, gone).clear();
+    }
     account.waiting.values().removeIf(expires -> !expires.isAfter(now));
   }
 
