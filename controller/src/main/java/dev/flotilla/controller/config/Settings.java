@@ -152,6 +152,12 @@ public final class Settings {
           "50",
           Setting::positiveInt,
           "Runs at once across all campaigns, on top of each campaign's own limit");
+  public static final Setting<Integer> RECONCILE_PARALLELISM =
+      Setting.of(
+          "FLOTILLA_RECONCILE_PARALLELISM",
+          "16",
+          Setting::positiveInt,
+          "Changesets whose pull requests are followed at once, so the forge's latency does not serialise the fleet");
   public static final Setting<Integer> MAX_OPEN_PRS_PER_REPO =
       Setting.of(
           "FLOTILLA_MAX_OPEN_PRS_PER_REPO",
@@ -214,6 +220,19 @@ public final class Settings {
           "false",
           Setting::bool,
           "Whether forks are discovered too");
+  public static final Setting<Integer> GITHUB_CONTENT_PER_MINUTE =
+      Setting.of(
+          "FLOTILLA_GITHUB_CONTENT_PER_MINUTE",
+          "80",
+          Setting::positiveInt,
+          "Content-creating requests (pull requests, labels, reviewers, merges, comments, branch deletions) a minute per"
+              + " installation or token; GitHub's secondary limit is 80, GitHub Enterprise Server's is what its admins set");
+  public static final Setting<Integer> GITHUB_CONTENT_PER_HOUR =
+      Setting.of(
+          "FLOTILLA_GITHUB_CONTENT_PER_HOUR",
+          "500",
+          Setting::positiveInt,
+          "Content-creating requests an hour per installation or token; GitHub's secondary limit is 500");
   public static final Setting<Secret> GITHUB_WEBHOOK_SECRET =
       Setting.secret(
           "FLOTILLA_GITHUB_WEBHOOK_SECRET", "Secret that GitHub signs webhook deliveries with");
@@ -313,6 +332,7 @@ public final class Settings {
           EXECUTOR,
           LOCAL_CONCURRENCY,
           GLOBAL_CONCURRENT_RUNS,
+          RECONCILE_PARALLELISM,
           MAX_OPEN_PRS_PER_REPO,
           DASHBOARD_PORT,
           DASHBOARD_BIND,
@@ -324,6 +344,8 @@ public final class Settings {
           GITHUB_APP_KEY_FILE,
           GITHUB_ORGS,
           GITHUB_INCLUDE_FORKS,
+          GITHUB_CONTENT_PER_MINUTE,
+          GITHUB_CONTENT_PER_HOUR,
           GITHUB_WEBHOOK_SECRET,
           K8S_NAMESPACE,
           RUNNER_IMAGE,
@@ -538,6 +560,10 @@ public final class Settings {
 
   public int globalConcurrentRuns() {
     return get(GLOBAL_CONCURRENT_RUNS);
+  }
+
+  public int reconcileParallelism() {
+    return get(RECONCILE_PARALLELISM);
   }
 
   public int maxOpenPrsPerRepo() {

@@ -11,6 +11,8 @@ import dev.flotilla.controller.model.ChangesetState;
 import dev.flotilla.controller.model.Lifecycle;
 import dev.flotilla.controller.model.Lifecycle.By;
 import dev.flotilla.controller.model.Repository;
+import dev.flotilla.controller.forge.ForgeBusy;
+import dev.flotilla.controller.store.ChangesetClaims;
 import dev.flotilla.controller.store.ChangesetStore.Changes;
 import dev.flotilla.controller.store.PullRequestBudget;
 import dev.flotilla.controller.store.StoreOutage;
@@ -46,10 +48,27 @@ public final class ChangesetReconciler {
   private final BaseTracker bases;
   private final PullRequestRules rules;
   private final PullRequestWatch watch;
+  private final ChangesetClaims claims;
+  private final ReconcilePool pool;
 
+  /** How often one reconcile is repeated at once because a webhook asked while it ran. */
+  private static final int MAX_RECHECKS = 3;
+
+  /** Reconciles on the caller's thread, claiming changesets under a name of its own. */
   public ChangesetReconciler(EngineContext fleet, Consumer<PullRequestEvent> observer) {
+    this(fleet, observer, fleet.changesets().claims("reconciler/" + java.util.UUID.randomUUID(), Controller.CLAIM_LEASE),
+        ReconcilePool.onCallerThread());
+  }
+
+  /**
+   * @param claims the store's claims this controller takes before reconciling a changeset
+   * @param pool where due changesets are reconciled, several at once
+   */
+  public ChangesetReconciler(EngineContext fleet, Consumer<PullRequestEvent> observer, ChangesetClaims claims, ReconcilePool pool) {
     this.fleet = fleet;
     this.observer = observer;
+    this.claims = claims;
+    this.pool = pool;
     this.budget = fleet.pullRequestBudget();
     this.bases = new BaseTracker(fleet);
     this.rules = new PullRequestRules(fleet.settings());
@@ -67,24 +86,58 @@ public final class ChangesetReconciler {
 
   /**
    * Reconciles every watched changeset whose next check is due, and every merged one whose default
-   * branch is still watched; returns how many it looked at.
+   * branch is still watched, up to {@code limit}: claims them in the store, then reconciles them on
+   * the pool, each released when done. Returns how many it looked at.
    */
   public int reconcileDue(int limit) {
-    List<Changeset> due = fleet.changesets().due(Lifecycle.WATCHED, fleet.clock().instant(), limit);
+    List<Changeset> due = claims.claimDue(Lifecycle.WATCHED, fleet.clock().instant(), limit);
     Map<Long, PullRequestSnapshot> read = watch.read(due);
-    for (Changeset changeset : due) {
-      reconcileSafely(changeset, Optional.ofNullable(read.get(changeset.id())));
-    }
-    List<Changeset> watched = fleet.changesets().healthDue(fleet.clock().instant(), limit);
-    for (Changeset changeset : watched) {
-      reconcileSafely(changeset);
-    }
-    return due.size() + watched.size();
+    pool.reconcileAll(due, changeset -> reconcileClaimed(changeset, Optional.ofNullable(read.get(changeset.id()))));
+    return due.size();
   }
 
-  /** Reconciles one changeset now (a webhook said something changed). */
+  /**
+   * Reconciles one changeset now (a webhook said something changed). When another reconcile of it
+   * is running, here or in another controller, that one is asked to look again once it is done
+   * instead: two reconciles of one changeset never overlap.
+   */
   public void reconcile(long changesetId) {
-    fleet.changesets().byId(changesetId).ifPresent(this::reconcileSafely);
+    Optional<Changeset> claimed = claims.claim(changesetId, fleet.clock().instant());
+    if (claimed.isEmpty()) {
+      claims.recheck(changesetId);
+      // The holder may have let go between the two: then nobody would see the recheck until the next round.
+      claimed = claims.claim(changesetId, fleet.clock().instant());
+    }
+    claimed.ifPresent(changeset -> reconcileClaimed(changeset, Optional.empty()));
+  }
+
+  /**
+   * Reconciles a changeset this controller claimed (from {@code snapshot} when a batched read saw its
+   * pull request), releases it, and goes again if a recheck was asked meanwhile.
+   */
+  private void reconcileClaimed(Changeset changeset, Optional<PullRequestSnapshot> snapshot) {
+    Changeset current = changeset;
+    for (int round = 0; ; round++) {
+      boolean again;
+      try {
+        // A look asked for meanwhile reads the pull request afresh: the batched read is older than it.
+        if (round == 0 && snapshot.isPresent()) {
+          reconcileSafely(current, snapshot);
+        } else {
+          reconcileSafely(current);
+        }
+      } finally {
+        again = claims.release(current.id());
+      }
+      if (!again || round >= MAX_RECHECKS) {
+        return;
+      }
+      Optional<Changeset> next = claims.claim(current.id(), fleet.clock().instant());
+      if (next.isEmpty()) {
+        return;
+      }
+      current = next.get();
+    }
   }
 
   /** A webhook delivery arrived: while they do, pull requests are polled less often. */
@@ -104,6 +157,13 @@ public final class ChangesetReconciler {
       Repository repo = fleet.repositories().byId(changeset.repositoryId()).orElseThrow();
       MDC.put("repo", repo.fullName());
       reconcile(campaign, repo, changeset, snapshot);
+    } catch (ForgeBusy e) {
+      // Nothing was done; the changeset waits its turn with the reason, and it is no error.
+      Instant now = fleet.clock().instant();
+      LOG.debug("changeset {} waits: {}", changeset.id(), e.getMessage());
+      fleet.changesets().update(changeset.id(), Changes.none()
+          .reason("waiting: " + e.getMessage() + "; next in " + Math.max(1, e.retryIn().toSeconds()) + "s")
+          .nextCheckAt(now.plus(e.retryIn())), now);
     } catch (RuntimeException e) {
       if (StoreOutage.causedBy(e)) {
         // Not the forge's fault nor this changeset's: the round ends and the controller recovers.

@@ -13,10 +13,13 @@ import dev.flotilla.controller.model.Lifecycle.By;
 import dev.flotilla.controller.model.RepositoryRef;
 import dev.flotilla.controller.store.ChangesetStore.Changes;
 import dev.flotilla.controller.store.StoreOutage;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +33,8 @@ public final class Controller implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Controller.class);
   private static final int RECONCILE_BATCH = 500;
+  /** How long a claim on a changeset holds if its reconcile never ends (the controller died). */
+  static final Duration CLAIM_LEASE = Duration.ofMinutes(5);
 
   private final EngineContext fleet;
   private final Executor executor;
@@ -41,18 +46,33 @@ public final class Controller implements AutoCloseable {
   private final EngineObserver observer;
   private volatile ResultRecorder recorder;
   private volatile boolean storeWasUnreachable;
+  private final ReconcilePool reconcilePool;
+  /** Rounds do not overlap; nothing else waits for one. */
+  private final ReentrantLock rounds = new ReentrantLock();
 
   public Controller(EngineContext fleet, Executor executor, EngineObserver observer) {
+    this(fleet, executor, observer, ReconcilePool.DEFAULT_PARALLELISM);
+  }
+
+  /** @param reconcileParallelism how many changesets are reconciled at once */
+  public Controller(EngineContext fleet, Executor executor, EngineObserver observer, int reconcileParallelism) {
     this.fleet = fleet;
     this.executor = executor;
     this.observer = observer;
     this.discovery = new Discovery(fleet.forge(), fleet.repositories(), fleet.clock());
     this.dispatcher = new Dispatcher(fleet, executor);
     this.campaigns = new CampaignReconciler(fleet);
+    this.reconcilePool = new ReconcilePool(reconcileParallelism);
     this.changesets = new ChangesetReconciler(fleet, e -> {
       observer.pullRequest(e);
       changed("pull-request");
-    });
+    }, fleet.changesets().claims(claimOwner(), CLAIM_LEASE), reconcilePool);
+  }
+
+  /** This controller's name in the claims it takes: the host, and a random part for each start. */
+  private static String claimOwner() {
+    String host = Optional.ofNullable(System.getenv("HOSTNAME")).orElse("controller");
+    return host + "/" + UUID.randomUUID().toString().substring(0, 8);
   }
 
   /** Asks {@code catalog} first for each repository's owner at discovery; call before {@link #start()}. */
@@ -128,7 +148,8 @@ public final class Controller implements AutoCloseable {
   }
 
   /** One round: plan and advance campaigns, start runs, follow pull requests. */
-  public synchronized void tick() {
+  public void tick() {
+    rounds.lock();
     try {
       recoverFromStoreOutage();
       round();
@@ -137,6 +158,8 @@ public final class Controller implements AutoCloseable {
         storeWasUnreachable = true;
       }
       throw e;
+    } finally {
+      rounds.unlock();
     }
   }
 
@@ -258,5 +281,6 @@ public final class Controller implements AutoCloseable {
   @Override
   public void close() {
     executor.close();
+    reconcilePool.close();
   }
 }

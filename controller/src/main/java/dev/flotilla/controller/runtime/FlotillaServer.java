@@ -143,7 +143,8 @@ public final class FlotillaServer implements AutoCloseable {
         RunRequest.Author.DEFAULT,
         new WatchSettings(settings.get(Settings.WATCH_MAX_INTERVAL), settings.get(Settings.WATCH_INTERVAL_WITH_WEBHOOKS),
             settings.get(Settings.WEBHOOK_SILENCE)));
-    controller = new Controller(EngineContext.create(jdbc, decorators.forge().apply(forge), migrations, Clock.systemUTC(), engine), executor, metrics);
+    controller = new Controller(EngineContext.create(jdbc, decorators.forge().apply(forge), migrations, Clock.systemUTC(), engine), executor, metrics,
+        settings.reconcileParallelism());
     settings.optional(Settings.BACKSTAGE_URL).ifPresent(url -> controller.ownersFrom(new BackstageCatalog(
         url, settings.optional(Settings.BACKSTAGE_TOKEN).orElse(null), settings.get(Settings.BACKSTAGE_ANNOTATION))));
     loadCampaigns(migrations);
@@ -181,7 +182,7 @@ public final class FlotillaServer implements AutoCloseable {
             metrics.metrics().recordRateLimitRemaining("github", remaining);
           }
         }
-      });
+      }).contentLimits(settings.get(Settings.GITHUB_CONTENT_PER_MINUTE), settings.get(Settings.GITHUB_CONTENT_PER_HOUR));
     };
   }
 

@@ -34,6 +34,11 @@ public final class ChangesetStore {
     this.jdbc = jdbc;
   }
 
+  /** Claims on changesets taken as {@code owner}, each held at most {@code lease}; see {@link ChangesetClaims}. */
+  public ChangesetClaims claims(String owner, java.time.Duration lease) {
+    return new ChangesetClaims(jdbc, owner, lease);
+  }
+
   /** What else changes on a changeset with a transition or an update, in the engine's words. */
   public static final class Changes {
     private final Map<String, Object> values = new LinkedHashMap<>();

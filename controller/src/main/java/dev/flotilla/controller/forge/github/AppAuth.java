@@ -63,6 +63,8 @@ final class AppAuth implements GitHubAuth {
   private final Map<String, Long> installationsByOwner = new ConcurrentHashMap<>();
   private final Map<Long, GHAppInstallation> installations = new ConcurrentHashMap<>();
   private final Map<Long, Token> tokens = new ConcurrentHashMap<>();
+  /** The installation of each installation token's header, for telling budgets apart. */
+  private final Map<String, Long> installationOfHeader = new ConcurrentHashMap<>();
   private volatile Token jwt;
 
   /** @param clients builds a hub4j client with the given credential; the App's own calls use its JWT */
@@ -99,6 +101,16 @@ final class AppAuth implements GitHubAuth {
   public String authorization(String owner) {
     long installation = installationFor(owner);
     return "Bearer " + installationToken(installation).value();
+  }
+
+  @Override
+  public String budgetKey(String authorization) {
+    Long id = authorization == null ? null : installationOfHeader.get(authorization);
+    if (id == null) {
+      return "the App " + appId;
+    }
+    GHAppInstallation installation = installations.get(id);
+    return "installation " + id + (installation == null ? "" : " (" + installation.getAccount().getLogin() + ")");
   }
 
   @Override
@@ -184,8 +196,13 @@ final class AppAuth implements GitHubAuth {
   private Token installationToken(long installation) {
     Token token = tokens.get(installation);
     if (token == null || expiring(token)) {
+      Token old = token;
       token = mint(installation, UnaryOperator.identity());
       tokens.put(installation, token);
+      installationOfHeader.put("Bearer " + token.value(), installation);
+      if (old != null) {
+        installationOfHeader.remove("Bearer " + old.value());
+      }
     }
     return token;
   }

@@ -8,6 +8,12 @@ sealed interface GitHubAuth permits TokenAuth, AppAuth {
   /** The {@code Authorization} header for API calls about {@code owner}'s repositories. */
   String authorization(String owner);
 
+  /**
+   * Whose rate budgets a request with this {@code Authorization} header spends: GitHub keeps them per
+   * installation for an App, per user for a token. Never the credential itself.
+   */
+  String budgetKey(String authorization);
+
   /** Whether every owner shares one credential, so one GraphQL query may span owners. */
   boolean shared();
 

@@ -38,6 +38,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -111,12 +112,22 @@ public final class GitHubForge implements Forge {
   private final Map<String, GHPullRequest> pullRequests = new ConcurrentHashMap<>();
 
   private final Clock clock;
+  private final MeteredConnector connector;
+  private final ContentPacer pacer;
+  /** Repositories that delete a merged pull request's head branch themselves ({@code deleteBranchOnMerge}), as last read. */
+  private final Map<String, Boolean> deletesHeadBranches = new ConcurrentHashMap<>();
+  /** How many branch deletions per repository had their token taken with their merge. */
+  private final Map<String, Integer> deletionsPaidFor = new ConcurrentHashMap<>();
   /** Whether this server's GraphQL schema has {@code Ref.rules} and {@code branchProtectionRule}. */
   private volatile boolean rulesInGraphQl = true;
 
-  private GitHubForge(GitHubConfig config, GitHubClient client, GitHubAuth auth, Hub4j hub4j, EtagCache etags, Clock clock) {
+  private GitHubForge(
+      GitHubConfig config, GitHubClient client, GitHubAuth auth, Hub4j hub4j, EtagCache etags, Clock clock, MeteredConnector connector) {
     this.config = config;
     this.clock = clock;
+    this.connector = connector;
+    this.pacer = new ContentPacer(ContentPacer.Limits.GITHUB_COM, clock);
+    connector.budgets(auth::budgetKey, pacer);
     this.client = client;
     this.auth = auth;
     this.hub4j = hub4j;
@@ -151,7 +162,17 @@ public final class GitHubForge implements Forge {
         config.usesApp()
             ? new AppAuth(config.appId(), AppAuth.readKey(config.appKey()), provider -> Hub4j.build(config.url(), connector, provider), clock)
             : new TokenAuth(config.token());
-    return new GitHubForge(config, client, auth, new Hub4j(config.url(), connector, auth, client.json()), etags, clock);
+    return new GitHubForge(config, client, auth, new Hub4j(config.url(), connector, auth, client.json()), etags, clock, connector);
+  }
+
+  /**
+   * Keeps content-creating requests under {@code perMinute} a minute and {@code perHour} an hour per
+   * installation or token instead of github.com's 80 and 500: for a GitHub Enterprise Server whose
+   * admins set other limits. Call before the first request.
+   */
+  public GitHubForge contentLimits(int perMinute, int perHour) {
+    pacer.limits(new ContentPacer.Limits(perMinute, perHour));
+    return this;
   }
 
   @Override
@@ -298,7 +319,7 @@ public final class GitHubForge implements Forge {
     for (int i = 0; i < batch.size(); i++) {
       RepositoryRef ref = batch.get(i);
       query.append(" r").append(i).append(": repository(owner: ").append(quote(ref.owner()))
-          .append(", name: ").append(quote(ref.name())).append(") {")
+          .append(", name: ").append(quote(ref.name())).append(") { deleteBranchOnMerge")
           .append(" object(expression: ").append(quote("HEAD:" + OPT_IN_FILE)).append(") { ... on Blob { text oid byteSize isBinary } }");
       for (String path : OWNER_FILES) {
         query.append(' ').append(OWNER_FILE_ALIASES.get(path)).append(": object(expression: ")
@@ -331,6 +352,9 @@ public final class GitHubForge implements Forge {
       }
       if (repo.path("defaultBranchRef").isNull()) {
         LOG.debug("{} is empty: it has no default branch yet", ref.fullName());
+      }
+      if (repo.path("deleteBranchOnMerge").isBoolean()) {
+        deletesHeadBranches.put(key(ref), repo.path("deleteBranchOnMerge").asBoolean());
       }
       String text = optInText(ref, repo.path("object"));
       optInReads.put(key(ref), new OptInRead(
@@ -523,11 +547,19 @@ public final class GitHubForge implements Forge {
 
   @Override
   public PullRequest openPullRequest(RepositoryRef repository, PullRequestSpec spec) {
-    Opened opened = createOrAdopt(repository, spec);
-    GHPullRequest pr = remember(repository, opened.pullRequest());
-    addLabels(repository, pr, spec.labels());
-    requestReviewers(repository, pr.getNumber(), spec.reviewers());
-    return toPullRequest(pr, opened.created());
+    int requests = 1 + (spec.labels().isEmpty() ? 0 : 1) + (spec.reviewers().isEmpty() ? 0 : 1);
+    try (ContentPacer.Permit permit = pace(repository, requests, ContentPacer.Priority.START, spec.branch())) {
+      Opened opened = createOrAdopt(repository, spec);
+      GHPullRequest pr = remember(repository, opened.pullRequest());
+      addLabels(repository, pr, spec.labels());
+      requestReviewers(repository, pr.getNumber(), spec.reviewers());
+      return toPullRequest(pr, opened.created());
+    }
+  }
+
+  /** Takes {@code requests} content-creation tokens of the repository's installation, or throws {@link dev.flotilla.controller.forge.ForgeBusy}. */
+  private ContentPacer.Permit pace(RepositoryRef repository, int requests, ContentPacer.Priority priority, String what) {
+    return pacer.take(connector.budgetKey(auth.authorization(repository.owner())), requests, priority, key(repository) + " " + what);
   }
 
   /** A pull request created now (a full answer) or adopted from a list (without mergeability). */
@@ -718,17 +750,21 @@ public final class GitHubForge implements Forge {
   @Override
   public void updatePullRequest(RepositoryRef repository, int number, PullRequestSpec spec) {
     GHPullRequest pr = pullRequest(repository, number);
-    act("updating pull request #" + number + " in " + repository.fullName(), () -> {
-      pr.setTitle(spec.title());
-      pr.setBody(withFooter(repository, spec));
-    });
+    try (ContentPacer.Permit permit = pace(repository, 2, ContentPacer.Priority.FINISH, "#" + number)) {
+      act("updating pull request #" + number + " in " + repository.fullName(), () -> {
+        pr.setTitle(spec.title());
+        pr.setBody(withFooter(repository, spec));
+      });
+    }
   }
 
   @Override
   public void closePullRequest(RepositoryRef repository, int number, String comment) {
     GHPullRequest pr = pullRequest(repository, number);
-    act("commenting on pull request #" + number + " in " + repository.fullName(), () -> pr.comment(comment));
-    act("closing pull request #" + number + " in " + repository.fullName(), pr::close);
+    try (ContentPacer.Permit permit = pace(repository, 2, ContentPacer.Priority.FINISH, "#" + number)) {
+      act("commenting on pull request #" + number + " in " + repository.fullName(), () -> pr.comment(comment));
+      act("closing pull request #" + number + " in " + repository.fullName(), pr::close);
+    }
     pullRequests.remove(prKey(repository, number));
   }
 
@@ -928,13 +964,16 @@ public final class GitHubForge implements Forge {
   @Override
   public void updateBranch(RepositoryRef repository, int number, String expectedHeadSha) {
     ObjectNode body = json.createObjectNode().put("expected_head_sha", expectedHeadSha);
-    Response response =
-        client.send(
-            Request.put(
-                    "PUT /repos/{owner}/{repo}/pulls/{number}/update-branch",
-                    repo(repository) + "/pulls/" + number + "/update-branch",
-                    body)
-                .auth(auth.authorization(repository.owner())));
+    Response response;
+    try (ContentPacer.Permit permit = pace(repository, 1, ContentPacer.Priority.FINISH, "#" + number)) {
+      response =
+          client.send(
+              Request.put(
+                      "PUT /repos/{owner}/{repo}/pulls/{number}/update-branch",
+                      repo(repository) + "/pulls/" + number + "/update-branch",
+                      body)
+                  .auth(auth.authorization(repository.owner())));
+    }
     if (response.status() == 202 || response.ok()) {
       LOG.info("asked GitHub to bring #{} in {} up to date with its base", number, repository.fullName());
       return;
@@ -1012,7 +1051,7 @@ public final class GitHubForge implements Forge {
           }
         }""");
     body.putObject("variables").put("id", nodeId).put("head", expectedHeadSha);
-    try {
+    try (ContentPacer.Permit permit = pace(repository, 1, ContentPacer.Priority.FINISH, "#" + number)) {
       JsonNode entry = graphql(repository, body, "adding #" + number + " in " + repository.fullName() + " to the merge queue")
           .path("enqueuePullRequest").path("mergeQueueEntry");
       LOG.info("added #{} in {} to the merge queue at position {}", number, repository.fullName(), entry.path("position").asInt());
@@ -1048,13 +1087,21 @@ public final class GitHubForge implements Forge {
   public MergeResult merge(RepositoryRef repository, int number, String expectedHeadSha, MergeMethod method) {
     ObjectNode body =
         json.createObjectNode().put("sha", expectedHeadSha).put("merge_method", method.name().toLowerCase(Locale.ROOT));
-    Response response =
-        client.send(
-            Request.put("PUT /repos/{owner}/{repo}/pulls/{number}/merge", repo(repository) + "/pulls/" + number + "/merge", body)
-                .auth(auth.authorization(repository.owner())));
+    // The deletion of the merged branch is paid for with the merge, so it never waits behind new pull requests.
+    boolean deleteAfter = !deletesHeadBranches.getOrDefault(key(repository), false);
+    Response response;
+    try (ContentPacer.Permit permit = pace(repository, deleteAfter ? 2 : 1, ContentPacer.Priority.FINISH, "#" + number)) {
+      response =
+          client.send(
+              Request.put("PUT /repos/{owner}/{repo}/pulls/{number}/merge", repo(repository) + "/pulls/" + number + "/merge", body)
+                  .auth(auth.authorization(repository.owner())));
+    }
     return switch (response.status()) {
       case 200 -> {
         pullRequests.remove(prKey(repository, number));
+        if (deleteAfter) {
+          deletionsPaidFor.merge(key(repository), 1, Integer::sum);
+        }
         yield new MergeResult.Merged(response.body().path("sha").asText());
       }
       case 409 -> new MergeResult.HeadMoved(getPullRequest(repository, number).headSha());
@@ -1125,15 +1172,32 @@ public final class GitHubForge implements Forge {
 
   @Override
   public void deleteBranch(RepositoryRef repository, String branch) {
-    Response response =
-        client.send(
-            Request.delete("DELETE /repos/{owner}/{repo}/git/refs/{ref}", repo(repository) + "/git/refs/heads/" + branchPath(branch))
-                .auth(auth.authorization(repository.owner())));
+    if (deletesHeadBranches.getOrDefault(key(repository), false)) {
+      LOG.debug("{} deletes merged head branches itself; leaving {} to it", repository.fullName(), branch);
+      return;
+    }
+    Response response;
+    try (ContentPacer.Permit permit = paidFor(repository) ? null : pace(repository, 1, ContentPacer.Priority.FINISH, branch)) {
+      response =
+          client.send(
+              Request.delete("DELETE /repos/{owner}/{repo}/git/refs/{ref}", repo(repository) + "/git/refs/heads/" + branchPath(branch))
+                  .auth(auth.authorization(repository.owner())));
+    }
     if (response.status() == 422 || response.status() == 404) {
       LOG.debug("branch {} of {} was already gone", branch, repository.fullName());
       return;
     }
     GitHubClient.requireOk(response, "deleting branch " + branch + " of " + repository.fullName());
+  }
+
+  /** Uses up a deletion paid for with a merge in this repository, if there is one. */
+  private boolean paidFor(RepositoryRef repository) {
+    boolean[] paid = {false};
+    deletionsPaidFor.computeIfPresent(key(repository), (k, n) -> {
+      paid[0] = true;
+      return n > 1 ? n - 1 : null;
+    });
+    return paid[0];
   }
 
   // ---- mapping
@@ -1209,6 +1273,9 @@ public final class GitHubForge implements Forge {
       // hub4j's iterators wrap failures of later pages.
       if (e.getCause() instanceof GitHubException cause) {
         throw cause;
+      }
+      if (e.getCause() instanceof dev.flotilla.controller.forge.ForgeBusy busy) {
+        throw busy;
       }
       if (e.getCause() instanceof IOException cause) {
         throw hub4j.failure(what, cause);

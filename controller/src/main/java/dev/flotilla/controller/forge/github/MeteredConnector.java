@@ -23,6 +23,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import dev.flotilla.controller.forge.ForgeBusy;
 import org.kohsuke.github.connector.GitHubConnector;
 import org.kohsuke.github.connector.GitHubConnectorRequest;
 import org.kohsuke.github.connector.GitHubConnectorResponse;
@@ -59,7 +61,10 @@ final class MeteredConnector implements GitHubConnector {
   private final Clock clock;
   private final Sleeper sleeper;
   private final ObjectMapper json = new ObjectMapper();
+  /** The last budget reported per installation (or token) and resource, keyed {@code who resource}. */
   private final Map<String, Budget> budgets = new ConcurrentHashMap<>();
+  private volatile Function<String, String> budgetKeys = authorization -> "the token";
+  private volatile ContentPacer pacer;
   private final ExecutorService senders =
       Executors.newCachedThreadPool(runnable -> {
         Thread thread = new Thread(runnable, "github-request");
@@ -75,6 +80,20 @@ final class MeteredConnector implements GitHubConnector {
     this.counter = counter;
     this.clock = clock;
     this.sleeper = sleeper;
+  }
+
+  /**
+   * How to tell whose budget a request spends from its {@code Authorization} header, and the pacer told
+   * when GitHub answers a content-creating request with its secondary limit.
+   */
+  void budgets(Function<String, String> budgetKeys, ContentPacer pacer) {
+    this.budgetKeys = budgetKeys;
+    this.pacer = pacer;
+  }
+
+  /** Whose budget a request with this {@code Authorization} header spends. */
+  String budgetKey(String authorization) {
+    return budgetKeys.apply(authorization);
   }
 
   @Override
@@ -95,9 +114,11 @@ final class MeteredConnector implements GitHubConnector {
     String endpoint = endpoints.name(request.method(), url);
     boolean idempotent = Endpoints.idempotent(endpoint);
     String resource = endpoint.endsWith(" /graphql") ? "graphql" : "core";
+    String who = budgetKey(request.header("Authorization"));
+    boolean createsContent = createsContent(request.method(), endpoint);
     Duration backoff = FIRST_BACKOFF;
     for (int attempt = 1; ; attempt++) {
-      keepToBudget(resource);
+      keepToBudget(who, resource);
       Buffered response;
       try {
         response = sendOnce(request);
@@ -112,8 +133,15 @@ final class MeteredConnector implements GitHubConnector {
         continue;
       }
       counter.onCall(endpoint, response.statusCode());
-      noteBudget(response);
-      Optional<Duration> limited = rateLimitWait(response);
+      noteBudget(who, response);
+      Optional<Duration> limited = rateLimitWait(response, resource);
+      if (limited.isPresent() && createsContent && secondaryLimit(response) && pacer != null) {
+        // Not done, so safe to send again; but later, and not from a thread that would sit on it.
+        Instant until = clock.instant().plus(limited.get());
+        pacer.pause(who, until);
+        LOG.warn("{} hit GitHub's secondary rate limit for {}; content creation pauses until {}", endpoint, who, until);
+        throw new ForgeBusy("GitHub answered " + who + " with its secondary rate limit on content creation", limited.get());
+      }
       if (limited.isPresent()) {
         if (attempt >= MAX_ATTEMPTS) {
           throw new GitHubException(
@@ -170,7 +198,23 @@ final class MeteredConnector implements GitHubConnector {
     }
   }
 
-  private void noteBudget(Buffered response) {
+  /**
+   * Whether GitHub counts the request against its secondary limit on content creation: every request
+   * that changes something, but for minting an installation token and GraphQL (queries and mutations
+   * share one endpoint; mutations are paced where they are made).
+   */
+  static boolean createsContent(String method, String endpoint) {
+    return !"GET".equalsIgnoreCase(method) && !"HEAD".equalsIgnoreCase(method)
+        && !endpoint.endsWith(" /graphql") && !endpoint.contains("/access_tokens");
+  }
+
+  /** A secondary limit rather than the primary budget: a {@code Retry-After}, or GitHub's message for it. */
+  private static boolean secondaryLimit(Buffered response) {
+    return response.header("Retry-After") != null
+        || response.message().toLowerCase(Locale.ROOT).contains("secondary rate limit");
+  }
+
+  private void noteBudget(String who, Buffered response) {
     String remaining = response.header("X-RateLimit-Remaining");
     if (remaining == null) {
       return;
@@ -183,7 +227,7 @@ final class MeteredConnector implements GitHubConnector {
       Instant reset =
           resetHeader == null ? clock.instant().plus(Duration.ofHours(1)) : Instant.ofEpochSecond(Long.parseLong(resetHeader.trim()));
       String resource = Optional.ofNullable(response.header("X-RateLimit-Resource")).orElse("core");
-      budgets.put(resource, new Budget(left, limit, reset));
+      budgets.put(who + " " + resource, new Budget(left, limit, reset));
       counter.onRateLimit(resource, left, limit);
     } catch (NumberFormatException e) {
       LOG.debug("ignoring unreadable rate limit headers: {}", e.getMessage());
@@ -191,8 +235,12 @@ final class MeteredConnector implements GitHubConnector {
   }
 
   /** How long to wait before sending this again, if GitHub said it was rate limited. */
-  private Optional<Duration> rateLimitWait(Buffered response) {
+  private Optional<Duration> rateLimitWait(Buffered response, String resource) {
     int status = response.statusCode();
+    if (status == 200 && "graphql".equals(resource) && response.text().contains("\"RATE_LIMITED\"")) {
+      // GraphQL answers a spent budget with 200 and an error of type RATE_LIMITED.
+      return Optional.of(untilReset(response));
+    }
     if (status != 403 && status != 429) {
       return Optional.empty();
     }
@@ -208,21 +256,25 @@ final class MeteredConnector implements GitHubConnector {
       return Optional.of(SECONDARY_LIMIT_DEFAULT_WAIT);
     }
     if ("0".equals(Optional.ofNullable(response.header("X-RateLimit-Remaining")).map(String::trim).orElse(""))) {
-      String resetHeader = response.header("X-RateLimit-Reset");
-      Instant reset =
-          resetHeader == null ? clock.instant().plus(SECONDARY_LIMIT_DEFAULT_WAIT) : Instant.ofEpochSecond(Long.parseLong(resetHeader.trim()));
-      Duration wait = Duration.between(clock.instant(), reset).plusSeconds(1);
-      return Optional.of(wait.isNegative() || wait.isZero() ? Duration.ofSeconds(1) : wait);
+      return Optional.of(untilReset(response));
     }
     return Optional.empty();
+  }
+
+  private Duration untilReset(Buffered response) {
+    String resetHeader = response.header("X-RateLimit-Reset");
+    Instant reset =
+        resetHeader == null ? clock.instant().plus(SECONDARY_LIMIT_DEFAULT_WAIT) : Instant.ofEpochSecond(Long.parseLong(resetHeader.trim()));
+    Duration wait = Duration.between(clock.instant(), reset).plusSeconds(1);
+    return wait.isNegative() || wait.isZero() ? Duration.ofSeconds(1) : wait;
   }
 
   /**
    * Below 5% of the budget, spreads the rest evenly until the reset; with none left, waits for the
    * reset. So a big scan slows down instead of failing every changeset at once.
    */
-  private void keepToBudget(String resource) {
-    Budget budget = budgets.get(resource);
+  private void keepToBudget(String who, String resource) {
+    Budget budget = budgets.get(who + " " + resource);
     if (budget == null || budget.remaining() >= budget.limit() * SLOW_DOWN_BELOW) {
       return;
     }
@@ -231,11 +283,11 @@ final class MeteredConnector implements GitHubConnector {
       return;
     }
     Duration wait = budget.remaining() <= 0 ? untilReset.plusSeconds(1) : untilReset.dividedBy(budget.remaining());
-    LOG.info("{} of {} GitHub {} requests left until {}; waiting {}", budget.remaining(), budget.limit(), resource, budget.reset(), wait);
+    LOG.info("{} of {} GitHub {} requests left for {} until {}; waiting {}", budget.remaining(), budget.limit(), resource, who, budget.reset(), wait);
     pause(wait);
     if (budget.remaining() <= 0) {
       // The budget is new after the reset; the next answer reports it.
-      budgets.remove(resource, budget);
+      budgets.remove(who + " " + resource, budget);
     }
   }
 

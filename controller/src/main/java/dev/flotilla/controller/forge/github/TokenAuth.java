@@ -18,6 +18,11 @@ final class TokenAuth implements GitHubAuth {
   }
 
   @Override
+  public String budgetKey(String authorization) {
+    return "the token";
+  }
+
+  @Override
   public boolean shared() {
     return true;
   }

@@ -32,6 +32,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import dev.flotilla.controller.forge.ForgeBusy;
 import dev.flotilla.controller.model.MergeMethod;
 import dev.flotilla.controller.model.MergeResult;
 import dev.flotilla.controller.model.PullRequest;
@@ -162,18 +163,20 @@ class GitHubPullRequestIT {
   }
 
   @Test
-  void waitsOutASecondaryRateLimitForRetryAfterThenCreates() {
-    github.stubFor(post(urlEqualTo(PULLS)).inScenario("limit").whenScenarioStateIs(STARTED)
+  void aSecondaryLimitOnCreatingPausesContentCreationUntilRetryAfterWithoutSendingAgain() {
+    github.stubFor(post(urlEqualTo(PULLS))
         .willReturn(json(403, message("You have exceeded a secondary rate limit. Please wait a few minutes before you try again."))
-            .withHeader("Retry-After", "90"))
-        .willSetStateTo("cooled"));
-    github.stubFor(post(urlEqualTo(PULLS)).inScenario("limit").whenScenarioStateIs("cooled").willReturn(json(201, openPr(7))));
+            .withHeader("Retry-After", "90")));
 
-    PullRequest pr = forge.openPullRequest(REPO, SPEC);
-
-    assertThat(pr.number()).isEqualTo(7);
-    assertThat(sleeper.waits).containsExactly(Duration.ofSeconds(90));
-    github.verify(2, postRequestedFor(urlEqualTo(PULLS)));
+    // Nothing was created, so the changeset tries again later; no thread sits out the 90 seconds.
+    assertThatThrownBy(() -> forge.openPullRequest(REPO, SPEC))
+        .isInstanceOfSatisfying(ForgeBusy.class, e -> assertThat(e.retryIn()).isEqualTo(Duration.ofSeconds(90)))
+        .hasMessageContaining("secondary rate limit");
+    assertThat(sleeper.waits).isEmpty();
+    // Until then no content request of that installation is sent at all.
+    assertThatThrownBy(() -> forge.merge(REPO, 7, SHA, MergeMethod.SQUASH)).isInstanceOf(ForgeBusy.class);
+    github.verify(1, postRequestedFor(urlEqualTo(PULLS)));
+    github.verify(0, putRequestedFor(urlEqualTo(PULLS + "/7/merge")));
   }
 
   @Test

@@ -97,7 +97,8 @@ final class GraphQl {
   }
 
   private ObjectNode repository(SimRepo repo, String path, Integer pullNumber, boolean rules) {
-    ObjectNode node = JSON.createObjectNode().put("id", "R_sim" + repo.id).put("nameWithOwner", repo.fullName());
+    ObjectNode node = JSON.createObjectNode().put("id", "R_sim" + repo.id).put("nameWithOwner", repo.fullName())
+        .put("deleteBranchOnMerge", repo.deleteBranchOnMerge);
     Optional<ObjectId> head = repo.head(repo.defaultBranch);
     if (path != null) {
       ObjectId blob = head.map(h -> repo.blobId(h, path)).orElse(null);

@@ -63,15 +63,15 @@ final class Router {
     get(repo + "/pulls", "/repos/{owner}/{repo}/pulls", this::listPulls);
     post(repo + "/pulls", "/repos/{owner}/{repo}/pulls", this::createPull, true);
     get(repo + "/pulls/(\\d+)", "/repos/{owner}/{repo}/pulls/{pull_number}", (c, w) -> withPull(c, w, (r, p) -> Reply.json(200, sim.pullJson(r, p))));
-    route("PATCH", repo + "/pulls/(\\d+)", "/repos/{owner}/{repo}/pulls/{pull_number}", this::editPull, false);
-    route("PATCH", repo + "/issues/(\\d+)", "/repos/{owner}/{repo}/issues/{issue_number}", this::editPull, false);
+    route("PATCH", repo + "/pulls/(\\d+)", "/repos/{owner}/{repo}/pulls/{pull_number}", this::editPull, true);
+    route("PATCH", repo + "/issues/(\\d+)", "/repos/{owner}/{repo}/issues/{issue_number}", this::editPull, true);
     route("PUT", repo + "/pulls/(\\d+)/merge", "/repos/{owner}/{repo}/pulls/{pull_number}/merge", (c, w) -> withPull(c, w, (r, p) ->
         writes(w, "contents").orElseGet(() -> sim.merges.merge(r, p, c.body().path("sha").asText(null), c.body().path("merge_method").asText(null)))), true);
     route("PUT", repo + "/pulls/(\\d+)/update-branch", "/repos/{owner}/{repo}/pulls/{pull_number}/update-branch", (c, w) -> withPull(c, w, (r, p) ->
         writes(w, "contents").orElseGet(() -> sim.merges.updateBranch(r, p, c.body().path("expected_head_sha").asText(null)))), true);
-    post(repo + "/pulls/(\\d+)/requested_reviewers", "/repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers", this::requestReviewers, false);
+    post(repo + "/pulls/(\\d+)/requested_reviewers", "/repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers", this::requestReviewers, true);
     get(repo + "/pulls/(\\d+)/reviews", "/repos/{owner}/{repo}/pulls/{pull_number}/reviews", this::listReviews);
-    post(repo + "/issues/(\\d+)/labels", "/repos/{owner}/{repo}/issues/{issue_number}/labels", this::addLabels, false);
+    post(repo + "/issues/(\\d+)/labels", "/repos/{owner}/{repo}/issues/{issue_number}/labels", this::addLabels, true);
     post(repo + "/issues/(\\d+)/comments", "/repos/{owner}/{repo}/issues/{issue_number}/comments", this::comment, true);
     get(repo + "/commits/" + SEG, "/repos/{owner}/{repo}/commits/{ref}", this::commit);
     get(repo + "/commits/" + SEG + "/check-runs", "/repos/{owner}/{repo}/commits/{ref}/check-runs", this::checkRuns);
@@ -79,7 +79,7 @@ final class Router {
     get(repo + "/branches/(.+)/protection/required_status_checks", "/repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks",
         this::requiredStatusChecks);
     get(repo + "/rules/branches/(.+)", "/repos/{owner}/{repo}/rules/branches/{branch}", this::branchRules);
-    route("DELETE", repo + "/git/refs/(.+)", "/repos/{owner}/{repo}/git/refs/{ref}", this::deleteRef, false);
+    route("DELETE", repo + "/git/refs/(.+)", "/repos/{owner}/{repo}/git/refs/{ref}", this::deleteRef, true);
     post("/graphql", "/graphql", new GraphQl(sim)::answer, false);
   }
 

@@ -36,7 +36,8 @@
  *       pull_request, check_run, status, push, pull_request_review, installation_repositories.
  *   <li>Limits per credential ({@link dev.flotilla.controller.forge.github.sim.Limits}): the primary
  *       budget with {@code X-RateLimit-*} headers (403 when out), requests in flight and content
- *       creation (80 a minute, 500 an hour) answered with {@code Retry-After}; injected faults and
+ *       creation (80 a minute, 500 an hour; every POST, PATCH, PUT and DELETE but GraphQL and token
+ *       minting) answered with {@code Retry-After}; injected faults and
  *       latency; calls counted per endpoint ({@link dev.flotilla.controller.forge.github.sim.GitHubSim#calls()}).
  * </ul>
  *
