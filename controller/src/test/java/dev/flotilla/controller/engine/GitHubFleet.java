@@ -135,9 +135,7 @@ final class GitHubFleet implements AutoCloseable {
     sim.limits().coreLimit = budget;
     sim.limits().graphqlLimit = budget;
     sim.ciDelay(settings.compressed(settings.ci()));
-    for (int i = 0; i < settings.repos(); i++) {
-      createRepo(i);
-    }
+    java.util.stream.IntStream.range(0, settings.repos()).parallel().forEach(this::createRepo);
     github = SimApp.forge(SimApp.config(sim, tmp.resolve("app"), List.of(OWNER)), ApiCallCounter.NONE);
     engine = TestEngine.builder(tmp).threads(settings.threads()).forge(local -> github)
         .runEnvironment(request -> Map.of(GitHubForge.RUN_TOKEN_ENV, github.mintRunToken(request, migrations).orElseThrow()))
