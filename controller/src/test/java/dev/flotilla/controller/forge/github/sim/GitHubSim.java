@@ -56,7 +56,7 @@ public final class GitHubSim implements AutoCloseable {
   public record Delivery(String event, String action, String id, int status) {}
 
   /** An injected failure: {@code times} answers of {@code status} to requests whose endpoint name is {@code endpoint}. */
-  private record Fault(String endpoint, int status, AtomicInteger left, Duration delay) {}
+  private record Fault(String endpoint, int status, AtomicInteger left, Duration delay, boolean secondaryLimit) {}
 
   /** Who a request is from. */
   record Identity(String key, Long installation, Map<String, String> permissions, List<String> repositories, boolean app) {
@@ -128,7 +128,10 @@ public final class GitHubSim implements AutoCloseable {
   private final AtomicInteger contentCreations = new AtomicInteger();
   private final List<Fault> faults = new CopyOnWriteArrayList<>();
   private final List<Delivery> deliveries = new CopyOnWriteArrayList<>();
+  private final AtomicInteger secondaryLimitHits = new AtomicInteger();
+  private final AtomicInteger primaryLimitHits = new AtomicInteger();
   private volatile Duration latency = Duration.ZERO;
+  private volatile Duration latencySpread = Duration.ZERO;
   private volatile URI webhookUrl;
   private volatile byte[] webhookSecret;
   private volatile long appId = 4242;
@@ -223,7 +226,16 @@ public final class GitHubSim implements AutoCloseable {
 
   /** Every request waits this long before it is answered. */
   public void latency(Duration latency) {
-    this.latency = latency;
+    latency(latency, latency);
+  }
+
+  /** Every request waits between {@code least} and {@code most} (uniformly) before it is answered, as over a network. */
+  public void latency(Duration least, Duration most) {
+    if (most.compareTo(least) < 0) {
+      throw new IllegalArgumentException("latency " + least + " to " + most + ": the most is less than the least");
+    }
+    this.latency = least;
+    this.latencySpread = most.minus(least);
   }
 
   public void sizeDelay(Duration delay) {
@@ -237,12 +249,26 @@ public final class GitHubSim implements AutoCloseable {
 
   /** The next {@code times} requests to {@code endpoint} (such as {@code PUT /repos/{owner}/{repo}/pulls/{number}/merge}) answer {@code status}. */
   public void fault(String endpoint, int status, int times) {
-    faults.add(new Fault(endpoint, status, new AtomicInteger(times), Duration.ZERO));
+    faults.add(new Fault(endpoint, status, new AtomicInteger(times), Duration.ZERO, false));
+  }
+
+  /**
+   * The next {@code times} requests to {@code endpoint} hit a secondary rate limit: {@code status}
+   * (403 or 429) with GitHub's message and {@code Retry-After} of {@link Limits#retryAfterSeconds},
+   * and the request is not carried out.
+   */
+  public void secondaryLimit(String endpoint, int status, int times) {
+    faults.add(new Fault(endpoint, status, new AtomicInteger(times), Duration.ZERO, true));
   }
 
   /** The next {@code times} requests to {@code endpoint} wait {@code delay} before their answer. */
   public void slow(String endpoint, Duration delay, int times) {
-    faults.add(new Fault(endpoint, 0, new AtomicInteger(times), delay));
+    faults.add(new Fault(endpoint, 0, new AtomicInteger(times), delay, false));
+  }
+
+  /** The primary budget of every credential that used one runs out now, and is whole again {@code resetIn} later. */
+  public void exhaustPrimaryLimit(Duration resetIn) {
+    limits.exhaust(now(), resetIn);
   }
 
   /** Requests answered per endpoint name, as {@code GET /repos/{owner}/{repo}/pulls/{number}}. */
@@ -259,6 +285,21 @@ public final class GitHubSim implements AutoCloseable {
 
   public int contentCreations() {
     return contentCreations.get();
+  }
+
+  /** Requests answered with a secondary rate limit (content creation or requests in flight), 403 with {@code Retry-After}. */
+  public int secondaryLimitHits() {
+    return secondaryLimitHits.get();
+  }
+
+  /** Requests answered 403 because the primary budget was spent. */
+  public int primaryLimitHits() {
+    return primaryLimitHits.get();
+  }
+
+  /** Every request answered, over all endpoints. */
+  public int totalCalls() {
+    return calls.values().stream().mapToInt(AtomicInteger::get).sum();
   }
 
   /** A repository whose default branch {@code main} holds {@code files} (none: an empty repository). */
@@ -667,7 +708,8 @@ public final class GitHubSim implements AutoCloseable {
 
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
-      Duration wait = latency;
+      Duration wait = latencySpread.isZero() ? latency
+          : latency.plusNanos(java.util.concurrent.ThreadLocalRandom.current().nextLong(latencySpread.toNanos() + 1));
       if (!wait.isZero()) {
         sleep(wait);
       }
@@ -686,6 +728,12 @@ public final class GitHubSim implements AutoCloseable {
         if (fault.endpoint().equals(call.endpoint()) && fault.left().getAndDecrement() > 0) {
           if (!fault.delay().isZero()) {
             sleep(fault.delay());
+          } else if (fault.secondaryLimit()) {
+            secondaryLimitHits.incrementAndGet();
+            Reply reply = Reply.message(fault.status(), "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.");
+            reply.headers().put("Retry-After", String.valueOf(limits.retryAfterSeconds));
+            write(exchange, reply, null, null);
+            return;
           } else {
             write(exchange, Reply.message(fault.status(), fault.status() >= 500 ? "Server Error" : "Injected fault"), null, null);
             return;
@@ -701,6 +749,7 @@ public final class GitHubSim implements AutoCloseable {
       AtomicInteger flying = inFlight.computeIfAbsent(who.key(), k -> new AtomicInteger());
       try {
         if (flying.incrementAndGet() > limits.concurrency) {
+          secondaryLimitHits.incrementAndGet();
           Reply reply = Reply.message(403, "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.");
           reply.headers().put("Retry-After", String.valueOf(limits.retryAfterSeconds));
           write(exchange, reply, null, null);
@@ -710,12 +759,14 @@ public final class GitHubSim implements AutoCloseable {
         if (budget == null) {
           Limits.Budget spent = limits.peek(who.key(), resource, now());
           spent.used = limits.limit(resource);
+          primaryLimitHits.incrementAndGet();
           write(exchange, Reply.message(403, "API rate limit exceeded for " + (who.installation() == null ? "user" : "installation ID " + who.installation()) + "."),
               spent, resource);
           return;
         }
         if (call.createsContent()) {
           if (!limits.create(who.key(), now())) {
+            secondaryLimitHits.incrementAndGet();
             Reply reply = Reply.message(403, "You have exceeded a secondary rate limit and have been temporarily blocked from content creation. Please retry your request again later.");
             reply.headers().put("Retry-After", String.valueOf(limits.retryAfterSeconds));
             write(exchange, reply, budget, resource);

@@ -27,6 +27,9 @@ public final class Limits {
   public volatile int contentPerHour = 500;
   /** The {@code Retry-After} a secondary limit answers with, in seconds (GitHub says 60). */
   public volatile int retryAfterSeconds = 60;
+  /** The windows of the content-creation limits (GitHub: a minute and an hour). */
+  public volatile Duration contentMinute = Duration.ofMinutes(1);
+  public volatile Duration contentHour = Duration.ofHours(1);
 
   /** One credential's budget for one resource. */
   static final class Budget {
@@ -89,7 +92,7 @@ public final class Limits {
   boolean create(String identity, Instant now) {
     Deque<Instant> times = creations.computeIfAbsent(identity, k -> new ArrayDeque<>());
     synchronized (times) {
-      while (!times.isEmpty() && !times.peekFirst().isAfter(now.minus(Duration.ofHours(1)))) {
+      while (!times.isEmpty() && !times.peekFirst().isAfter(now.minus(contentHour))) {
         times.pollFirst();
       }
       long lastMinute = times.stream().filter(t -> t.isAfter(now.minus(contentMinute))).count();
@@ -98,6 +101,33 @@ public final class Limits {
       }
       times.addLast(now);
       return true;
+    }
+  }
+
+  /**
+   * Runs GitHub's hour in {@code 1/factor} of the time: the primary window, both content-creation
+   * windows and the {@code Retry-After} (at least a second, the header's unit) shrink by the factor;
+   * the numbers of requests stay GitHub's. A benchmark compresses hours of limits into minutes so.
+   */
+  public void compress(double factor) {
+    window = scaled(Duration.ofHours(1), factor);
+    contentMinute = scaled(Duration.ofMinutes(1), factor);
+    contentHour = scaled(Duration.ofHours(1), factor);
+    retryAfterSeconds = (int) Math.max(1, Math.round(60 / factor));
+  }
+
+  private static Duration scaled(Duration duration, double factor) {
+    return Duration.ofNanos(Math.round(duration.toNanos() / factor));
+  }
+
+  /** Spends every credential's primary budget now; each is whole again {@code resetIn} from {@code now}. */
+  void exhaust(Instant now, Duration resetIn) {
+    for (Map.Entry<String, Budget> entry : budgets.entrySet()) {
+      Budget budget = entry.getValue();
+      synchronized (budget) {
+        budget.used = limit(entry.getKey().substring(entry.getKey().lastIndexOf(' ') + 1));
+        budget.reset = now.plus(resetIn);
+      }
     }
   }
 

@@ -134,6 +134,11 @@ public final class SimRepo {
     return pulls.size();
   }
 
+  /** Every pull request ever opened here, by number. */
+  public java.util.List<SimPull> pulls() {
+    return pulls.values().stream().sorted(java.util.Comparator.comparingInt(SimPull::number)).toList();
+  }
+
   boolean empty() {
     return head(defaultBranch).isEmpty();
   }

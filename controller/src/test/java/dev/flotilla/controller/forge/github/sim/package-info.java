@@ -37,8 +37,10 @@
  *   <li>Limits per credential ({@link dev.flotilla.controller.forge.github.sim.Limits}): the primary
  *       budget with {@code X-RateLimit-*} headers (403 when out), requests in flight and content
  *       creation (80 a minute, 500 an hour; every POST, PATCH, PUT and DELETE but GraphQL and token
- *       minting) answered with {@code Retry-After}; injected faults and
- *       latency; calls counted per endpoint ({@link dev.flotilla.controller.forge.github.sim.GitHubSim#calls()}).
+ *       minting) answered with {@code Retry-After}, all of it compressible in time
+ *       ({@link dev.flotilla.controller.forge.github.sim.Limits#compress}); injected faults, secondary
+ *       limits and an exhausted budget mid-run; latency, fixed or in a range; calls counted per
+ *       endpoint ({@link dev.flotilla.controller.forge.github.sim.GitHubSim#calls()}).
  * </ul>
  *
  * <p>State lives in memory maps and the bare repositories; nothing scans the disk per request, so the
