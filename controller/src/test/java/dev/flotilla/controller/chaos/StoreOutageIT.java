@@ -20,7 +20,7 @@ class StoreOutageIT {
 
   @Test
   void convergesAfterThePostgresIsKilledWithNothingDuplicatedOrLost() throws Exception {
-    ChaosScenario.Config config = new ChaosScenario.Config(24, 0, 7, 0, 0, 2, 2, Duration.ofSeconds(240));
+    ChaosScenario.Config config = new ChaosScenario.Config(12, 0, 7, 0, 0, 2, 2, Duration.ofSeconds(240));
 
     ChaosScenario.Figures figures = ChaosScenario.run(config, work, System.out);
 

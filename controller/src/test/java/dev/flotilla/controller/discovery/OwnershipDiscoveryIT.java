@@ -18,6 +18,7 @@ import dev.flotilla.controller.store.Database;
 import dev.flotilla.controller.store.Jdbc;
 import dev.flotilla.controller.store.RepositoryStore;
 import dev.flotilla.controller.forge.local.LocalCi;
+import dev.flotilla.controller.store.TestPostgres;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,7 +56,7 @@ class OwnershipDiscoveryIT {
 
   @BeforeEach
   void fleet() throws Exception {
-    db = Database.open(null, null, null, tmp.resolve("db"), 4);
+    db = TestPostgres.open(tmp.resolve("db"), 4);
     Jdbc jdbc = new Jdbc(db.dataSource());
     Path root = Files.createDirectories(tmp.resolve("forge"));
     TestForgeRepos repos = new TestForgeRepos(root);

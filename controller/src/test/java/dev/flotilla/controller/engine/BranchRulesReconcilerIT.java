@@ -21,6 +21,7 @@ import dev.flotilla.controller.store.ChangesetStore;
 import dev.flotilla.controller.store.ChangesetStore.Changes;
 import dev.flotilla.controller.store.Database;
 import dev.flotilla.controller.store.Jdbc;
+import dev.flotilla.controller.store.TestPostgres;
 import dev.flotilla.migration.Migrations;
 import dev.flotilla.runner.RunRequest;
 import java.nio.file.Path;
@@ -54,7 +55,7 @@ class BranchRulesReconcilerIT {
 
   @BeforeAll
   static void startDatabase() {
-    db = Database.open(null, null, null, dataDir, 4);
+    db = TestPostgres.open(dataDir, 4);
   }
 
   @AfterAll

@@ -14,6 +14,7 @@ import dev.flotilla.controller.store.ChangesetStore.Changes;
 import dev.flotilla.controller.store.Database;
 import dev.flotilla.controller.store.Jdbc;
 import dev.flotilla.controller.store.RepositoryStore;
+import dev.flotilla.controller.store.TestPostgres;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
@@ -30,7 +31,7 @@ class ForgeEventsIT {
 
   @BeforeAll
   static void startDatabase() {
-    db = Database.open(null, null, null, dataDir, 4);
+    db = TestPostgres.open(dataDir, 4);
   }
 
   @AfterAll

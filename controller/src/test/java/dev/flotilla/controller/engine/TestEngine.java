@@ -6,6 +6,7 @@ import dev.flotilla.controller.forge.local.LocalCi;
 import dev.flotilla.controller.forge.local.LocalForge;
 import dev.flotilla.controller.store.Database;
 import dev.flotilla.controller.store.Jdbc;
+import dev.flotilla.controller.store.TestPostgres;
 import dev.flotilla.migration.Migrations;
 import dev.flotilla.runner.CredentialResolver;
 import dev.flotilla.runner.RunRequest;
@@ -47,7 +48,7 @@ public final class TestEngine implements AutoCloseable {
     runEnvironment = b.runEnvironment;
     Path forgeRoot = Files.createDirectories(tmp.resolve("forge"));
     repos = new TestForgeRepos(forgeRoot);
-    db = Database.open(null, null, null, tmp.resolve("data"), 8);
+    db = TestPostgres.open(tmp.resolve("data"), 8);
     jdbc = new Jdbc(db.dataSource());
     ci = new LocalCi(db.dataSource(), new LocalCi.Settings(b.ciCommand, Duration.ofSeconds(60), 2));
     localForge = new LocalForge(forgeRoot, db.dataSource(), ci, "http://localhost:8080");

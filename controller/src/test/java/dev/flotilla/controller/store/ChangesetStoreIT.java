@@ -35,7 +35,7 @@ class ChangesetStoreIT {
 
   @BeforeAll
   static void startDatabase() {
-    db = Database.open(null, null, null, dataDir, 8);
+    db = TestPostgres.open(dataDir, 8);
   }
 
   @AfterAll

@@ -16,6 +16,7 @@ import dev.flotilla.controller.model.Ownership;
 import dev.flotilla.controller.store.ChangesetStore.Changes;
 import dev.flotilla.controller.store.Database;
 import dev.flotilla.controller.store.Jdbc;
+import dev.flotilla.controller.store.TestPostgres;
 import dev.flotilla.controller.view.DashboardWiring.RunningDashboard;
 import dev.flotilla.dashboard.DashboardConfig;
 import java.io.IOException;
@@ -79,7 +80,7 @@ class BackstagePluginFixturesIT {
 
   @BeforeAll
   static void serveSeededFleet() {
-    db = Database.open(null, null, null, dataDir, 4);
+    db = TestPostgres.open(dataDir, 4);
     Jdbc jdbc = new Jdbc(db.dataSource());
     SeededFleet fleet = new SeededFleet(jdbc).seed();
     moreCampaignsOnCharlie(fleet);

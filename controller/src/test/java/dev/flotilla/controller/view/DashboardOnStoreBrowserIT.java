@@ -7,6 +7,7 @@ import dev.flotilla.controller.engine.Controller;
 import dev.flotilla.controller.model.CampaignStatus;
 import dev.flotilla.controller.store.Database;
 import dev.flotilla.controller.store.Jdbc;
+import dev.flotilla.controller.store.TestPostgres;
 import dev.flotilla.controller.view.DashboardWiring.RunningDashboard;
 import dev.flotilla.dashboard.DashboardConfig;
 import dev.flotilla.dashboard.testkit.DashboardPage;
@@ -41,7 +42,7 @@ class DashboardOnStoreBrowserIT {
 
   @BeforeAll
   static void start() {
-    db = Database.open(null, null, null, dataDir, 8);
+    db = TestPostgres.open(dataDir, 8);
     chrome = HeadlessChrome.start();
   }
 

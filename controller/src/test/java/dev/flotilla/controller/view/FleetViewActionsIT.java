@@ -11,6 +11,7 @@ import dev.flotilla.controller.model.CampaignStatus;
 import dev.flotilla.controller.model.ChangesetState;
 import dev.flotilla.controller.store.Database;
 import dev.flotilla.controller.store.Jdbc;
+import dev.flotilla.controller.store.TestPostgres;
 import dev.flotilla.dashboard.port.ActionRefusedException;
 import dev.flotilla.dashboard.port.Actor;
 import dev.flotilla.dashboard.port.NotFoundException;
@@ -37,7 +38,7 @@ class FleetViewActionsIT {
 
   @BeforeAll
   static void startDatabase() {
-    db = Database.open(null, null, null, dataDir, 4);
+    db = TestPostgres.open(dataDir, 4);
   }
 
   @AfterAll

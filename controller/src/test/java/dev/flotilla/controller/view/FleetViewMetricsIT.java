@@ -7,6 +7,7 @@ import dev.flotilla.controller.engine.ChangesetReconciler.PullRequestEvent;
 import dev.flotilla.controller.engine.ResultRecorder.RunOutcome;
 import dev.flotilla.controller.store.Database;
 import dev.flotilla.controller.store.Jdbc;
+import dev.flotilla.controller.store.TestPostgres;
 import dev.flotilla.dashboard.FleetMetrics;
 import dev.flotilla.runner.RunResult;
 import java.nio.file.Path;
@@ -49,7 +50,7 @@ class FleetViewMetricsIT {
 
   @BeforeAll
   static void startDatabase() {
-    db = Database.open(null, null, null, dataDir, 4);
+    db = TestPostgres.open(dataDir, 4);
   }
 
   @AfterAll

@@ -12,6 +12,7 @@ import dev.flotilla.controller.model.ChangesetState;
 import dev.flotilla.controller.store.ChangesetStore;
 import dev.flotilla.controller.store.Database;
 import dev.flotilla.controller.store.Jdbc;
+import dev.flotilla.controller.store.TestPostgres;
 import dev.flotilla.runner.RunResult;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -45,7 +46,7 @@ class MonitoringIT {
 
   @BeforeAll
   static void startDatabase() {
-    db = Database.open(null, null, null, dataDir, 4);
+    db = TestPostgres.open(dataDir, 4);
   }
 
   @AfterAll

@@ -18,6 +18,7 @@ import dev.flotilla.controller.store.ChangesetStore.Changes;
 import dev.flotilla.controller.store.StoreFleetView;
 import dev.flotilla.controller.store.Database;
 import dev.flotilla.controller.store.Jdbc;
+import dev.flotilla.controller.store.TestPostgres;
 import dev.flotilla.dashboard.port.AttentionItem;
 import dev.flotilla.dashboard.port.BurndownPoint;
 import dev.flotilla.dashboard.port.CampaignStatus;
@@ -50,7 +51,7 @@ class StoreFleetViewIT {
 
   @BeforeAll
   static void startDatabase() {
-    db = Database.open(null, null, null, dataDir, 4);
+    db = TestPostgres.open(dataDir, 4);
   }
 
   @AfterAll

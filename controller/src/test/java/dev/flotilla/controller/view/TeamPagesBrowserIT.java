@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.flotilla.controller.model.Ownership;
 import dev.flotilla.controller.store.Database;
 import dev.flotilla.controller.store.Jdbc;
+import dev.flotilla.controller.store.TestPostgres;
 import dev.flotilla.controller.view.DashboardWiring.RunningDashboard;
 import dev.flotilla.dashboard.DashboardConfig;
 import dev.flotilla.dashboard.testkit.DashboardPage;
@@ -34,7 +35,7 @@ class TeamPagesBrowserIT {
 
   @BeforeAll
   static void serve() {
-    db = Database.open(null, null, null, dataDir, 8);
+    db = TestPostgres.open(dataDir, 8);
     chrome = HeadlessChrome.start();
     Jdbc jdbc = new Jdbc(db.dataSource());
     SeededFleet.truncate(jdbc);

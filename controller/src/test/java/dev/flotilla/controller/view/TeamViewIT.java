@@ -7,6 +7,7 @@ import dev.flotilla.controller.model.Ownership;
 import dev.flotilla.controller.store.Database;
 import dev.flotilla.controller.store.Jdbc;
 import dev.flotilla.controller.store.StoreFleetView;
+import dev.flotilla.controller.store.TestPostgres;
 import dev.flotilla.dashboard.port.ChangesetState;
 import dev.flotilla.dashboard.port.TeamDetail;
 import dev.flotilla.dashboard.port.TeamDetail.WaitingOn;
@@ -27,7 +28,7 @@ class TeamViewIT {
 
   @BeforeAll
   static void startDatabase() {
-    db = Database.open(null, null, null, dataDir, 4);
+    db = TestPostgres.open(dataDir, 4);
   }
 
   @AfterAll

@@ -17,6 +17,7 @@ import dev.flotilla.controller.model.CampaignStatus;
 import dev.flotilla.controller.model.ChangesetState;
 import dev.flotilla.controller.store.Database;
 import dev.flotilla.controller.store.Jdbc;
+import dev.flotilla.controller.store.TestPostgres;
 import dev.flotilla.migration.Migrations;
 import dev.flotilla.runner.CredentialResolver;
 import dev.flotilla.runner.Runner;
@@ -83,7 +84,7 @@ class CampaignResourceIT {
     DemoFleet.create(forgeRoot, 8);
     Migrations migrations = Migrations.load();
     Runner runner = new Runner(migrations, CredentialResolver.withEnvironment(Map.of()));
-    db = Database.open(null, null, null, tmp.resolve("data"), 8);
+    db = TestPostgres.open(tmp.resolve("data"), 8);
     ci = new LocalCi(db.dataSource(), new LocalCi.Settings("./ci.sh", Duration.ofSeconds(60), 2));
     kubelet = new TestKubelet(client, namespace, runner::run, Files.createDirectories(tmp.resolve("pods"))).start();
     KubernetesExecutor executor = new KubernetesExecutor(

@@ -14,6 +14,7 @@ import dev.flotilla.controller.forge.local.LocalForge;
 import dev.flotilla.controller.model.ChangesetState;
 import dev.flotilla.controller.store.Database;
 import dev.flotilla.controller.store.Jdbc;
+import dev.flotilla.controller.store.TestPostgres;
 import dev.flotilla.migration.Migrations;
 import dev.flotilla.runner.CredentialResolver;
 import dev.flotilla.runner.Runner;
@@ -49,7 +50,7 @@ class KubernetesLifecycleIT {
         .filter(f -> f.getFileName().toString().equals("jackson-2-18.yaml")).findFirst().orElseThrow();
     Migrations migrations = Migrations.load();
     Runner runner = new Runner(migrations, CredentialResolver.withEnvironment(Map.of()));
-    try (Database db = Database.open(null, null, null, tmp.resolve("data"), 8);
+    try (Database db = TestPostgres.open(tmp.resolve("data"), 8);
         LocalCi ci = new LocalCi(db.dataSource(), new LocalCi.Settings("./ci.sh", Duration.ofSeconds(60), 2));
         TestKubelet kubelet = new TestKubelet(client, "flotilla", runner::run, Files.createDirectories(tmp.resolve("pods"))).start()) {
       KubernetesExecutor executor = new KubernetesExecutor(

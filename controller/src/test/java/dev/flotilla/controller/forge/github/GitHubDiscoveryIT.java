@@ -20,6 +20,7 @@ import dev.flotilla.controller.model.RepositoryRef;
 import dev.flotilla.controller.store.Database;
 import dev.flotilla.controller.store.Jdbc;
 import dev.flotilla.controller.store.RepositoryStore;
+import dev.flotilla.controller.store.TestPostgres;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -203,7 +204,7 @@ class GitHubDiscoveryIT {
       case "acme/svc-6" -> new GraphQlFleet.Holding("enabled: true\n", List.of(), Map.of("CODEOWNERS", "* @acme/Platform\n"));
       default -> holding(name);
     });
-    try (Database db = Database.open(null, null, null, tmp.resolve("db"), 4)) {
+    try (Database db = TestPostgres.open(tmp.resolve("db"), 4)) {
       RepositoryStore store = new RepositoryStore(new Jdbc(db.dataSource()), forge.name());
 
       new Discovery(forge, store, GitHubFixtures.clock()).scan();

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.flotilla.controller.model.CiStatus;
 import dev.flotilla.controller.model.RepositoryRef;
 import dev.flotilla.controller.store.Database;
+import dev.flotilla.controller.store.TestPostgres;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.nio.file.Files;
@@ -35,7 +36,7 @@ class LocalCiIT {
 
   @BeforeAll
   static void startDatabase() {
-    db = Database.open(null, null, null, dataDir, 4);
+    db = TestPostgres.open(dataDir, 4);
   }
 
   @AfterAll

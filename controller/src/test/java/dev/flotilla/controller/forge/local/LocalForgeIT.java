@@ -12,6 +12,7 @@ import dev.flotilla.controller.config.OptInParser;
 import dev.flotilla.controller.model.PullRequest;
 import dev.flotilla.controller.model.RepositoryRef;
 import dev.flotilla.controller.store.Database;
+import dev.flotilla.controller.store.TestPostgres;
 import dev.flotilla.runner.RunRequest;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,7 +47,7 @@ class LocalForgeIT {
 
   @BeforeAll
   static void startDatabase() {
-    db = Database.open(null, null, null, dataDir, 8);
+    db = TestPostgres.open(dataDir, 8);
   }
 
   @AfterAll

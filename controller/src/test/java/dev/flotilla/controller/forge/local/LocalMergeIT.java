@@ -11,6 +11,7 @@ import dev.flotilla.controller.model.MergeResult;
 import dev.flotilla.controller.model.PullRequest;
 import dev.flotilla.controller.model.RepositoryRef;
 import dev.flotilla.controller.store.Database;
+import dev.flotilla.controller.store.TestPostgres;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,7 +45,7 @@ class LocalMergeIT {
 
   @BeforeAll
   static void startDatabase() {
-    db = Database.open(null, null, null, dataDir, 4);
+    db = TestPostgres.open(dataDir, 4);
   }
 
   @AfterAll
