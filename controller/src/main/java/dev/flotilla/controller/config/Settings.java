@@ -92,6 +92,13 @@ public final class Settings {
           "${FLOTILLA_DATA_DIR}/campaigns",
           Setting::path,
           "Folder of campaign files (*.yaml, *.yml) loaded at start");
+  public static final Setting<Path> MIGRATIONS_DIR =
+      Setting.of(
+          "FLOTILLA_MIGRATIONS_DIR",
+          null,
+          Setting::path,
+          "Folder of the teams' migration jars, each loaded at start in its own class loader"
+              + " (docs/write-a-migration.md); unset runs the built-in migrations only");
   public static final Setting<Duration> DISCOVERY_INTERVAL =
       Setting.of(
           "FLOTILLA_DISCOVERY_INTERVAL",
@@ -285,6 +292,7 @@ public final class Settings {
           CI_COMMAND,
           CI_TIMEOUT,
           CAMPAIGNS_DIR,
+          MIGRATIONS_DIR,
           DISCOVERY_INTERVAL,
           POLL_INTERVAL,
           STORE_OUTAGE_LIMIT,

@@ -44,6 +44,7 @@ import dev.flotilla.migration.Migrations;
 import dev.flotilla.runner.CredentialResolver;
 import dev.flotilla.runner.RunRequest;
 import dev.flotilla.runner.Runner;
+import dev.flotilla.runner.jars.MigrationJars;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.net.URI;
@@ -130,7 +131,7 @@ public final class FlotillaServer implements AutoCloseable {
         true));
     LOG.info("store: {}", database.description());
     Jdbc jdbc = new Jdbc(database.dataSource());
-    Migrations migrations = Migrations.load();
+    Migrations migrations = keep(migrationJars()).migrations();
     metrics = DashboardWiring.metrics(jdbc);
     forge = forge(jdbc);
     Executor executor = keep(executor(migrations));
@@ -153,6 +154,17 @@ public final class FlotillaServer implements AutoCloseable {
     Schedules schedules = keep(new Schedules(database.dataSource(), controller, "flotilla"));
     schedules.start(settings.pollInterval(), settings.discoveryInterval());
     LOG.info("controller running: forge {}, executor {}, dashboard {}", forge.name(), settings.executor(), dashboardUrl);
+  }
+
+  /** The built-in migrations and the teams' jars, in the class loaders the runs use too. */
+  private MigrationJars migrationJars() {
+    MigrationJars jars = settings.optional(Settings.MIGRATIONS_DIR)
+        .map(dir -> MigrationJars.load(dir, Settings.MIGRATIONS_DIR.env()))
+        .orElseGet(MigrationJars::builtIn);
+    if (!jars.jars().isEmpty()) {
+      LOG.info("migrations from {}: {}", settings.optional(Settings.MIGRATIONS_DIR).orElseThrow(), jars.teamIds());
+    }
+    return jars;
   }
 
   private Forge forge(Jdbc jdbc) {
