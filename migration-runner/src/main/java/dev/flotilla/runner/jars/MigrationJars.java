@@ -103,7 +103,9 @@ public final class MigrationJars implements AutoCloseable {
         for (Migration migration : unit.migrations()) {
           add(byId, new ScopedMigration(migration, unit.loader(), unit.name()));
         }
-        log.info("loaded migrations {} from {}", unit.migrations().stream().map(Migration::id).toList(), unit.name());
+        if (!unit.migrations().isEmpty()) {
+          log.info("loaded migrations {} from {}", unit.migrations().stream().map(Migration::id).toList(), unit.name());
+        }
       }
       Map<String, String> sources = new LinkedHashMap<>();
       byId.forEach((id, migration) -> sources.put(id, migration.source()));
@@ -132,8 +134,8 @@ public final class MigrationJars implements AutoCloseable {
           .map(ServiceLoader.Provider::get)
           .toList();
       if (found.isEmpty()) {
-        throw new FlotillaException(name + " lists no migration: add META-INF/services/" + Migration.class.getName()
-            + " with one class name a line, or remove it from " + DIR_ENV);
+        // A recipe library for the openrewrite migration lists none; a forgotten services file looks the same.
+        log.info("{} lists no migration (no META-INF/services/{}): only its OpenRewrite recipes are used", name, Migration.class.getName());
       }
       for (Migration migration : found) {
         if (migration.id() == null || migration.id().isBlank()) {
