@@ -49,14 +49,68 @@ public final class MigrationJars implements AutoCloseable {
     this.sources = Map.copyOf(sources);
   }
 
-  /** The built-in migrations, plus those in the folder {@value #DIR_ENV} names when it is set. */
+  /** The environment variable listing migration jars by Maven coordinates, comma-separated. */
+  public static final String ARTIFACTS_ENV = "FLOTILLA_MIGRATION_ARTIFACTS";
+  public static final String REPOSITORY_URL_ENV = "FLOTILLA_MAVEN_REPOSITORY_URL";
+  public static final String REPOSITORY_USERNAME_ENV = "FLOTILLA_MAVEN_REPOSITORY_USERNAME";
+  public static final String REPOSITORY_PASSWORD_ENV = "FLOTILLA_MAVEN_REPOSITORY_PASSWORD";
+  public static final String CACHE_ENV = "FLOTILLA_MAVEN_CACHE_DIR";
+
+  /**
+   * The built-in migrations, plus those in the folder {@value #DIR_ENV} names and those
+   * {@value #ARTIFACTS_ENV} lists by Maven coordinates, fetched from {@value #REPOSITORY_URL_ENV}
+   * into {@value #CACHE_ENV} (default {@code ~/.flotilla/maven}).
+   */
   public static MigrationJars fromEnvironment(Map<String, String> env) {
+    List<Unit> units = new ArrayList<>();
     String dir = env.get(DIR_ENV);
-    if (dir == null || dir.isBlank()) {
-      return builtIn();
+    if (dir != null && !dir.isBlank()) {
+      units.addAll(folder(Path.of(dir), DIR_ENV));
     }
-    return load(Path.of(dir), DIR_ENV);
+    List<String> artifacts = artifacts(env.get(ARTIFACTS_ENV));
+    if (!artifacts.isEmpty()) {
+      String url = env.get(REPOSITORY_URL_ENV);
+      if (url == null || url.isBlank()) {
+        throw new FlotillaException(ARTIFACTS_ENV + " lists " + artifacts + " but " + REPOSITORY_URL_ENV
+            + " is not set; set it to your team's Maven repository, such as https://maven.acme.example/releases");
+      }
+      String cache = env.getOrDefault(CACHE_ENV, System.getProperty("user.home") + "/.flotilla/maven");
+      MavenArtifacts maven = new MavenArtifacts(
+          new MavenArtifacts.Repository(java.net.URI.create(url.strip()), blankToNull(env.get(REPOSITORY_USERNAME_ENV)),
+              blankToNull(env.get(REPOSITORY_PASSWORD_ENV))),
+          Path.of(cache));
+      for (String coordinates : artifacts) {
+        units.add(new Unit(coordinates, maven.resolve(coordinates)));
+      }
+    }
+    return units.isEmpty() ? builtIn() : load(units, MigrationJars.class.getClassLoader());
   }
+
+  /** The coordinates in a comma-separated list, each checked. */
+  static List<String> artifacts(String list) {
+    List<String> artifacts = new ArrayList<>();
+    if (list == null) {
+      return artifacts;
+    }
+    for (String item : list.split(",")) {
+      if (item.isBlank()) {
+        continue;
+      }
+      String problem = MavenArtifacts.problem(item.strip());
+      if (problem != null) {
+        throw new FlotillaException(ARTIFACTS_ENV + ": " + problem);
+      }
+      artifacts.add(item.strip());
+    }
+    return artifacts;
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value;
+  }
+
+  /** Jars loaded together in one class loader, named in messages by {@code name}. */
+  record Unit(String name, List<Path> jars) {}
 
   /** Flotilla's own migrations only. */
   public static MigrationJars builtIn() {
@@ -68,29 +122,32 @@ public final class MigrationJars implements AutoCloseable {
 
   /** The built-in migrations and every migration jar in {@code dir}; {@code setting} names where dir came from. */
   public static MigrationJars load(Path dir, String setting) {
+    return load(folder(dir, setting), MigrationJars.class.getClassLoader());
+  }
+
+  private static List<Unit> folder(Path dir, String setting) {
     if (!Files.isDirectory(dir)) {
       throw new FlotillaException(setting + "=" + dir + " is not a folder; create it and put your migration jars"
           + " there, or unset " + setting + " to run the built-in migrations only");
     }
-    List<List<Path>> units = units(dir);
-    return load(units, MigrationJars.class.getClassLoader());
+    return units(dir).stream().map(jars -> new Unit(name(jars), jars)).toList();
   }
 
   /** Each group of jars in its own class loader, next to the migrations {@code flotilla} holds. */
-  static MigrationJars load(List<List<Path>> units, ClassLoader flotilla) {
+  static MigrationJars load(List<Unit> units, ClassLoader flotilla) {
     List<URLClassLoader> loaders = new ArrayList<>();
     try {
       Map<String, ScopedMigration> byId = new LinkedHashMap<>();
       List<Path> jars = new ArrayList<>();
       List<URL> recipeUrls = new ArrayList<>();
       List<LoadedUnit> loaded = new ArrayList<>();
-      for (List<Path> unit : units) {
-        URL[] urls = urls(unit);
-        MigrationClassLoader loader = new MigrationClassLoader(name(unit), urls, flotilla);
+      for (Unit unit : units) {
+        URL[] urls = urls(unit.jars());
+        MigrationClassLoader loader = new MigrationClassLoader(unit.name(), urls, flotilla);
         loaders.add(loader);
-        jars.addAll(unit);
+        jars.addAll(unit.jars());
         recipeUrls.addAll(List.of(urls));
-        loaded.add(new LoadedUnit(name(unit), loader, instantiate(loader, name(unit))));
+        loaded.add(new LoadedUnit(unit.name(), loader, instantiate(loader, unit.name())));
       }
       // The built-in migrations see every team jar through their context class loader: the
       // openrewrite migration finds a team's recipes there, with Flotilla's OpenRewrite classes first.
@@ -124,7 +181,7 @@ public final class MigrationJars implements AutoCloseable {
       throw new FlotillaException("two migrations share the id '" + migration.id() + "': "
           + previous.migration().getClass().getName() + " (" + previous.source() + ") and "
           + migration.migration().getClass().getName() + " (" + migration.source() + ")"
-          + "; remove one of the jars from " + DIR_ENV + " or give one of the migrations another id");
+          + "; remove one of the jars from " + DIR_ENV + " or " + ARTIFACTS_ENV + ", or give one of the migrations another id");
     }
   }
 
@@ -214,7 +271,10 @@ public final class MigrationJars implements AutoCloseable {
     return jars;
   }
 
-  /** Where the migration with this id came from: "built in", a jar's file name, or a folder's name. */
+  /**
+   * Where the migration with this id came from: "built in", a jar's file name, a folder's name, or
+   * the Maven coordinates it was fetched by.
+   */
   public String sourceOf(String id) {
     migrations.get(id);
     return sources.get(id);

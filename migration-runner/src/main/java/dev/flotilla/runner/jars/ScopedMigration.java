@@ -16,7 +16,7 @@ import java.util.concurrent.Callable;
  * OpenRewrite, find them there), and the built-in {@code openrewrite} migration sees the recipes of
  * every team jar.
  */
-final class ScopedMigration implements Migration {
+final class ScopedMigration implements Migration, MigrationSource {
 
   private final Migration migration;
   private final ClassLoader loader;
@@ -28,8 +28,8 @@ final class ScopedMigration implements Migration {
     this.source = source;
   }
 
-  /** Where the migration came from: "built in" or the jar's file name. */
-  String source() {
+  @Override
+  public String source() {
     return source;
   }
 
