@@ -1,6 +1,9 @@
 package dev.flotilla.controller.cli;
 
+import dev.flotilla.controller.config.Settings;
+import dev.flotilla.controller.runtime.FlotillaServer;
 import dev.flotilla.runner.jars.MigrationJars;
+import java.util.Map;
 import java.nio.file.Path;
 
 /** The migrations a command checks campaigns against: the same jars the controller loads. */
@@ -8,8 +11,15 @@ final class CliMigrations {
 
   private CliMigrations() {}
 
-  /** From {@code dir} when given, else from {@code FLOTILLA_MIGRATIONS_DIR}, else the built-in ones. */
+  /**
+   * The built-in migrations, the jars in {@code dir} (else in {@code FLOTILLA_MIGRATIONS_DIR}) and
+   * those {@code FLOTILLA_MIGRATION_ARTIFACTS} lists.
+   */
   static MigrationJars load(Path dir) {
-    return dir != null ? MigrationJars.load(dir, "--migrations-dir") : MigrationJars.fromEnvironment(System.getenv());
+    Map<String, String> env = FlotillaServer.migrationSettings(Settings.fromEnv());
+    if (dir != null) {
+      env.put(MigrationJars.DIR_ENV, dir.toAbsolutePath().toString());
+    }
+    return MigrationJars.fromEnvironment(env);
   }
 }

@@ -158,13 +158,23 @@ public final class FlotillaServer implements AutoCloseable {
 
   /** The built-in migrations and the teams' jars, in the class loaders the runs use too. */
   private MigrationJars migrationJars() {
-    MigrationJars jars = settings.optional(Settings.MIGRATIONS_DIR)
-        .map(dir -> MigrationJars.load(dir, Settings.MIGRATIONS_DIR.env()))
-        .orElseGet(MigrationJars::builtIn);
+    MigrationJars jars = MigrationJars.fromEnvironment(migrationSettings(settings));
     if (!jars.jars().isEmpty()) {
-      LOG.info("migrations from {}: {}", settings.optional(Settings.MIGRATIONS_DIR).orElseThrow(), jars.teamIds());
+      LOG.info("migrations from jars: {}", jars.teamIds());
     }
     return jars;
+  }
+
+  /** The settings {@link MigrationJars} reads, with their defaults applied (the cache under the data folder). */
+  public static Map<String, String> migrationSettings(Settings settings) {
+    Map<String, String> env = new HashMap<>();
+    settings.optional(Settings.MIGRATIONS_DIR).ifPresent(dir -> env.put(MigrationJars.DIR_ENV, dir.toString()));
+    env.put(MigrationJars.ARTIFACTS_ENV, String.join(",", settings.get(Settings.MIGRATION_ARTIFACTS)));
+    settings.optional(Settings.MAVEN_REPOSITORY_URL).ifPresent(url -> env.put(MigrationJars.REPOSITORY_URL_ENV, url));
+    settings.optional(Settings.MAVEN_REPOSITORY_USERNAME).ifPresent(user -> env.put(MigrationJars.REPOSITORY_USERNAME_ENV, user));
+    settings.optional(Settings.MAVEN_REPOSITORY_PASSWORD).ifPresent(p -> env.put(MigrationJars.REPOSITORY_PASSWORD_ENV, p.reveal()));
+    env.put(MigrationJars.CACHE_ENV, settings.get(Settings.MAVEN_CACHE_DIR).toString());
+    return env;
   }
 
   private Forge forge(Jdbc jdbc) {
