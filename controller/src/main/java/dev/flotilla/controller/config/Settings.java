@@ -117,6 +117,12 @@ public final class Settings {
       Setting.of("FLOTILLA_MAVEN_REPOSITORY_USERNAME", null, Setting::text, "User for FLOTILLA_MAVEN_REPOSITORY_URL");
   public static final Setting<Secret> MAVEN_REPOSITORY_PASSWORD =
       Setting.secret("FLOTILLA_MAVEN_REPOSITORY_PASSWORD", "Password or token for FLOTILLA_MAVEN_REPOSITORY_URL");
+  public static final Setting<String> MAVEN_REPOSITORY_SECRET =
+      Setting.of(
+          "FLOTILLA_MAVEN_REPOSITORY_SECRET",
+          null,
+          Setting::text,
+          "Kubernetes Secret (keys username, password) a run's pod reads the repository's credentials from");
   public static final Setting<Path> MAVEN_CACHE_DIR =
       Setting.of(
           "FLOTILLA_MAVEN_CACHE_DIR",
@@ -321,6 +327,7 @@ public final class Settings {
           MAVEN_REPOSITORY_URL,
           MAVEN_REPOSITORY_USERNAME,
           MAVEN_REPOSITORY_PASSWORD,
+          MAVEN_REPOSITORY_SECRET,
           MAVEN_CACHE_DIR,
           DISCOVERY_INTERVAL,
           POLL_INTERVAL,

@@ -25,6 +25,7 @@ import dev.flotilla.controller.exec.k8s.CredentialSource;
 import dev.flotilla.controller.exec.k8s.KubernetesExecutor;
 import dev.flotilla.controller.exec.k8s.KubernetesExecutorConfig;
 import dev.flotilla.controller.exec.k8s.KubernetesHealth;
+import dev.flotilla.controller.exec.k8s.RunnerMigrations;
 import dev.flotilla.controller.forge.Forge;
 import dev.flotilla.controller.forge.github.ApiCallCounter;
 import dev.flotilla.controller.forge.github.GitHubConfig;
@@ -214,7 +215,8 @@ public final class FlotillaServer implements AutoCloseable {
           settings.runnerDeadline());
       case KUBERNETES -> {
         CredentialSource credentials = request -> runToken(request, migrations);
-        yield new KubernetesExecutor(kubernetes(), KubernetesExecutorConfig.fromSettings(env), credentials);
+        yield new KubernetesExecutor(kubernetes(), KubernetesExecutorConfig.fromSettings(env), credentials,
+            RunnerMigrations.fromSettings(env));
       }
     };
   }
