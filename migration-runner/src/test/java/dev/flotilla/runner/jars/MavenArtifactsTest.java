@@ -24,6 +24,20 @@ import org.junit.jupiter.api.io.TempDir;
 class MavenArtifactsTest {
 
   @TempDir Path dir;
+  @TempDir static Path shared;
+  /** The two jars, compiled once for the class: compiling is the slow part. */
+  private static Path lib;
+  private static Path migrations;
+
+  @org.junit.jupiter.api.BeforeAll
+  static void compile() throws IOException {
+    Path work = Files.createDirectories(shared.resolve("build"));
+    lib = jar(work.resolve("acme-lib-1.0.jar"), Map.of("com/acme/lib/Greeting.java",
+        "package com.acme.lib; public class Greeting { public static String text() { return \"from the library\"; } }"));
+    migrations = jar(work.resolve("acme-migrations-1.2.0.jar"), Map.of(
+        "com/acme/Greet.java", migration("com.acme", "Greet", "acme-greet", "return dev.flotilla.migration.Outcome.changed(com.acme.lib.Greeting.text());"),
+        SERVICES, "com.acme.Greet\n"), List.of(lib));
+  }
 
   @Test
   void fetchesTheJarWithItsLibrariesVerifiedAndCachedThenRunsIt() throws Exception {
@@ -46,6 +60,24 @@ class MavenArtifactsTest {
     FileUtils.delete(repository.toFile(), FileUtils.RECURSIVE);
     try (MigrationJars again = MigrationJars.fromEnvironment(env)) {
       assertThat(again.sourceOf("acme-greet")).isEqualTo("com.acme:acme-migrations:1.2.0");
+    }
+  }
+
+  @Test
+  void fetchesIntoAFolderThatTheRunnerLoads() throws Exception {
+    Path repository = publishAcme(dir.resolve("repository"), false);
+    Map<String, String> env = Map.of(
+        "FLOTILLA_MIGRATION_ARTIFACTS", "com.acme:acme-migrations:1.2.0",
+        "FLOTILLA_MAVEN_REPOSITORY_URL", repository.toUri().toString(),
+        "FLOTILLA_MAVEN_CACHE_DIR", dir.resolve("cache").toString());
+    Path into = dir.resolve("migrations");
+
+    int code = new picocli.CommandLine(new FetchMigrationsCommand(() -> env)).execute("--into", into.toString());
+
+    assertThat(code).isZero();
+    assertThat(into.resolve("com.acme_acme-migrations_1.2.0")).isDirectory();
+    try (MigrationJars jars = MigrationJars.fromEnvironment(Map.of("FLOTILLA_MIGRATIONS_DIR", into.toString()))) {
+      assertThat(jars.sourceOf("acme-greet")).isEqualTo("com.acme_acme-migrations_1.2.0/");
     }
   }
 
@@ -79,13 +111,7 @@ class MavenArtifactsTest {
   }
 
   /** com.acme:acme-migrations:1.2.0, which needs com.acme:acme-lib:1.0, with SHA-1 files; the jar's wrong when asked. */
-  private Path publishAcme(Path repository, boolean wrongChecksum) throws IOException {
-    Path work = Files.createDirectories(dir.resolve("build"));
-    Path lib = jar(work.resolve("acme-lib-1.0.jar"), Map.of("com/acme/lib/Greeting.java",
-        "package com.acme.lib; public class Greeting { public static String text() { return \"from the library\"; } }"));
-    Path migrations = jar(work.resolve("acme-migrations-1.2.0.jar"), Map.of(
-        "com/acme/Greet.java", migration("com.acme", "Greet", "acme-greet", "return dev.flotilla.migration.Outcome.changed(com.acme.lib.Greeting.text());"),
-        SERVICES, "com.acme.Greet\n"), List.of(lib));
+  private static Path publishAcme(Path repository, boolean wrongChecksum) throws IOException {
     publish(repository, "acme-lib", "1.0", lib, pom("acme-lib", "1.0", ""), false);
     publish(repository, "acme-migrations", "1.2.0", migrations, pom("acme-migrations", "1.2.0", """
         <dependencies>
