@@ -4,6 +4,7 @@ import dev.flotilla.FlotillaException;
 import dev.flotilla.migration.DirectoryWorkspace;
 import dev.flotilla.migration.Migration;
 import dev.flotilla.migration.Migrations;
+import dev.flotilla.runner.jars.MigrationJars;
 import dev.flotilla.migration.Outcome;
 import dev.flotilla.migration.Parameters;
 import java.io.ByteArrayOutputStream;
@@ -44,9 +45,9 @@ public final class Preview {
 
   private final Migrations migrations;
 
-  /** The migrations on the classpath. */
+  /** The built-in migrations and the jars in {@code FLOTILLA_MIGRATIONS_DIR}. */
   public Preview() {
-    this(Migrations.load());
+    this(MigrationJars.fromEnvironment(System.getenv()).migrations());
   }
 
   public Preview(Migrations migrations) {

@@ -7,6 +7,7 @@ import dev.flotilla.migration.DirectoryWorkspace;
 import dev.flotilla.migration.InvalidParametersException;
 import dev.flotilla.migration.Migration;
 import dev.flotilla.migration.Migrations;
+import dev.flotilla.runner.jars.MigrationJars;
 import dev.flotilla.migration.Outcome;
 import dev.flotilla.migration.Parameters;
 import dev.flotilla.migration.UnknownMigrationException;
@@ -73,9 +74,12 @@ public final class Runner {
   private final Migrations migrations;
   private final CredentialResolver credentials;
 
-  /** The migrations on the classpath and credentials from this process's environment. */
+  /**
+   * The built-in migrations and the jars in {@code FLOTILLA_MIGRATIONS_DIR}, with credentials from
+   * this process's environment.
+   */
   public Runner() {
-    this(Migrations.load(), CredentialResolver.fromEnvironment());
+    this(MigrationJars.fromEnvironment(System.getenv()).migrations(), CredentialResolver.fromEnvironment());
   }
 
   public Runner(Migrations migrations, CredentialResolver credentials) {

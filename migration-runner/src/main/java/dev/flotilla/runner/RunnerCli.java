@@ -1,6 +1,7 @@
 package dev.flotilla.runner;
 
 import dev.flotilla.runner.RunJson.BadRequestException;
+import dev.flotilla.runner.jars.FetchMigrationsCommand;
 import java.io.IOException;
 import org.eclipse.jgit.util.FileUtils;
 import java.nio.charset.StandardCharsets;
@@ -48,6 +49,7 @@ public final class RunnerCli implements Callable<Integer> {
   public static CommandLine commandLine(Supplier<Runner> runner) {
     CommandLine cli = new CommandLine(new RunnerCli());
     cli.addSubcommand(new RunCommand(runner));
+    cli.addSubcommand(new FetchMigrationsCommand(System::getenv));
     IExitCodeExceptionMapper exitCodes =
         e ->
             e instanceof BadRequestException || e instanceof CommandLine.ParameterException

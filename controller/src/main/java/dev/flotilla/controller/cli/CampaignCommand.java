@@ -16,7 +16,7 @@ import dev.flotilla.controller.store.ChangesetStore;
 import dev.flotilla.controller.store.RepositoryStore;
 import dev.flotilla.controller.store.Database;
 import dev.flotilla.controller.store.Jdbc;
-import dev.flotilla.migration.Migrations;
+import dev.flotilla.runner.jars.MigrationJars;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -54,6 +54,10 @@ final class CampaignCommand {
     @Option(names = {"-f", "--file"}, required = true, paramLabel = "FILE", description = "A Campaign YAML file (several documents allowed).")
     Path file;
 
+    @Option(names = "--migrations-dir", paramLabel = "DIR",
+        description = "Folder of your teams' migration jars, as the controller loads them (default: $FLOTILLA_MIGRATIONS_DIR).")
+    Path migrationsDir;
+
     @Spec CommandSpec spec;
 
     @Override
@@ -64,7 +68,10 @@ final class CampaignCommand {
       } catch (NoSuchFileException e) {
         throw new CliException(file + ": no such file");
       }
-      List<CampaignSpec> campaigns = CampaignParser.parseAll(text, file.toString(), Migrations.load());
+      List<CampaignSpec> campaigns;
+      try (MigrationJars jars = CliMigrations.load(migrationsDir)) {
+        campaigns = CampaignParser.parseAll(text, file.toString(), jars.migrations());
+      }
       try (Database db = Stores.open(store.settings(), false, 2)) {
         Jdbc jdbc = new Jdbc(db.dataSource());
         CampaignStore store = new CampaignStore(jdbc);
@@ -159,7 +166,7 @@ final class CampaignCommand {
             "no campaign named '" + name + "'; list them with: flotilla status"));
         String actor = System.getProperty("user.name", "cli");
         try (LocalCi ci = new LocalCi(jdbc.dataSource(), new LocalCi.Settings(settings.ciCommand(), settings.ciTimeout(), 1))) {
-          EngineContext fleet = EngineContext.create(jdbc, forge(settings, jdbc, ci), Migrations.load(), Clock.systemUTC(), EngineSettings.defaults());
+          EngineContext fleet = EngineContext.create(jdbc, forge(settings, jdbc, ci), CliMigrations.load(null).migrations(), Clock.systemUTC(), EngineSettings.defaults());
           Cancellation.Result result = new Cancellation(fleet).cancel(name, closePullRequests, actor);
           if (!result.cancelled() && campaign.status() == CampaignStatus.CANCELLED && !closePullRequests) {
             throw new CliException("campaign " + name + " is already CANCELLED");

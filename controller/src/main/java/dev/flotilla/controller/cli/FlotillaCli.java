@@ -23,6 +23,7 @@ import picocli.CommandLine.IExitCodeExceptionMapper;
       StatusCommand.class,
       CampaignCommand.class,
       PreviewCommand.class,
+      NewMigrationProjectCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class FlotillaCli implements Runnable {

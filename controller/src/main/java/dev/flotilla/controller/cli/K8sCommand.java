@@ -3,7 +3,6 @@ package dev.flotilla.controller.cli;
 import dev.flotilla.controller.config.CampaignParser;
 import dev.flotilla.controller.model.CampaignSpec;
 import dev.flotilla.controller.exec.k8s.KubernetesExecutorConfig;
-import dev.flotilla.migration.Migrations;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -31,7 +30,7 @@ final class K8sCommand implements Runnable {
 
   private static CampaignSpec readCampaign(Path file) {
     try {
-      return CampaignParser.parse(Files.readString(file), file.toString(), Migrations.load());
+      return CampaignParser.parse(Files.readString(file), file.toString(), CliMigrations.load(null).migrations());
     } catch (NoSuchFileException e) {
       throw new CliException(file + ": no such file");
     } catch (IOException e) {

@@ -2,6 +2,7 @@ package dev.flotilla.controller.cli;
 
 import dev.flotilla.controller.engine.Dispatcher;
 import dev.flotilla.controller.exec.k8s.JobRenderer;
+import dev.flotilla.controller.exec.k8s.RunnerMigrations;
 import dev.flotilla.controller.exec.k8s.KubernetesExecutorConfig;
 import dev.flotilla.controller.model.CampaignSpec;
 import dev.flotilla.controller.model.RepositoryRef;
@@ -81,7 +82,7 @@ public final class RenderJobCommand implements Callable<Integer> {
     String id = runId != null ? runId : campaign.name() + "/" + repository + "/preview";
     // The placeholder stands where the token would be: no real credential is ever asked for here.
     JobRenderer.RunObjects objects =
-        new JobRenderer(config).render(id, request, Optional.of(JobRenderer.REDACTED));
+        new JobRenderer(config, RunnerMigrations.fromSettings(System.getenv())).render(id, request, Optional.of(JobRenderer.REDACTED));
     PrintWriter out = spec.commandLine().getOut();
     for (HasMetadata object : objects.all()) {
       out.print(Serialization.asYaml(object instanceof Secret secret ? JobRenderer.redacted(secret) : object));

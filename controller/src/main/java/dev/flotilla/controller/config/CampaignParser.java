@@ -4,6 +4,8 @@ import dev.flotilla.controller.model.CampaignSpec;
 import dev.flotilla.FlotillaException;
 import dev.flotilla.migration.Migration;
 import dev.flotilla.migration.Migrations;
+import dev.flotilla.runner.jars.MavenArtifacts;
+import dev.flotilla.runner.jars.MigrationSource;
 import dev.flotilla.migration.Parameters;
 import dev.flotilla.migration.Validation;
 import java.text.ParseException;
@@ -49,6 +51,7 @@ public final class CampaignParser {
   public static final List<String> SPEC_KEYS =
       List.of(
           "migration",
+          "migrationArtifact",
           "parameters",
           "schedule",
           "automerge",
@@ -257,6 +260,7 @@ public final class CampaignParser {
   private Optional<CampaignSpec> spec(MappingNode spec, String name) {
     Map<String, YamlReader.Entry> entries = reader.entries(spec, " in spec", SPEC_KEYS);
     Optional<Migration> migration = migration(spec, entries.get("migration"));
+    value(entries, "migrationArtifact").ifPresent(v -> migrationArtifact(v, migration));
     Map<String, Object> parameters = parameters(entries.get("parameters"));
     migration.ifPresent(m -> checkParameters(m, parameters, entries, spec));
     String schedule = value(entries, "schedule").flatMap(v -> schedule(v)).orElse(null);
@@ -360,6 +364,30 @@ public final class CampaignParser {
     List<String> deployments =
         value(entries, "deployments").flatMap(v -> reader.strings("deployments", v, "[production]")).orElse(List.of());
     return Optional.of(new CampaignSpec.PostMerge(watch, halt, deployments));
+  }
+
+  /**
+   * {@code migrationArtifact: com.acme:acme-migrations:1.2.0} pins the jar the migration must come
+   * from: the controller (and so its runners) must have loaded it from exactly those coordinates.
+   */
+  private void migrationArtifact(Node value, Optional<Migration> migration) {
+    Optional<String> coordinates = reader.string("migrationArtifact", value).map(String::strip);
+    if (coordinates.isEmpty()) {
+      return;
+    }
+    String problem = MavenArtifacts.problem(coordinates.get());
+    if (problem != null) {
+      reader.problem(value, "'migrationArtifact'", " " + problem);
+      return;
+    }
+    migration.ifPresent(m -> {
+      String source = m instanceof MigrationSource loaded ? loaded.source() : "Flotilla itself (built in)";
+      if (!source.equals(coordinates.get())) {
+        reader.problem(value, "'migrationArtifact'", " asks for migration '" + m.id() + "' from " + coordinates.get()
+            + ", but this Flotilla loaded it from " + source + "; add " + coordinates.get()
+            + " to FLOTILLA_MIGRATION_ARTIFACTS (in place of any other version) and restart, or change migrationArtifact");
+      }
+    });
   }
 
   private Optional<String> runnerImage(Node value) {

@@ -92,6 +92,43 @@ public final class Settings {
           "${FLOTILLA_DATA_DIR}/campaigns",
           Setting::path,
           "Folder of campaign files (*.yaml, *.yml) loaded at start");
+  public static final Setting<Path> MIGRATIONS_DIR =
+      Setting.of(
+          "FLOTILLA_MIGRATIONS_DIR",
+          null,
+          Setting::path,
+          "Folder of the teams' migration jars, each loaded at start in its own class loader"
+              + " (docs/write-a-migration.md); unset runs the built-in migrations only");
+  public static final Setting<List<String>> MIGRATION_ARTIFACTS =
+      Setting.of(
+          "FLOTILLA_MIGRATION_ARTIFACTS",
+          "",
+          Setting::list,
+          "Comma-separated Maven coordinates (groupId:artifactId:version) of migration jars fetched from"
+              + " FLOTILLA_MAVEN_REPOSITORY_URL at start, each in its own class loader");
+  public static final Setting<String> MAVEN_REPOSITORY_URL =
+      Setting.of(
+          "FLOTILLA_MAVEN_REPOSITORY_URL",
+          null,
+          Setting::text,
+          "The team's Maven repository FLOTILLA_MIGRATION_ARTIFACTS come from (https:// or file://),"
+              + " without credentials in it");
+  public static final Setting<String> MAVEN_REPOSITORY_USERNAME =
+      Setting.of("FLOTILLA_MAVEN_REPOSITORY_USERNAME", null, Setting::text, "User for FLOTILLA_MAVEN_REPOSITORY_URL");
+  public static final Setting<Secret> MAVEN_REPOSITORY_PASSWORD =
+      Setting.secret("FLOTILLA_MAVEN_REPOSITORY_PASSWORD", "Password or token for FLOTILLA_MAVEN_REPOSITORY_URL");
+  public static final Setting<String> MAVEN_REPOSITORY_SECRET =
+      Setting.of(
+          "FLOTILLA_MAVEN_REPOSITORY_SECRET",
+          null,
+          Setting::text,
+          "Kubernetes Secret (keys username, password) a run's pod reads the repository's credentials from");
+  public static final Setting<Path> MAVEN_CACHE_DIR =
+      Setting.of(
+          "FLOTILLA_MAVEN_CACHE_DIR",
+          "${FLOTILLA_DATA_DIR}/maven",
+          Setting::path,
+          "Where fetched migration jars are kept (a Maven local repository), so a restart downloads nothing");
   public static final Setting<Duration> DISCOVERY_INTERVAL =
       Setting.of(
           "FLOTILLA_DISCOVERY_INTERVAL",
@@ -322,6 +359,13 @@ public final class Settings {
           CI_COMMAND,
           CI_TIMEOUT,
           CAMPAIGNS_DIR,
+          MIGRATIONS_DIR,
+          MIGRATION_ARTIFACTS,
+          MAVEN_REPOSITORY_URL,
+          MAVEN_REPOSITORY_USERNAME,
+          MAVEN_REPOSITORY_PASSWORD,
+          MAVEN_REPOSITORY_SECRET,
+          MAVEN_CACHE_DIR,
           DISCOVERY_INTERVAL,
           POLL_INTERVAL,
           WATCH_MAX_INTERVAL,

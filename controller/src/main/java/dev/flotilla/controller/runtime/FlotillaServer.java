@@ -26,6 +26,7 @@ import dev.flotilla.controller.exec.k8s.CredentialSource;
 import dev.flotilla.controller.exec.k8s.KubernetesExecutor;
 import dev.flotilla.controller.exec.k8s.KubernetesExecutorConfig;
 import dev.flotilla.controller.exec.k8s.KubernetesHealth;
+import dev.flotilla.controller.exec.k8s.RunnerMigrations;
 import dev.flotilla.controller.forge.Forge;
 import dev.flotilla.controller.forge.github.ApiCallCounter;
 import dev.flotilla.controller.forge.github.GitHubConfig;
@@ -45,6 +46,7 @@ import dev.flotilla.migration.Migrations;
 import dev.flotilla.runner.CredentialResolver;
 import dev.flotilla.runner.RunRequest;
 import dev.flotilla.runner.Runner;
+import dev.flotilla.runner.jars.MigrationJars;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.net.URI;
@@ -131,7 +133,7 @@ public final class FlotillaServer implements AutoCloseable {
         true));
     LOG.info("store: {}", database.description());
     Jdbc jdbc = new Jdbc(database.dataSource());
-    Migrations migrations = Migrations.load();
+    Migrations migrations = keep(migrationJars()).migrations();
     metrics = DashboardWiring.metrics(jdbc);
     forge = forge(jdbc);
     Executor executor = keep(executor(migrations));
@@ -157,6 +159,27 @@ public final class FlotillaServer implements AutoCloseable {
     Schedules schedules = keep(new Schedules(database.dataSource(), controller, "flotilla"));
     schedules.start(settings.pollInterval(), settings.discoveryInterval());
     LOG.info("controller running: forge {}, executor {}, dashboard {}", forge.name(), settings.executor(), dashboardUrl);
+  }
+
+  /** The built-in migrations and the teams' jars, in the class loaders the runs use too. */
+  private MigrationJars migrationJars() {
+    MigrationJars jars = MigrationJars.fromEnvironment(migrationSettings(settings));
+    if (!jars.jars().isEmpty()) {
+      LOG.info("migrations from jars: {}", jars.teamIds());
+    }
+    return jars;
+  }
+
+  /** The settings {@link MigrationJars} reads, with their defaults applied (the cache under the data folder). */
+  public static Map<String, String> migrationSettings(Settings settings) {
+    Map<String, String> env = new HashMap<>();
+    settings.optional(Settings.MIGRATIONS_DIR).ifPresent(dir -> env.put(MigrationJars.DIR_ENV, dir.toString()));
+    env.put(MigrationJars.ARTIFACTS_ENV, String.join(",", settings.get(Settings.MIGRATION_ARTIFACTS)));
+    settings.optional(Settings.MAVEN_REPOSITORY_URL).ifPresent(url -> env.put(MigrationJars.REPOSITORY_URL_ENV, url));
+    settings.optional(Settings.MAVEN_REPOSITORY_USERNAME).ifPresent(user -> env.put(MigrationJars.REPOSITORY_USERNAME_ENV, user));
+    settings.optional(Settings.MAVEN_REPOSITORY_PASSWORD).ifPresent(p -> env.put(MigrationJars.REPOSITORY_PASSWORD_ENV, p.reveal()));
+    env.put(MigrationJars.CACHE_ENV, settings.get(Settings.MAVEN_CACHE_DIR).toString());
+    return env;
   }
 
   private Forge forge(Jdbc jdbc) {
@@ -196,7 +219,8 @@ public final class FlotillaServer implements AutoCloseable {
           settings.runnerDeadline());
       case KUBERNETES -> {
         CredentialSource credentials = request -> runToken(request, migrations);
-        yield new KubernetesExecutor(kubernetes(), KubernetesExecutorConfig.fromSettings(env), credentials);
+        yield new KubernetesExecutor(kubernetes(), KubernetesExecutorConfig.fromSettings(env), credentials,
+            RunnerMigrations.fromSettings(env));
       }
     };
   }

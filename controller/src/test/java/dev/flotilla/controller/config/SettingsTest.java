@@ -234,7 +234,8 @@ class SettingsTest {
             "FLOTILLA_DASHBOARD_TOKEN",
             "FLOTILLA_GITHUB_TOKEN",
             "FLOTILLA_GITHUB_WEBHOOK_SECRET",
-            "FLOTILLA_BACKSTAGE_TOKEN");
+            "FLOTILLA_BACKSTAGE_TOKEN",
+            "FLOTILLA_MAVEN_REPOSITORY_PASSWORD");
   }
 
   @Test

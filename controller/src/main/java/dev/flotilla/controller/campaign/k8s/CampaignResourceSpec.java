@@ -20,7 +20,7 @@ import java.util.List;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({
-  "migration", "parameters", "schedule", "automerge", "allowNoChecks", "rollout", "limits", "rebaseAfter",
+  "migration", "migrationArtifact", "parameters", "schedule", "automerge", "allowNoChecks", "rollout", "limits", "rebaseAfter",
   "paused", "cancelPolicy", "verifiers", "postMerge", "runnerImage"
 })
 public class CampaignResourceSpec {
@@ -32,6 +32,10 @@ public class CampaignResourceSpec {
   @Pattern("^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$")
   @JsonPropertyDescription("The migration to run; must be on the controller's classpath.")
   public String migration;
+
+  @Pattern("^[A-Za-z0-9_.-]+:[A-Za-z0-9_.-]+:[A-Za-z0-9_.+-]+$")
+  @JsonPropertyDescription("Maven coordinates (groupId:artifactId:version) of the jar the migration must come from.")
+  public String migrationArtifact;
 
   // Any mapping: the migration declares its parameters, and CampaignParser checks them against it.
   @PreserveUnknownFields

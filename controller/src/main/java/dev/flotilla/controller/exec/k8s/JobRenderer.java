@@ -7,6 +7,8 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -20,6 +22,7 @@ import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import dev.flotilla.runner.jars.MigrationJars;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import java.util.ArrayList;
@@ -56,10 +59,19 @@ public final class JobRenderer {
   static final String TOKEN_KEY = "token";
   public static final String REDACTED = "<redacted>";
 
+  /** Where the init container puts the fetched migration jars, and where the runner reads them. */
+  static final String MIGRATIONS_DIR = "/opt/flotilla/migrations";
+
   private final KubernetesExecutorConfig config;
+  private final RunnerMigrations migrations;
 
   public JobRenderer(KubernetesExecutorConfig config) {
+    this(config, RunnerMigrations.NONE);
+  }
+
+  public JobRenderer(KubernetesExecutorConfig config, RunnerMigrations migrations) {
     this.config = config;
+    this.migrations = migrations;
   }
 
   /** The objects of one run; {@code credential} is present when the run needs a git token. */
@@ -188,6 +200,7 @@ public final class JobRenderer {
                 .withType("RuntimeDefault")
                 .endSeccompProfile()
                 .build())
+        .withInitContainers(migrations.any() ? List.of(fetchMigrations(image)) : null)
         .withContainers(container(name, withToken, image))
         .withVolumes(volumes(name, withToken))
         .endSpec()
@@ -204,16 +217,19 @@ public final class JobRenderer {
     if (withToken) {
       mounts.add(mount("git-credential", "/var/run/flotilla/git", true));
     }
+    List<EnvVar> env = new ArrayList<>();
+    // The root filesystem is read-only: git and the JVM look for a home and a temp dir.
+    env.add(new EnvVarBuilder().withName("HOME").withValue("/tmp").build());
+    if (migrations.any()) {
+      mounts.add(mount("migrations", MIGRATIONS_DIR, true));
+      env.add(new EnvVarBuilder().withName(MigrationJars.DIR_ENV).withValue(MIGRATIONS_DIR).build());
+    }
     return new ContainerBuilder()
         .withName(CONTAINER)
         .withImage(image)
         .withImagePullPolicy(config.imagePullPolicy())
         .withArgs("run", "--request", REQUEST_FILE, "--result", TERMINATION_LOG, "--work-dir", WORK_DIR)
-        // The root filesystem is read-only: git and the JVM look for a home and a temp dir.
-        .addNewEnv()
-        .withName("HOME")
-        .withValue("/tmp")
-        .endEnv()
+        .withEnv(env)
         .withNewResources()
         .addToRequests("cpu", new Quantity(config.cpuRequest()))
         .addToRequests("memory", new Quantity(config.memoryRequest()))
@@ -241,13 +257,54 @@ public final class JobRenderer {
         .build();
   }
 
+  /**
+   * The init container that fetches {@link RunnerMigrations#artifacts()} into the {@code migrations}
+   * volume. It holds the Maven repository's credentials (from their Secret) and no git token; the
+   * runner holds the git token and no repository credentials.
+   */
+  private Container fetchMigrations(String image) {
+    List<EnvVar> env = new ArrayList<>();
+    env.add(new EnvVarBuilder().withName("HOME").withValue("/tmp").build());
+    env.add(new EnvVarBuilder().withName(MigrationJars.ARTIFACTS_ENV).withValue(String.join(",", migrations.artifacts())).build());
+    env.add(new EnvVarBuilder().withName(MigrationJars.REPOSITORY_URL_ENV).withValue(migrations.repositoryUrl()).build());
+    env.add(new EnvVarBuilder().withName(MigrationJars.CACHE_ENV).withValue("/tmp/maven").build());
+    if (migrations.credentialsSecret() != null) {
+      env.add(fromSecret(MigrationJars.REPOSITORY_USERNAME_ENV, migrations.credentialsSecret(), "username"));
+      env.add(fromSecret(MigrationJars.REPOSITORY_PASSWORD_ENV, migrations.credentialsSecret(), "password"));
+    }
+    Container runner = container("fetch", false, image);
+    return new ContainerBuilder(runner)
+        .withName("fetch-migrations")
+        .withArgs("fetch-migrations", "--into", "/migrations")
+        .withEnv(env)
+        .withVolumeMounts(mount("tmp", "/tmp", false), mount("migrations", "/migrations", false))
+        .withTerminationMessagePath(null)
+        .withTerminationMessagePolicy(null)
+        .build();
+  }
+
+  private static EnvVar fromSecret(String name, String secret, String key) {
+    return new EnvVarBuilder()
+        .withName(name)
+        .withNewValueFrom()
+        .withNewSecretKeyRef()
+        .withName(secret)
+        .withKey(key)
+        .endSecretKeyRef()
+        .endValueFrom()
+        .build();
+  }
+
   private static VolumeMount mount(String volume, String path, boolean readOnly) {
     return new VolumeMountBuilder().withName(volume).withMountPath(path).withReadOnly(readOnly).build();
   }
 
-  private static List<Volume> volumes(String name, boolean withToken) {
+  private List<Volume> volumes(String name, boolean withToken) {
     List<Volume> volumes = new ArrayList<>();
     volumes.add(new VolumeBuilder().withName("work").withNewEmptyDir().endEmptyDir().build());
+    if (migrations.any()) {
+      volumes.add(new VolumeBuilder().withName("migrations").withNewEmptyDir().endEmptyDir().build());
+    }
     volumes.add(new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build());
     volumes.add(
         new VolumeBuilder()

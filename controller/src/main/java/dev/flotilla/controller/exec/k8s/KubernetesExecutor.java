@@ -105,10 +105,16 @@ public final class KubernetesExecutor implements Executor {
 
   public KubernetesExecutor(
       KubernetesClient client, KubernetesExecutorConfig config, CredentialSource credentials) {
+    this(client, config, credentials, RunnerMigrations.NONE);
+  }
+
+  /** As above, each run's pod fetching {@code migrations} before the runner starts. */
+  public KubernetesExecutor(
+      KubernetesClient client, KubernetesExecutorConfig config, CredentialSource credentials, RunnerMigrations migrations) {
     this.client = client;
     this.config = config;
     this.credentials = credentials;
-    this.renderer = new JobRenderer(config);
+    this.renderer = new JobRenderer(config, migrations);
     this.outcomes = new JobOutcome(config);
     this.api = new ApiRateLimiter(config.apiRequestsPerSecond());
     this.results = Executors.newFixedThreadPool(RESULT_THREADS, daemons("flotilla-k8s-result-"));
