@@ -38,6 +38,16 @@ public final class RunDataTables {
         runId);
   }
 
+  /** The tables of every run of one campaign, newest first. */
+  public List<Info> ofCampaign(String campaign) {
+    return jdbc.query(
+        "SELECT run_id, name, campaign, repository, octet_length(csv) AS bytes, created_at FROM run_data_table"
+            + " WHERE campaign = ? ORDER BY created_at DESC, repository, name",
+        rs -> new Info(rs.getString("run_id"), rs.getString("name"), rs.getString("campaign"), rs.getString("repository"),
+            rs.getInt("bytes"), Jdbc.instant(rs, "created_at")),
+        campaign);
+  }
+
   public Optional<String> csv(String runId, String name) {
     return jdbc.queryOne("SELECT csv FROM run_data_table WHERE run_id = ? AND name = ?", rs -> rs.getString(1), runId, name);
   }
