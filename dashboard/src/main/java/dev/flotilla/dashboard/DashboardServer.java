@@ -10,6 +10,7 @@ import dev.flotilla.dashboard.port.FleetEvent;
 import dev.flotilla.dashboard.port.FleetEventSink;
 import dev.flotilla.dashboard.port.FleetView;
 import dev.flotilla.dashboard.port.NotFoundException;
+import dev.flotilla.dashboard.port.PlanPort;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -54,6 +55,7 @@ public final class DashboardServer implements FleetEventSink, AutoCloseable {
   private final StaticResources assets = new StaticResources();
   private final Router<Handler> router = new Router<>();
   private Server server;
+  private volatile PlanPort planPort;
 
   public DashboardServer(DashboardConfig config, FleetView view, FleetActions actions, FleetMetrics metrics) {
     this(config, view, actions, metrics, Clock.systemUTC());
@@ -97,10 +99,81 @@ public final class DashboardServer implements FleetEventSink, AutoCloseable {
         .add("POST", "/api/campaigns/{name}/revert", Access.MUTATION, this::revert)
         .add("POST", "/api/changesets/{id}/retry", Access.MUTATION,
             c -> act(c, actions.retry(changesetId(c), c.actor())))
+        .add("GET", "/api/plans", Access.READ, c -> c.json(200, Map.of("plans", plans().plans(c.query().first("campaign")))))
+        .add("GET", "/api/plans/{id}", Access.READ, this::plan)
+        .add("POST", "/api/plans", Access.MUTATION, this::requestPlan)
+        .add("GET", "/api/runs/{run}/datatables", Access.READ,
+            c -> c.json(200, Map.of("run", c.param("run"), "dataTables", plans().dataTables(c.param("run")))))
+        .add("GET", "/api/runs/{run}/datatables/{file}", Access.READ, this::dataTable)
+        .add("GET", "/api/campaigns/{name}/datatables", Access.READ, c -> c.json(200,
+            Map.of("campaign", c.param("name"), "dataTables", plans().campaignDataTables(c.param("name")))))
         .add("POST", "/api/rescan", Access.MUTATION, c -> {
           drainBody(c);
           act(c, actions.rescan(c.actor()));
         });
+  }
+
+  /** Serves plans and data tables from {@code port}; call before {@link #start()}. Without it they answer 404. */
+  public synchronized DashboardServer plans(PlanPort port) {
+    if (server != null) {
+      throw new IllegalStateException("add the plans before starting the dashboard");
+    }
+    this.planPort = port;
+    return this;
+  }
+
+  private PlanPort plans() {
+    PlanPort port = planPort;
+    if (port == null) {
+      throw ApiException.notFound("This dashboard serves no plans");
+    }
+    return port;
+  }
+
+  private void plan(Call c) throws IOException {
+    long id;
+    try {
+      id = Long.parseLong(c.param("id"));
+    } catch (NumberFormatException e) {
+      throw ApiException.badRequest("plan id must be a number, got '" + c.param("id") + "'");
+    }
+    c.json(200, plans().plan(id).orElseThrow(() -> ApiException.notFound(
+        "Plan " + id + " does not exist; GET /api/plans lists the plans")));
+  }
+
+  /** The body is the campaign file; {@code ?again=true} makes a finished plan of it anew. */
+  private void requestPlan(Call c) throws IOException {
+    String file = new String(c.body(), java.nio.charset.StandardCharsets.UTF_8);
+    if (file.isBlank()) {
+      throw ApiException.badRequest("send the campaign file (YAML) as the request body");
+    }
+    String again = c.query().first("again");
+    if (again != null && !again.equals("true") && !again.equals("false")) {
+      throw ApiException.badRequest("again must be true or false, got '" + again + "'");
+    }
+    List<PlanPort.PlanSummary> requested;
+    try {
+      requested = plans().request(file, "true".equals(again), c.actor());
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest(e.getMessage());
+    }
+    c.json(202, Map.of("plans", requested));
+  }
+
+  /** {@code NAME.csv}: one data table as CSV, to download. */
+  private void dataTable(Call c) throws IOException {
+    String file = c.param("file");
+    if (!file.endsWith(".csv") || file.length() == ".csv".length()) {
+      throw ApiException.notFound("Data tables are served as NAME.csv; GET /api/runs/" + c.param("run")
+          + "/datatables lists them");
+    }
+    String name = file.substring(0, file.length() - ".csv".length());
+    String csv = plans().dataTable(c.param("run"), name).orElseThrow(() -> ApiException.notFound(
+        "Run " + c.param("run") + " kept no data table '" + name + "'; GET /api/runs/" + c.param("run")
+            + "/datatables lists them"));
+    c.exchange().getResponseHeaders().set("Content-Disposition",
+        "attachment; filename=\"" + name.replaceAll("[^A-Za-z0-9._-]", "_") + ".csv\"");
+    c.send(200, "text/csv; charset=utf-8", Call.utf8(csv));
   }
 
   /**

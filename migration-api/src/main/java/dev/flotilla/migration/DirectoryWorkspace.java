@@ -32,6 +32,7 @@ public final class DirectoryWorkspace implements Workspace {
   private final String owner;
   private final String name;
   private final Set<String> changed = new TreeSet<>();
+  private final java.util.Map<String, String> dataTables = new java.util.TreeMap<>();
 
   /**
    * @param root the repository's top folder
@@ -130,6 +131,20 @@ public final class DirectoryWorkspace implements Workspace {
    */
   public SortedSet<String> changedPaths() {
     return Collections.unmodifiableSortedSet(new TreeSet<>(changed));
+  }
+
+  @Override
+  public void attachDataTable(String name, String csv) {
+    if (name == null || !name.matches("[A-Za-z0-9._-]{1,200}")) {
+      throw new IllegalArgumentException(
+          "data table name '" + name + "' must be 1 to 200 letters, digits, '.', '_' or '-'");
+    }
+    dataTables.put(name, Objects.requireNonNull(csv, "csv"));
+  }
+
+  /** The data tables attached so far, by name, sorted. */
+  public java.util.Map<String, String> dataTables() {
+    return Collections.unmodifiableMap(new java.util.TreeMap<>(dataTables));
   }
 
   @Override

@@ -92,4 +92,14 @@ public interface Workspace {
     }
     return crlf > lf ? "\r\n" : "\n";
   }
+
+  /**
+   * Keeps a table of findings with this run, as CSV text with a header line (OpenRewrite's data
+   * tables, a dependency report): it is stored with the run and downloadable, and never part of the
+   * commit. Attaching the same name again replaces the table.
+   *
+   * @param name a file-name-safe name such as {@code org.openrewrite.maven.table.DependenciesInUse}
+   * @param csv the table, RFC 4180 CSV with a header line
+   */
+  void attachDataTable(String name, String csv);
 }

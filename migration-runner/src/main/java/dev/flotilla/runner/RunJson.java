@@ -100,6 +100,31 @@ public final class RunJson {
     if (bytes.length <= MAX_RESULT_BYTES) {
       return new String(bytes, StandardCharsets.UTF_8);
     }
+    // The data tables and the diff give way first: they are kept whole only where there is room.
+    if (!result.dataTables().isEmpty()) {
+      result = result.withDataTables(List.of());
+      bytes = serialize(result);
+      if (bytes.length <= MAX_RESULT_BYTES) {
+        return new String(bytes, StandardCharsets.UTF_8);
+      }
+    }
+    if (result.diff() != null) {
+      int fitsDiff = 0;
+      int tooLongDiff = result.diff().length();
+      while (tooLongDiff - fitsDiff > 1) {
+        int middle = (fitsDiff + tooLongDiff) >>> 1;
+        if (serialize(result.withDiffCutTo(middle)).length <= MAX_RESULT_BYTES) {
+          fitsDiff = middle;
+        } else {
+          tooLongDiff = middle;
+        }
+      }
+      result = result.withDiffCutTo(fitsDiff);
+      bytes = serialize(result);
+      if (bytes.length <= MAX_RESULT_BYTES) {
+        return new String(bytes, StandardCharsets.UTF_8);
+      }
+    }
     // Escapes and multi-byte characters make bytes per character vary: search the longest cut that fits.
     int fits = 0;
     int tooLong = Math.max(length(result.summary()), length(result.reason()));
@@ -139,7 +164,10 @@ public final class RunJson {
         result.deletions(),
         cut(result.summary(), characters),
         result.phase(),
-        cut(result.reason(), characters));
+        cut(result.reason(), characters),
+        result.baseSha(),
+        result.diff(),
+        result.dataTables());
   }
 
   private static int length(String text) {

@@ -1,5 +1,6 @@
 package dev.flotilla.runner;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -25,6 +26,9 @@ import java.util.Objects;
  *     merge of an earlier run) on {@code branch}; null for a migration run
  * @param runnerImage the container image to run in where the executor starts containers (one with
  *     the verifiers' toolchain); null for the executor's default. The runner itself ignores it.
+ * @param dryRun a plan's run: apply, commit and verify in the clone, then report what the commit
+ *     would change ({@code WOULD_CHANGE} with the diff) without pushing or touching any branch of
+ *     the remote
  */
 public record RunRequest(
     String campaign,
@@ -39,7 +43,8 @@ public record RunRequest(
     String lastPushedSha,
     List<Verifier> verifiers,
     String revertSha,
-    String runnerImage) {
+    String runnerImage,
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT) Boolean dryRun) {
 
   public RunRequest {
     Objects.requireNonNull(campaign, "campaign");
@@ -52,6 +57,16 @@ public record RunRequest(
     author = author == null ? Author.DEFAULT : author;
     credential = credential == null ? Credential.NONE : credential;
     verifiers = verifiers == null ? List.of() : List.copyOf(verifiers);
+    dryRun = Boolean.TRUE.equals(dryRun);
+  }
+
+  /** A run that pushes. */
+  public RunRequest(
+      String campaign, String repository, String migration, Map<String, Object> parameters, String cloneUrl,
+      String defaultBranch, String branch, Author author, Credential credential, String lastPushedSha,
+      List<Verifier> verifiers, String revertSha, String runnerImage) {
+    this(campaign, repository, migration, parameters, cloneUrl, defaultBranch, branch, author, credential, lastPushedSha,
+        verifiers, revertSha, runnerImage, false);
   }
 
   /** A migration run without verifiers. */
@@ -65,7 +80,13 @@ public record RunRequest(
   /** The same request with another credential. */
   public RunRequest withCredential(Credential other) {
     return new RunRequest(campaign, repository, migration, parameters, cloneUrl, defaultBranch, branch, author, other,
-        lastPushedSha, verifiers, revertSha, runnerImage);
+        lastPushedSha, verifiers, revertSha, runnerImage, dryRun);
+  }
+
+  /** The same migration run as a plan's dry run: nothing is pushed, no branch is read or written. */
+  public RunRequest asDryRun() {
+    return new RunRequest(campaign, repository, migration, parameters, cloneUrl, defaultBranch, branch, author, credential,
+        null, verifiers, null, runnerImage, true);
   }
 
   /** The branch Flotilla pushes to revert a campaign's merges. */

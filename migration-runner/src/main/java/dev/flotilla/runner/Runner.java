@@ -14,7 +14,9 @@ import dev.flotilla.migration.UnknownMigrationException;
 import dev.flotilla.migration.Validation;
 import dev.flotilla.runner.CredentialResolver.Secret;
 import dev.flotilla.runner.RunResult.Phase;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -166,6 +168,9 @@ public final class Runner {
                   "the migration reported '" + outcome.message() + "' but no file differs"));
         }
         verify();
+        if (request.dryRun()) {
+          return report(wouldChange(outcome));
+        }
         return report(push(outcome));
       } finally {
         if (git != null) {
@@ -283,6 +288,7 @@ public final class Runner {
      */
     private boolean needRemoteBranchCommit() {
       return remoteBranchHead != null
+          && !request.dryRun()
           && (request.lastPushedSha() == null || remoteBranchHead.name().equals(request.lastPushedSha()));
     }
 
@@ -656,12 +662,37 @@ public final class Runner {
           .toString();
     }
 
+    /** A dry run's end: the commit stays in the clone, and its diff goes into the result. */
+    private RunResult wouldChange(Outcome outcome) {
+      ByteArrayOutputStream text = new ByteArrayOutputStream();
+      try (DiffFormatter formatter = new DiffFormatter(text)) {
+        formatter.setRepository(git.getRepository());
+        formatter.setDiffComparator(RawTextComparator.DEFAULT);
+        formatter.setDetectRenames(false);
+        formatter.format(base.getTree(), commit.getTree());
+      } catch (IOException e) {
+        throw new StepFailure(phase, "cannot write the diff of the migration's changes: " + messages(e));
+      }
+      log.info("dry run: not pushing {}", request.branch());
+      return RunResult.wouldChange(
+          base.name(), diffstat.files(), diffstat.insertions(), diffstat.deletions(), outcome.message(),
+          text.toString(StandardCharsets.UTF_8));
+    }
+
     private RunResult pushed(RevCommit head, Outcome outcome) {
       return RunResult.pushed(
           head.name(), diffstat.files(), diffstat.insertions(), diffstat.deletions(), outcome.message());
     }
 
     private RunResult report(RunResult result) {
+      if (request.dryRun() && base != null) {
+        result = result.withBaseSha(base.name());
+      }
+      if (workspace != null && !workspace.dataTables().isEmpty()) {
+        result = result.withDataTables(workspace.dataTables().entrySet().stream()
+            .map(table -> new RunResult.DataTable(table.getKey(), table.getValue()))
+            .toList());
+      }
       log.info(
           "run finished: {}{}",
           result.status(),

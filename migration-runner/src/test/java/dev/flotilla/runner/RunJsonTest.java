@@ -61,7 +61,10 @@ class RunJsonTest {
             RunResult.needsHuman("left actions/checkout@v7 alone: it is ahead of v4"),
             RunResult.pushed("0123456789abcdef0123456789abcdef01234567", 3, 10, 4, "bumped 3 workflows"),
             RunResult.modified("fedcba9876543210fedcba9876543210fedcba98", "someone pushed"),
-            RunResult.failed(Phase.PUSH, "rejected"));
+            RunResult.failed(Phase.PUSH, "rejected"),
+            RunResult.wouldChange("0123456789abcdef0123456789abcdef01234567", 1, 1, 1, "bumped", "diff --git a/x b/x\n")
+                .withDataTables(List.of(new RunResult.DataTable("deps", "a,b\r\n1,2\r\n"))),
+            RunResult.noChange("already up to date").withBaseSha("0123456789abcdef0123456789abcdef01234567"));
 
     for (RunResult result : results) {
       assertThat(RunJson.readResult(RunJson.writeResult(result))).isEqualTo(result);
@@ -80,6 +83,32 @@ class RunJsonTest {
     assertThat(back.phase()).isEqualTo(Phase.APPLY);
     assertThat(back.reason()).startsWith("é😀\u0001\"").endsWith("…").hasSizeGreaterThan(100);
     assertThat(back.summary()).startsWith("é😀").endsWith("…");
+  }
+
+  @Test
+  void aDryRunsDiffGivesWayInATerminationMessageAndSaysHowMuchWasCut() {
+    String diff = "diff --git a/pom.xml b/pom.xml\n" + "+<dependency>é</dependency>\n".repeat(2_000);
+    RunResult result = RunResult.wouldChange("0123456789abcdef0123456789abcdef01234567", 1, 2_000, 0, "bumped", diff)
+        .withDataTables(List.of(new RunResult.DataTable("deps", "a,b\r\n")));
+
+    String json = RunJson.writeResult(result);
+
+    assertThat(json.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(RunJson.MAX_RESULT_BYTES);
+    RunResult back = RunJson.readResult(json);
+    assertThat(back.summary()).isEqualTo("bumped");
+    assertThat(back.dataTables()).isEmpty();
+    assertThat(back.diff()).startsWith("diff --git a/pom.xml b/pom.xml\n+<dependency>é</dependency>\n")
+        .contains(RunResult.CUT_NOTE).endsWith(" characters left out\n").hasSizeGreaterThan(1_000);
+  }
+
+  @Test
+  void aDryRunKeepsAtMostMaxDiffCharactersOfItsDiff() {
+    String diff = "+line\n".repeat(RunResult.MAX_DIFF / 6 + 10);
+
+    String kept = RunResult.wouldChange("0123456789abcdef0123456789abcdef01234567", 1, 1, 0, "x", diff).diff();
+
+    assertThat(kept.length()).isLessThanOrEqualTo(RunResult.MAX_DIFF + 80);
+    assertThat(kept).endsWith("# diff cut: 60 of " + diff.length() + " characters left out\n");
   }
 
   @Test

@@ -101,6 +101,46 @@ class RunnerIT {
   }
 
   @Test
+  void aDryRunReportsTheDiffAndItsBaseWithoutPushingAnything() throws Exception {
+    ObjectId main = remote.head("main");
+
+    RunResult result = runner.run(replace("v1", "v2").asDryRun(), workDir());
+
+    assertThat(result.status()).isEqualTo(Status.WOULD_CHANGE);
+    assertThat(result.baseSha()).isEqualTo(main.name());
+    assertThat(result.headSha()).isNull();
+    assertThat(result.filesChanged()).isEqualTo(1);
+    assertThat(result.insertions()).isEqualTo(1);
+    assertThat(result.deletions()).isEqualTo(1);
+    assertThat(result.summary()).isEqualTo("replaced v1 with v2 in README.md");
+    assertThat(result.diff())
+        .startsWith("diff --git a/README.md b/README.md")
+        .contains("-version: v1\n+version: v2\n");
+    assertThat(remote.head(BRANCH)).isNull();
+    assertThat(remote.head("main")).isEqualTo(main);
+  }
+
+  @Test
+  void aDryRunThatFindsNothingToDoSaysWhyAndFromWhichCommit() throws Exception {
+    RunResult result =
+        runner.run(request("replace-text", Map.of("from", "v1", "to", "v2", "refuse", "v1 is pinned")).asDryRun(), workDir());
+
+    assertThat(result.status()).isEqualTo(Status.NEEDS_HUMAN);
+    assertThat(result.summary()).isEqualTo("left v1 alone: v1 is pinned");
+    assertThat(result.baseSha()).isEqualTo(remote.head("main").name());
+    assertThat(result.diff()).isNull();
+  }
+
+  @Test
+  void keepsTheDataTablesTheMigrationAttachedWithTheResult() {
+    RunResult result = run(request("replace-text", Map.of("from", "v1", "to", "v2", "table", "replacements")), null);
+
+    assertThat(result.status()).isEqualTo(Status.PUSHED);
+    assertThat(result.dataTables())
+        .containsExactly(new RunResult.DataTable("replacements", "file,found\r\nREADME.md,true\r\n"));
+  }
+
+  @Test
   void countsAddedAndDeletedFilesInTheDiffstat() throws Exception {
     RunResult result = run(request("tidy", Map.of()), null);
 

@@ -43,7 +43,9 @@ final class TestMigrations {
           ParameterSpec.optional(
               "file", ParameterSpec.Type.STRING, "README.md", "the file to edit", "docs/x.md"),
           ParameterSpec.optional(
-              "refuse", ParameterSpec.Type.STRING, "", "leave the text alone, giving this reason", "pinned"));
+              "refuse", ParameterSpec.Type.STRING, "", "leave the text alone, giving this reason", "pinned"),
+          ParameterSpec.optional(
+              "table", ParameterSpec.Type.STRING, "", "attach a data table of this name", "replacements"));
     }
 
     @Override
@@ -54,6 +56,10 @@ final class TestMigrations {
       }
       String text = workspace.read(file);
       String from = parameters.string("from");
+      String table = parameters.string("table", "");
+      if (!table.isEmpty()) {
+        workspace.attachDataTable(table, "file,found\r\n" + file + "," + text.contains(from) + "\r\n");
+      }
       if (!text.contains(from)) {
         return Outcome.unchanged();
       }

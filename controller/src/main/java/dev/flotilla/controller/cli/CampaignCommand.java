@@ -38,6 +38,8 @@ import picocli.CommandLine.Spec;
     description = "Create, update, pause, resume or cancel campaigns, or revert what they merged.",
     subcommands = {
       CampaignCommand.Apply.class,
+      PlanCommand.class,
+      PlanCommand.ListPlans.class,
       CampaignCommand.Pause.class,
       CampaignCommand.Resume.class,
       CampaignCommand.Cancel.class,
@@ -83,6 +85,7 @@ final class CampaignCommand {
             return null;
           });
         }
+        PlanCommand.tellAboutPlans(new dev.flotilla.controller.store.PlanStore(jdbc), campaigns, text, spec.commandLine().getOut());
       }
       spec.commandLine().getOut().println("A running controller picks the changes up on its next tick; see them with: flotilla status");
       return 0;

@@ -38,6 +38,8 @@ public final class Controller implements AutoCloseable {
 
   private final EngineContext fleet;
   private final Executor executor;
+  private final PlanRuns plans;
+  private final PlannedExecutor runs;
   private volatile Discovery discovery;
   private final Dispatcher dispatcher;
   private final CampaignReconciler campaigns;
@@ -60,7 +62,9 @@ public final class Controller implements AutoCloseable {
     this.executor = executor;
     this.observer = observer;
     this.discovery = new Discovery(fleet.forge(), fleet.repositories(), fleet.clock());
-    this.dispatcher = new Dispatcher(fleet, executor);
+    this.plans = new PlanRuns(fleet, executor);
+    this.runs = new PlannedExecutor(executor, fleet, plans);
+    this.dispatcher = new Dispatcher(fleet, runs);
     this.campaigns = new CampaignReconciler(fleet);
     this.reconcilePool = new ReconcilePool(reconcileParallelism);
     this.changesets = new ChangesetReconciler(fleet, e -> {
@@ -88,6 +92,11 @@ public final class Controller implements AutoCloseable {
     return dispatcher;
   }
 
+  /** Plans: campaign dry runs over the fleet. */
+  public PlanRuns plans() {
+    return plans;
+  }
+
   public ChangesetReconciler changesetReconciler() {
     return changesets;
   }
@@ -106,9 +115,10 @@ public final class Controller implements AutoCloseable {
       observer.runFinished(outcome);
       changed(outcome.campaign());
     }, changesets::pushed, spool);
-    executor.start(recorder);
+    runs.start(recorder);
     recorder.recordKept();
     dispatcher.resubmitRunning();
+    plans.resubmitRunning();
   }
 
   /** Tells live views that something in a campaign (or the fleet) changed. */
@@ -184,6 +194,9 @@ public final class Controller implements AutoCloseable {
     if (started > 0) {
       observer.runsStarted(started);
       changed("dispatch");
+    }
+    if (plans.advance() > 0) {
+      changed("plan");
     }
     int followed = changesets.reconcileDue(RECONCILE_BATCH);
     if (followed > 0) {

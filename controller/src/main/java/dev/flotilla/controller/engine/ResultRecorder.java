@@ -97,6 +97,9 @@ public final class ResultRecorder implements RunListener {
       Changeset changeset = found.get();
       MDC.put("campaign", changeset.campaign());
       boolean recorded = record(changeset, result);
+      if (recorded) {
+        keepDataTables(runId, changeset, result);
+      }
       if (recorded && result.status() == RunResult.Status.PUSHED) {
         onPushed.accept(changeset);
       }
@@ -112,7 +115,8 @@ public final class ResultRecorder implements RunListener {
 
   private boolean record(Changeset changeset, RunResult result) {
     var now = fleet.clock().instant();
-    Changes changes = Changes.none().lastResult(result);
+    // The data tables are kept apart (they may be large); a plan's dry run has no changeset.
+    Changes changes = Changes.none().lastResult(result.withDataTables(java.util.List.of()));
     return switch (result.status()) {
       case NO_CHANGE, NOT_APPLICABLE, NEEDS_HUMAN -> {
         ChangesetState to = switch (result.status()) {
@@ -142,6 +146,9 @@ public final class ResultRecorder implements RunListener {
             "pushed " + shortSha(result.headSha()) + ": " + result.summary(),
             now);
       }
+      case WOULD_CHANGE -> fleet.changesets().transition(
+          changeset.id(), ChangesetState.FAILED, By.RUNNER, changes.error("EXECUTOR: a dry run's result"), "runner",
+          "failed: the run was a dry run and pushed nothing; retry it", now);
       case MODIFIED -> fleet.changesets().transition(
           changeset.id(), ChangesetState.MODIFIED, By.RUNNER, changes, "runner", result.reason(), now);
       case FAILED -> fleet.changesets().transition(
@@ -153,6 +160,17 @@ public final class ResultRecorder implements RunListener {
           "failed in " + result.phase() + ": " + result.reason(),
           now);
     };
+  }
+
+  private void keepDataTables(String runId, Changeset changeset, RunResult result) {
+    if (result.dataTables().isEmpty()) {
+      return;
+    }
+    var tables = dev.flotilla.controller.store.RunDataTables.beside(fleet.campaigns());
+    String repository = fleet.repositories().byId(changeset.repositoryId()).map(r -> r.fullName()).orElse("?");
+    for (RunResult.DataTable table : result.dataTables()) {
+      tables.keep(runId, table.name(), changeset.campaign(), repository, table.csv(), fleet.clock().instant());
+    }
   }
 
   private String closeObsoletePullRequest(Changeset changeset, String reason) {

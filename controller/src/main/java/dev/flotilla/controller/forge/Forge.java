@@ -152,4 +152,12 @@ public interface Forge {
    */
   default void forgetOptInFile(RepositoryRef repository) {}
 
+
+  /**
+   * The commit {@code branch} points at now, or empty when it is unknown (no such branch, or a forge
+   * that cannot say cheaply). Used to tell whether a plan's verdict still holds; empty means it does not.
+   */
+  default Optional<String> branchHead(RepositoryRef repository, String branch) {
+    return Optional.empty();
+  }
 }

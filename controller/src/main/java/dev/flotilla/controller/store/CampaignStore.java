@@ -20,6 +20,10 @@ public final class CampaignStore {
     this.jdbc = jdbc;
   }
 
+  Jdbc jdbc() {
+    return jdbc;
+  }
+
   /**
    * Creates a campaign, or replaces the spec of an existing one (keeping its status and history).
    * Returns true when the campaign is new.

@@ -73,6 +73,7 @@ public final class DashboardWiring {
     ControllerFleetActions actions = new ControllerFleetActions(controller);
     DashboardServer server = new DashboardServer(config, view, actions, metrics.metrics());
     mounts.forEach(server::mount);
+    server.plans(new ControllerPlans(controller));
     ChangeEvents events = new ChangeEvents(server,
         name -> controller.fleet().campaigns().byName(name).isPresent(), ChangeEvents.DEFAULT_WINDOW);
     controller.onChange(events);

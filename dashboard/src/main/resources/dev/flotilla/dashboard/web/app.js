@@ -301,6 +301,8 @@ async function render() {
   if (parts[0] === 'campaigns' && parts[1]) page = campaignPage(parts[1], params);
   else if (parts[0] === 'repos' && parts.length >= 3) page = repoPage(parts[1], parts.slice(2).join('/'));
   else if (parts[0] === 'attention') page = attentionPage();
+  else if (parts[0] === 'plans' && parts[1]) page = planPage(parts[1]);
+  else if (parts[0] === 'plans') page = plansPage(params.get('campaign') || '');
   else if (parts[0] === 'teams' && parts[1]) page = teamPage(parts[1]);
   else if (parts[0] === 'teams') page = teamsPage();
   else page = overviewPage();
@@ -560,6 +562,7 @@ function campaignPage(name, params) {
       h('h1', { id: 'campaign-name', text: c.name }), statusBadge(c.status),
       c.statusReason ? h('span', { class: 'reason', text: c.statusReason }) : null,
       h('span', { class: 'sub', text: c.migration || '' }),
+      h('a', { id: 'campaign-plans', href: `#/plans?campaign=${encodeURIComponent(name)}`, text: 'Plans' }),
       h('span', { class: 'spacer' }), ...actions);
     replace(stats,
       h('dt', { text: 'Total' }), h('dd', { dataset: { field: 'total' }, text: num(c.total) }),
@@ -706,6 +709,78 @@ function ownerSourceLabel(r) {
 }
 
 function hours(h) { return h === null || h === undefined ? '—' : `${h} h`; }
+
+// ---- plans ---------------------------------------------------------------------------------
+
+const VERDICTS = ['WOULD_CHANGE', 'NO_CHANGE', 'NOT_APPLICABLE', 'NEEDS_HUMAN', 'REFUSED', 'FAILED', 'PENDING', 'RUNNING'];
+
+function planHref(id) { return `#/plans/${encodeURIComponent(id)}`; }
+
+function verdictBadge(verdict) {
+  return h('span', { class: `badge verdict-${verdict.toLowerCase()}`, text: stateLabel(verdict) });
+}
+
+function plansPage(campaign) {
+  const body = h('div', { class: 'panel' });
+  const root = h('div', {},
+    h('div', { class: 'page-head' }, h('h1', { text: campaign ? `Plans of ${campaign}` : 'Plans' }),
+      h('span', { class: 'sub', text: 'Dry runs of a campaign file over the fleet: what it would change, repository by repository' })),
+    body);
+
+  async function refresh() {
+    const q = campaign ? `?campaign=${encodeURIComponent(campaign)}` : '';
+    const { plans } = await api(`/api/plans${q}`);
+    replace(body, plans.length === 0
+      ? h('div', { class: 'empty', text: 'No plans yet: make one with flotilla campaign plan -f FILE, or POST the campaign file to /api/plans.' })
+      : h('table', { id: 'plans' },
+        h('thead', {}, h('tr', {}, ['Plan', 'Campaign', 'Status', 'Would change', 'No change', 'Not applicable',
+          'Needs a person', 'Refused', 'Failed', 'Requested'].map((t) => h('th', { text: t })))),
+        h('tbody', {}, plans.map((p) => h('tr', { dataset: { plan: String(p.id) } },
+          h('td', {}, link(planHref(p.id), `#${p.id}`)),
+          h('td', {}, link(campaignHref(p.campaign), p.campaign)),
+          h('td', {}, statusBadge(p.status)),
+          ...['WOULD_CHANGE', 'NO_CHANGE', 'NOT_APPLICABLE', 'NEEDS_HUMAN', 'REFUSED', 'FAILED'].map((v) =>
+            h('td', { class: 'num', dataset: { verdict: v }, text: num(p.counts[v]) })),
+          h('td', { text: `${dateTime(p.createdAt)} by ${p.requestedBy}` }))))));
+  }
+  return { root, refresh, nav: 'plans', concerns: (event) => !event.campaign || event.campaign === campaign || !campaign };
+}
+
+function planPage(id) {
+  const head = h('div', { class: 'page-head' });
+  const tiles = h('div', { class: 'tiles' });
+  const body = h('div', { class: 'panel' });
+  const root = h('div', {}, head, tiles, body);
+
+  async function refresh() {
+    const { plan, repositories } = await api(`/api/plans/${encodeURIComponent(id)}`);
+    replace(head,
+      h('h1', { id: 'plan-name', text: `Plan #${plan.id}` }), statusBadge(plan.status),
+      h('span', { class: 'sub' }, 'of ', link(campaignHref(plan.campaign), plan.campaign),
+        ` · file ${plan.sourceHash.substring(0, 12)} · ${dateTime(plan.createdAt)} by ${plan.requestedBy}`));
+    replace(tiles,
+      tile('Would change', plan.counts.WOULD_CHANGE, 'a pull request each', 'would-change'),
+      tile('Nothing to do', plan.counts.NO_CHANGE + plan.counts.NOT_APPLICABLE, 'no change or not applicable', 'nothing'),
+      tile('Needs a person', plan.counts.NEEDS_HUMAN, 'left alone on purpose', 'needs-human'),
+      tile('Refused or failed', plan.counts.REFUSED + plan.counts.FAILED,
+        plan.counts.PENDING + plan.counts.RUNNING > 0 ? `${plan.counts.PENDING + plan.counts.RUNNING} still to go` : 'not eligible, or the dry run failed', 'refused'));
+    replace(body, h('table', { id: 'plan-repositories' },
+      h('thead', {}, h('tr', {}, ['Repository', 'Verdict', 'Changes', 'Why', 'Data tables'].map((t) => h('th', { text: t })))),
+      h('tbody', {}, repositories.flatMap((r) => {
+        const row = h('tr', { dataset: { repo: r.repository, verdict: r.verdict } },
+          h('td', {}, link(repoHref(r.repository), r.repository)),
+          h('td', {}, verdictBadge(r.verdict)),
+          h('td', { class: 'num', text: r.verdict === 'WOULD_CHANGE' ? `${r.filesChanged} files +${r.insertions} −${r.deletions}` : '' }),
+          h('td', { class: 'reason', text: r.reason || '' }),
+          h('td', {}, ...r.dataTables.map((t) => h('a', { class: 'datatable', href: `/api/runs/${encodeURIComponent(r.runId)}/datatables/${encodeURIComponent(t)}.csv`, text: t }))));
+        if (!r.diff) return [row];
+        return [row, h('tr', { class: 'diff-row', dataset: { diffOf: r.repository } },
+          h('td', { colspan: '5' }, h('details', {}, h('summary', { text: `Diff of ${r.repository}` }),
+            h('pre', { class: 'diff', text: r.diff }))))];
+      }))));
+  }
+  return { root, refresh, nav: 'plans' };
+}
 
 function teamsPage() {
   const body = h('div', { class: 'panel' });

@@ -40,6 +40,7 @@ final class RecipeRunner {
     for (Result result : run.getChangeset().getAllResults()) {
       written.add(write(result, workspace));
     }
+    DataTableCsv.attachAll(run.getDataTableStore(), workspace);
     List<String> notes = new ArrayList<>(parsed.notes());
     notes.addAll(dataTables(run));
     if (!errors.isEmpty()) {

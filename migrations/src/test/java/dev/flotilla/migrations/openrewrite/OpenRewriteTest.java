@@ -370,4 +370,19 @@ class OpenRewriteTest {
   void isFoundByItsId() {
     assertThat(Migrations.load().get("openrewrite")).isInstanceOf(OpenRewrite.class);
   }
+
+  @Test
+  void keepsTheRowsOfTheRecipesDataTablesAsCsv(@TempDir Path repository) throws Exception {
+    Files.writeString(repository.resolve("notes.txt"), "one TODO here\nnothing\nand a TODO, quoted \"there\"\n");
+    dev.flotilla.migration.DirectoryWorkspace workspace =
+        new dev.flotilla.migration.DirectoryWorkspace(repository, "acme", "notes");
+
+    migration().apply(workspace, Parameters.of(Map.of("recipe", "org.openrewrite.text.Find", "find", "TODO")));
+
+    assertThat(workspace.dataTables())
+        .containsKeys("org.openrewrite.table.TextMatches", "org.openrewrite.table.SourcesFileResults")
+        .doesNotContainKey("org.openrewrite.table.RecipeRunStats");
+    String csv = workspace.dataTables().get("org.openrewrite.table.TextMatches");
+    assertThat(csv.split("\r\n")).containsExactly("Source path,Match", "notes.txt,...~~>TODO...", "notes.txt,...~~>TODO...");
+  }
 }

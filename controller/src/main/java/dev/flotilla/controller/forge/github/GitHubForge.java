@@ -1200,6 +1200,20 @@ public final class GitHubForge implements Forge {
     return paid[0];
   }
 
+  @Override
+  public Optional<String> branchHead(RepositoryRef repository, String branch) {
+    Response response =
+        client.send(
+            Request.get("GET /repos/{owner}/{repo}/git/ref/{ref}", repo(repository) + "/git/ref/heads/" + branchPath(branch))
+                .auth(auth.authorization(repository.owner())));
+    if (response.status() == 404 || response.status() == 409) {
+      return Optional.empty();
+    }
+    GitHubClient.requireOk(response, "reading branch " + branch + " of " + repository.fullName());
+    String sha = response.body().path("object").path("sha").asText("");
+    return sha.isEmpty() ? Optional.empty() : Optional.of(sha);
+  }
+
   // ---- mapping
 
   /**

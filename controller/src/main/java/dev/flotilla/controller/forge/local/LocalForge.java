@@ -318,6 +318,14 @@ public final class LocalForge implements Forge {
     });
   }
 
+  @Override
+  public Optional<String> branchHead(RepositoryRef repository, String branch) {
+    return withRepo(repository, repo -> {
+      org.eclipse.jgit.lib.Ref ref = repo.exactRef(Constants.R_HEADS + branch);
+      return Optional.ofNullable(ref == null ? null : ref.getObjectId().name());
+    });
+  }
+
   /** The comments on a pull request, oldest first. */
   public List<String> comments(RepositoryRef repository, int number) {
     return pullRequests.comments(repository.fullName(), number);
