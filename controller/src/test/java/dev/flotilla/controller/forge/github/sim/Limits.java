@@ -22,8 +22,6 @@ public final class Limits {
   /** Requests in flight at once for one credential before GitHub answers with a secondary limit. */
   public volatile int concurrency = 100;
   public volatile int contentPerMinute = 80;
-  /** The window {@link #contentPerMinute} counts over; a test shortens it to see the limit pass in seconds. */
-  public volatile Duration contentMinute = Duration.ofMinutes(1);
   public volatile int contentPerHour = 500;
   /** The {@code Retry-After} a secondary limit answers with, in seconds (GitHub says 60). */
   public volatile int retryAfterSeconds = 60;
