@@ -42,6 +42,22 @@ class NewMigrationProjectIT {
 
   @TempDir Path tmp;
 
+  /** The private local repository: links into the build's own, removed (never followed) afterwards. */
+  private Path repository;
+
+  @org.junit.jupiter.api.AfterEach
+  void removeRepository() throws IOException {
+    if (repository == null) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(repository)) {
+      // Files.walk does not follow the links: only the links themselves and the copies go.
+      for (Path path : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
+    }
+  }
+
   @Test
   void takesANewProjectFromItsBuildToMergedPullRequestsInTheDemoFleet() throws Exception {
     // 1. flotilla new-migration-project
@@ -50,8 +66,7 @@ class NewMigrationProjectIT {
     assertThat(project.resolve("src/main/java/com/acme/platform/AddEditorConfig.java")).exists();
 
     // 2. mvn -B verify, offline: its tests run with the test kit, and it builds the jar.
-    Path repository = localRepositoryWithFlotillaApi();
-    String build = maven(project, "-o", "-B", "verify", "-Dmaven.repo.local=" + repository);
+    String build = maven(project, "-o", "-B", "verify", "-Dmaven.repo.local=" + localRepositoryWithFlotillaApi());
     assertThat(build).contains("Tests run: 4, Failures: 0, Errors: 0");
     Path jar = project.resolve("target/acme-migrations-1.0.0-SNAPSHOT.jar");
     assertThat(jar).exists();
@@ -108,7 +123,7 @@ class NewMigrationProjectIT {
   private Path localRepositoryWithFlotillaApi() throws IOException {
     Path source = Path.of(Optional.ofNullable(System.getProperty("maven.repo.local")).filter(p -> !p.isBlank())
         .orElse(System.getProperty("user.home") + "/.m2/repository"));
-    Path repository = Files.createDirectories(tmp.resolve("m2"));
+    repository = Files.createTempDirectory("flotilla-m2-");
     link(source, repository, List.of("dev"));
     Path dev = Files.createDirectories(repository.resolve("dev"));
     link(source.resolve("dev"), dev, List.of("flotilla"));
