@@ -94,8 +94,9 @@ public final class GitHubFleetBench {
       System.out.printf(Locale.ROOT, "campaign: %s run, %s of GitHub's time; every mergeable changeset merged after %s (GitHub's time)%n",
           round(run), round(Duration.ofNanos(Math.round(run.toNanos() * scale))), round(toMerge));
       System.out.printf(Locale.ROOT, "states: %s; open pull requests left: %d%n", fleet.states(), openPulls);
-      System.out.printf(Locale.ROOT, "best time the limits allow: %s (%d pull requests and %d merges at %d a minute and %d an hour, CI %s)%n",
-          round(best), pulls, mergeable, fleet.sim.limits().contentPerMinute, fleet.sim.limits().contentPerHour, CI);
+      System.out.printf(Locale.ROOT, "best time the limits allow: %s (%d mergeable changesets, a pull request and a merge each, at %d a minute"
+              + " and %d an hour, CI %s); pull requests asked for: %d%n",
+          round(best), mergeable, fleet.sim.limits().contentPerMinute, fleet.sim.limits().contentPerHour, CI, pulls);
       table("requests during the campaign, by endpoint", runCalls);
       table("requests while watching " + openPulls + " open pull requests for " + WATCH_WINDOW + " of GitHub's time, by endpoint", watch);
       System.out.printf(Locale.ROOT, "content requests: %d (fewest the repositories' settings allow: %d); secondary limit hits: %d; primary: %d%n",
