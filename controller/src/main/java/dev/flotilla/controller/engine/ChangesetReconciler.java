@@ -106,6 +106,11 @@ public final class ChangesetReconciler {
     claimed.ifPresent(this::reconcileClaimed);
   }
 
+  /** Frees the claims an earlier run of this controller left behind; see {@link ChangesetClaims#releaseLeftBy}. */
+  int releaseClaimsLeftBy(String prefix) {
+    return claims.releaseLeftBy(prefix);
+  }
+
   /** Reconciles a changeset this controller claimed, releases it, and goes again if a recheck was asked meanwhile. */
   private void reconcileClaimed(Changeset changeset) {
     Changeset current = changeset;
