@@ -111,6 +111,11 @@ public final class ChangesetReconciler {
     claimed.ifPresent(changeset -> reconcileClaimed(changeset, Optional.empty()));
   }
 
+  /** Frees the claims an earlier run of this controller left behind; see {@link ChangesetClaims#releaseLeftBy}. */
+  int releaseClaimsLeftBy(String prefix) {
+    return claims.releaseLeftBy(prefix);
+  }
+
   /**
    * Reconciles a changeset this controller claimed (from {@code snapshot} when a batched read saw its
    * pull request), releases it, and goes again if a recheck was asked meanwhile.

@@ -34,7 +34,7 @@ public final class Controller implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Controller.class);
   private static final int RECONCILE_BATCH = 500;
   /** How long a claim on a changeset holds if its reconcile never ends (the controller died). */
-  static final Duration CLAIM_LEASE = Duration.ofMinutes(5);
+  static final Duration CLAIM_LEASE = Duration.ofMinutes(2);
 
   private final EngineContext fleet;
   private final Executor executor;
@@ -75,8 +75,12 @@ public final class Controller implements AutoCloseable {
 
   /** This controller's name in the claims it takes: the host, and a random part for each start. */
   private static String claimOwner() {
-    String host = Optional.ofNullable(System.getenv("HOSTNAME")).orElse("controller");
-    return host + "/" + UUID.randomUUID().toString().substring(0, 8);
+    return claimHost().orElse("controller") + "/" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  /** The pod or host name, when there is one: a process of the same name that started before is gone. */
+  private static Optional<String> claimHost() {
+    return Optional.ofNullable(System.getenv("HOSTNAME")).filter(h -> !h.isBlank());
   }
 
   /** Asks {@code catalog} first for each repository's owner at discovery; call before {@link #start()}. */
@@ -111,6 +115,12 @@ public final class Controller implements AutoCloseable {
    * process kept there are recorded first, so their runs are not done again.
    */
   public void start(ResultSpool spool) {
+    claimHost().ifPresent(host -> {
+      int freed = changesets.releaseClaimsLeftBy(host + "/");
+      if (freed > 0) {
+        LOG.info("freed {} changeset claims an earlier run of this controller ({}) left behind", freed, host);
+      }
+    });
     recorder = new ResultRecorder(fleet, outcome -> {
       observer.runFinished(outcome);
       changed(outcome.campaign());

@@ -140,6 +140,17 @@ class ChangesetClaimsIT {
     assertThat(holder.release(id)).isFalse();
   }
 
+  @Test
+  void aControllerRestartedUnderTheSameNameFreesWhatItsPredecessorHeldAndNothingElse() {
+    changesets.claims("pod-a/1111", LEASE).claim(ids.get(0), NOW);
+    changesets.claims("pod-b/2222", LEASE).claim(ids.get(1), NOW);
+    ChangesetClaims restarted = changesets.claims("pod-a/3333", LEASE);
+
+    assertThat(restarted.releaseLeftBy("pod-a/")).isOne();
+    assertThat(restarted.claim(ids.get(0), NOW)).isPresent();
+    assertThat(restarted.claim(ids.get(1), NOW)).isEmpty();
+  }
+
   static Set<Long> ids(List<Changeset> claimed) {
     Set<Long> found = new HashSet<>();
     claimed.forEach(c -> found.add(c.id()));
