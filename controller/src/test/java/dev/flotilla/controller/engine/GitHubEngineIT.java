@@ -378,7 +378,9 @@ class GitHubEngineIT {
     SimRepo svc = service("svc", AUTOMERGE, GREEN_CI);
     sim.fault("PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge", 502, 1);
     campaign(true);
-    settle();
+    // Until merged, not until settled: a pull request read while its check was still running is
+    // MERGEABLE (waiting for protection) for a round before the merge is tried.
+    tickUntil(() -> changeset("svc").state() == ChangesetState.MERGED);
     assertThat(changeset("svc").state()).isEqualTo(ChangesetState.MERGED);
     assertThat(svc.fileOn("main", "pom.xml")).contains("2.18.2");
   }
@@ -523,10 +525,13 @@ class GitHubEngineIT {
   @Test
   void anOptInPushedToTheDefaultBranchTakesEffectWithoutADiscovery() throws Exception {
     webhooksOn();
-    service("svc", AUTOMERGE, GREEN_CI);
+    // svc waits for a review, so the campaign is still going when the opt-in arrives: a campaign
+    // whose changesets are all done completes, and a completed one plans no repository.
+    service("svc", "enabled: true\nautomerge: false\n", GREEN_CI);
     service("late", null, GREEN_CI);
     campaign(true);
     settle();
+    assertThat(controller.fleet().campaigns().byName("jackson").orElseThrow().status()).isEqualTo(CampaignStatus.ACTIVE);
     long lateId = controller.fleet().repositories().byName("acme", "late").orElseThrow().id();
     assertThat(controller.fleet().changesets().find("jackson", lateId)).isEmpty();
     sim.commit("acme", "late", "main", Map.of(".flotilla.yaml", AUTOMERGE), "opt in to Flotilla");

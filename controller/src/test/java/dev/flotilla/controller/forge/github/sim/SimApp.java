@@ -26,23 +26,35 @@ public final class SimApp {
 
   private SimApp() {}
 
-  /** Writes a new PKCS#8 PEM key to {@code dir} and returns the App's config for {@code sim}. */
+  /** Writes the App's PKCS#8 PEM key to {@code dir} and returns the App's config for {@code sim}. */
   public static GitHubConfig config(GitHubSim sim, Path dir, List<String> orgs) {
     try {
-      KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-      generator.initialize(2048);
-      byte[] der = generator.generateKeyPair().getPrivate().getEncoded();
-      String pem = "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
-          + "\n-----END PRIVATE KEY-----\n";
+      String pem = appKeyPem();
       Path key = Files.createDirectories(dir).resolve("app-key.pem");
       Files.writeString(key, pem, StandardCharsets.US_ASCII);
       return new GitHubConfig(sim.apiUrl(), null, sim.appId(), key, orgs, false, Secret.of(WEBHOOK_SECRET),
           URI.create("http://flotilla.example.com"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
+  }
+
+  private static String appKeyPem;
+
+  /** One key per test JVM: generating a 2048-bit RSA key takes most of a second on a busy machine. */
+  private static synchronized String appKeyPem() {
+    if (appKeyPem == null) {
+      try {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        byte[] der = generator.generateKeyPair().getPrivate().getEncoded();
+        appKeyPem = "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+            + "\n-----END PRIVATE KEY-----\n";
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    return appKeyPem;
   }
 
   /** The real GitHub forge against {@code sim}, waiting for real (limits answer with short {@code Retry-After}s in tests). */
