@@ -9,6 +9,7 @@ import dev.flotilla.controller.model.OptInStatus;
 import dev.flotilla.controller.model.RepositoryRef;
 import dev.flotilla.controller.store.Database;
 import dev.flotilla.controller.store.Jdbc;
+import dev.flotilla.controller.store.TestPostgres;
 import dev.flotilla.migration.Migrations;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -52,7 +53,7 @@ class ReconcileOrderingIT {
 
   @BeforeAll
   static void fleet() {
-    db = Database.open(null, null, null, tmp.resolve("data"), 8);
+    db = TestPostgres.open(tmp.resolve("data"), 8);
     jdbc = new Jdbc(db.dataSource());
   }
 

@@ -39,7 +39,7 @@ class ChangesetClaimsIT {
 
   @BeforeAll
   static void startDatabase() {
-    db = Database.open(null, null, null, dataDir, 8);
+    db = TestPostgres.open(dataDir, 8);
   }
 
   @AfterAll
