@@ -49,6 +49,7 @@ class PlanIT {
   static Plan plan;
   static List<Entry> planned;
   static String movedBase;
+  static List<String> branchesAfterPlan;
 
   @BeforeAll
   static void planThenApply() throws Exception {
@@ -70,6 +71,7 @@ class PlanIT {
       return controller.plans().store().byId(plan.id()).orElseThrow().status() == Plan.Status.FINISHED;
     });
     planned = controller.plans().store().entries(plan.id());
+    branchesAfterPlan = campaignBranches();
     movedBase = engine.repos().commit("acme", "moved-on", "main", Map.of("NOTES.md", "moved on\n"), "a person's commit");
 
     controller.applyCampaign(spec, text, "test");
@@ -86,6 +88,7 @@ class PlanIT {
 
   @Test
   void thePlanPushedNothingAndLeftNoBranch() throws Exception {
+    assertThat(branchesAfterPlan).isEmpty();
     assertThat(plan.status()).isEqualTo(Plan.Status.REQUESTED);
     assertThat(planned).extracting(Entry::verdict).contains(Verdict.WOULD_CHANGE, Verdict.NO_CHANGE, Verdict.REFUSED);
     // The plan is not a changeset: nothing of it is in the pull request table either.
@@ -180,6 +183,42 @@ class PlanIT {
     assertThat(other.id()).isNotEqualTo(plan.id());
     assertThat(other.status()).isEqualTo(Plan.Status.REQUESTED);
     assertThat(controller.plans().store().all()).extracting(Plan::id).startsWith(other.id(), plan.id());
+  }
+
+  @Test
+  void theCommandLineShowsTheFinishedPlanOfTheSameFile() throws Exception {
+    Path file = DemoFleet.writeCampaigns(tmp.resolve("cli")).stream()
+        .filter(p -> p.getFileName().toString().startsWith(CAMPAIGN)).findFirst().orElseThrow();
+    java.io.StringWriter out = new java.io.StringWriter();
+    java.io.StringWriter err = new java.io.StringWriter();
+    var cli = dev.flotilla.controller.cli.FlotillaCli.commandLine();
+    cli.setOut(new java.io.PrintWriter(out));
+    cli.setErr(new java.io.PrintWriter(err));
+
+    int code = cli.execute("campaign", "plan", "-f", file.toString(), "--diff", "--data-dir", tmp.resolve("data").toString());
+
+    assertThat(code).as(err.toString()).isZero();
+    assertThat(err.toString()).contains("plan " + plan.id() + " of campaign " + CAMPAIGN + ": finished");
+    Plan.Counts counts = Plan.Counts.of(planned);
+    assertThat(out.toString())
+        .startsWith("plan " + plan.id() + " of campaign " + CAMPAIGN + " (finished): " + counts.get(Verdict.WOULD_CHANGE)
+            + " would change, " + counts.get(Verdict.NO_CHANGE) + " no change")
+        .containsPattern("(?m)^acme/notifications +NO_CHANGE +already up to date$")
+        .containsPattern("(?m)^acme/customer-profile +REFUSED +invalid \\.flotilla\\.yaml")
+        .contains("=== acme/orders-service" + System.lineSeparator() + "diff --git a/");
+  }
+
+  /** Every campaign branch on the forge, as owner/name:branch. */
+  private static List<String> campaignBranches() throws Exception {
+    List<String> found = new java.util.ArrayList<>();
+    for (Repository repo : controller.fleet().repositories().present()) {
+      try (Git git = Git.open(engine.repos().bare(repo.ref().owner(), repo.ref().name()).toFile())) {
+        for (var ref : git.getRepository().getRefDatabase().getRefsByPrefix("refs/heads/flotilla/")) {
+          found.add(repo.fullName() + ":" + ref.getName());
+        }
+      }
+    }
+    return found;
   }
 
   private static Changeset changeset(Entry entry) {

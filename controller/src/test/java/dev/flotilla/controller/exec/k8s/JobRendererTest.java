@@ -60,6 +60,15 @@ class JobRendererTest {
   }
 
   @Test
+  void aPlansDryRunCarriesItsFlagIntoTheJobsRequestAndARunDoesNot() {
+    JobRenderer.RunObjects dry = renderer.render("plan-1-7", request.asDryRun(), Optional.of(TOKEN));
+
+    assertThat(dev.flotilla.runner.RunJson.readRequest(dry.request().getData().get(JobRenderer.REQUEST_KEY), "test").dryRun())
+        .isTrue();
+    assertThat(objects.request().getData().get(JobRenderer.REQUEST_KEY)).doesNotContain("dryRun");
+  }
+
+  @Test
   void leavesRetriesToTheControllerAndBoundsTheRun() {
     assertThat(job.getSpec().getBackoffLimit()).isZero();
     assertThat(job.getSpec().getActiveDeadlineSeconds()).isEqualTo(1200L);
