@@ -523,7 +523,9 @@ class GitHubEngineIT {
   @Test
   void anOptInPushedToTheDefaultBranchTakesEffectWithoutADiscovery() throws Exception {
     webhooksOn();
-    service("svc", AUTOMERGE, GREEN_CI);
+    // svc waits for a review, so the campaign is still going when late opts in (a campaign whose
+    // changesets are all done completes and plans no repository).
+    service("svc", "enabled: true\nautomerge: false\n", GREEN_CI);
     service("late", null, GREEN_CI);
     campaign(true);
     settle();
