@@ -163,7 +163,7 @@ final class PullRequestQuery {
     return value.isTextual() ? OffsetDateTime.parse(value.asText()).toInstant() : null;
   }
 
-  static String quote(String text) {
+  private static String quote(String text) {
     return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
   }
 }
