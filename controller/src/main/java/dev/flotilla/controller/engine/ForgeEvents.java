@@ -8,6 +8,7 @@ import dev.flotilla.controller.store.ChangesetStore.Changes;
 import dev.flotilla.runner.RunRequest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.Optional;
 
 /**
@@ -89,7 +90,8 @@ public final class ForgeEvents {
     String type = event.kind().header();
     return switch (event.kind()) {
       case PULL_REQUEST, CHECK_RUN, CHECK_SUITE, STATUS, PULL_REQUEST_REVIEW ->
-          event.repository() == null ? List.of() : List.of(new Reconcile(type, event.repository(), event.branch(), event.headSha()));
+          event.repository() == null || !mayChangeADecision(event)
+              ? List.of() : List.of(new Reconcile(type, event.repository(), event.branch(), event.headSha()));
       case PUSH -> List.of(new ReadOptIn(type, event.repository()));
       case INSTALLATION -> switch (event.action() == null ? "" : event.action()) {
         // Without a list (an installation on all repositories) a scan finds what is gone.
@@ -103,6 +105,33 @@ public final class ForgeEvents {
         default -> List.of();
       };
       case BRANCH_PROTECTION_RULE, REPOSITORY_RULESET -> List.of(new ForgetRequiredChecks(type, event.repository(), event.account()));
+    };
+  }
+
+  /**
+   * Pull request actions after which the rules would decide as before: Flotilla opened the pull
+   * request and set its labels and reviewers itself, and the rest change nothing it merges on.
+   */
+  private static final Set<String> PULL_REQUEST_ACTIONS_THAT_DECIDE_NOTHING = Set.of(
+      "opened", "labeled", "unlabeled", "assigned", "unassigned", "review_requested", "review_request_removed",
+      "milestoned", "demilestoned", "locked", "unlocked");
+
+  /** Check actions that announce work starting: the checks are pending before and after. */
+  private static final Set<String> CHECK_ACTIONS_THAT_DECIDE_NOTHING = Set.of("created", "requested", "rerequested", "requested_action");
+
+  /**
+   * Whether the event may change what the rules decide for its pull request. One that cannot would
+   * only cost a read of the pull request (each reconcile reads it), so it is left to the next look;
+   * GitHub's action names are from its webhook payloads ({@code @octokit/webhooks-examples}).
+   */
+  static boolean mayChangeADecision(WebhookEvent event) {
+    String action = event.action() == null ? "" : event.action();
+    return switch (event.kind()) {
+      case PULL_REQUEST -> !PULL_REQUEST_ACTIONS_THAT_DECIDE_NOTHING.contains(action);
+      case CHECK_RUN, CHECK_SUITE -> !CHECK_ACTIONS_THAT_DECIDE_NOTHING.contains(action);
+      // A status event's action is its state: pending says the checks have not finished.
+      case STATUS -> !"pending".equals(action);
+      default -> true;
     };
   }
 

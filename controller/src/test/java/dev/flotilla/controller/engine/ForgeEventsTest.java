@@ -28,6 +28,27 @@ class ForgeEventsTest {
   }
 
   @Test
+  void eventsAfterWhichTheRulesWouldDecideAsBeforeAskForNothing() {
+    // Each would cost a read of the pull request and change no decision: left to the next look.
+    assertThat(ForgeEvents.workFor(new WebhookEvent(Kind.PULL_REQUEST, "opened", "acme/api", "flotilla/bump", "abc"))).isEmpty();
+    assertThat(ForgeEvents.workFor(new WebhookEvent(Kind.PULL_REQUEST, "labeled", "acme/api", "flotilla/bump", "abc"))).isEmpty();
+    assertThat(ForgeEvents.workFor(new WebhookEvent(Kind.PULL_REQUEST, "review_requested", "acme/api", "flotilla/bump", "abc"))).isEmpty();
+    assertThat(ForgeEvents.workFor(new WebhookEvent(Kind.CHECK_RUN, "created", "acme/api", "flotilla/bump", "abc"))).isEmpty();
+    assertThat(ForgeEvents.workFor(new WebhookEvent(Kind.CHECK_SUITE, "requested", "acme/api", "flotilla/bump", "abc"))).isEmpty();
+    assertThat(ForgeEvents.workFor(new WebhookEvent(Kind.STATUS, "pending", "acme/api", "flotilla/bump", "abc"))).isEmpty();
+    // What can move a pull request still reconciles it at once.
+    for (WebhookEvent moves : List.of(
+        new WebhookEvent(Kind.PULL_REQUEST, "closed", "acme/api", "flotilla/bump", "abc"),
+        new WebhookEvent(Kind.PULL_REQUEST, "synchronize", "acme/api", "flotilla/bump", "abc"),
+        new WebhookEvent(Kind.PULL_REQUEST, "dequeued", "acme/api", "flotilla/bump", "abc"),
+        new WebhookEvent(Kind.CHECK_RUN, "completed", "acme/api", "flotilla/bump", "abc"),
+        new WebhookEvent(Kind.STATUS, "failure", "acme/api", "flotilla/bump", "abc"),
+        new WebhookEvent(Kind.PULL_REQUEST_REVIEW, "submitted", "acme/api", "flotilla/bump", "abc"))) {
+      assertThat(ForgeEvents.workFor(moves)).as(moves.kind() + " " + moves.action()).hasSize(1);
+    }
+  }
+
+  @Test
   void checksOnAnotherBranchAreKeyedByCommit() {
     Reconcile onMain = new Reconcile("status", "acme/api", "main", "abc");
     Reconcile onBranch = new Reconcile("check_run", "acme/api", "flotilla/bump", "abc");
