@@ -53,7 +53,8 @@ class PlanIT {
 
   @BeforeAll
   static void planThenApply() throws Exception {
-    engine = TestEngine.builder(tmp).threads(2).build();
+    // The command line test opens the store by --data-dir, as a user would.
+    engine = TestEngine.builder(tmp).threads(2).ownServer().build();
     controller = engine.controller();
     DemoFleet.create(engine.localForge().root(), 10);
     // One more repository with nothing to do, whose default branch moves between the plan and the apply.

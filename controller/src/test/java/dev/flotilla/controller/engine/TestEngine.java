@@ -48,7 +48,7 @@ public final class TestEngine implements AutoCloseable {
     runEnvironment = b.runEnvironment;
     Path forgeRoot = Files.createDirectories(tmp.resolve("forge"));
     repos = new TestForgeRepos(forgeRoot);
-    db = TestPostgres.open(tmp.resolve("data"), 8);
+    db = b.ownServer ? Database.open(null, null, null, tmp.resolve("data"), 8) : TestPostgres.open(tmp.resolve("data"), 8);
     jdbc = new Jdbc(db.dataSource());
     ci = new LocalCi(db.dataSource(), new LocalCi.Settings(b.ciCommand, Duration.ofSeconds(60), 2));
     localForge = new LocalForge(forgeRoot, db.dataSource(), ci, "http://localhost:8080");
@@ -117,6 +117,7 @@ public final class TestEngine implements AutoCloseable {
     private CredentialResolver credentials = CredentialResolver.fromEnvironment();
     private Function<RunRequest, Map<String, String>> runEnvironment;
     private EngineSettings settings = EngineSettings.defaults().withRecheckInterval(Duration.ZERO);
+    private boolean ownServer;
 
     private Builder(Path tmp) {
       this.tmp = tmp;
@@ -158,6 +159,15 @@ public final class TestEngine implements AutoCloseable {
 
     public Builder settings(EngineSettings settings) {
       this.settings = settings;
+      return this;
+    }
+
+    /**
+     * An embedded PostgreSQL of its own in {@code tmp/data}, as {@code flotilla} runs it, instead of a
+     * database on the shared test server: for tests whose command line opens the store by {@code --data-dir}.
+     */
+    public Builder ownServer() {
+      this.ownServer = true;
       return this;
     }
 
