@@ -3,13 +3,11 @@ package dev.flotilla.controller.forge.github;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.flotilla.controller.engine.MutableClock;
 import dev.flotilla.controller.forge.ForgeBusy;
 import dev.flotilla.controller.forge.github.ContentPacer.Priority;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -18,27 +16,7 @@ class ContentPacerTest {
 
   static final Instant START = Instant.parse("2026-03-02T10:00:00Z");
 
-  /** A clock the test moves. */
-  static final class StepClock extends Clock {
-    Instant now = START;
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
-
-  final StepClock clock = new StepClock();
+  final MutableClock clock = new MutableClock(START);
 
   @Test
   void neverMoreThan80AMinuteNor500AnHourHoweverHardItIsAsked() {
@@ -47,12 +25,12 @@ class ContentPacerTest {
     int refused = 0;
     // Two hours of asking every 0.7 seconds, for operations of 1 to 3 requests, starting and finishing.
     for (int tick = 0; tick < 2 * 3600 * 10 / 7; tick++) {
-      clock.now = START.plusMillis(tick * 700L);
+      clock.set(START.plusMillis(tick * 700L));
       int requests = 1 + tick % 3;
       Priority priority = tick % 2 == 0 ? Priority.START : Priority.FINISH;
       try (ContentPacer.Permit permit = pacer.take("installation 1", requests, priority, "pr " + tick % 40)) {
         for (int i = 0; i < requests; i++) {
-          sent.add(clock.now);
+          sent.add(clock.instant());
         }
       } catch (ForgeBusy e) {
         refused++;
@@ -76,7 +54,7 @@ class ContentPacerTest {
         .isInstanceOf(ForgeBusy.class)
         .hasMessageContaining("content-creation limit (5 a minute, 100 an hour) for installation 1 is used up");
 
-    clock.now = START.plusSeconds(61);
+    clock.set(START.plusSeconds(61));
     int opened = 0;
     for (int i = 5; i < 10; i++) {
       try {
@@ -107,7 +85,7 @@ class ContentPacerTest {
         .isInstanceOfSatisfying(ForgeBusy.class, e -> assertThat(e.retryIn()).isEqualTo(Duration.ofSeconds(60)))
         .hasMessageContaining("secondary rate limit");
     pacer.take("installation 2", 1, Priority.START, "open").close();
-    clock.now = START.plusSeconds(60);
+    clock.set(START.plusSeconds(60));
     pacer.take("installation 1", 1, Priority.FINISH, "merge #1").close();
   }
 
@@ -115,9 +93,9 @@ class ContentPacerTest {
   void aRequestCountsFromWhenItWasAnsweredNotWhenItWasSent() {
     ContentPacer pacer = new ContentPacer(new ContentPacer.Limits(1, 100), clock);
     ContentPacer.Permit slow = pacer.take("installation 1", 1, Priority.FINISH, "merge #1");
-    clock.now = START.plusSeconds(30);
+    clock.set(START.plusSeconds(30));
     slow.close();
-    clock.now = START.plusSeconds(61);
+    clock.set(START.plusSeconds(61));
     assertThatThrownBy(() -> pacer.take("installation 1", 1, Priority.FINISH, "merge #2"))
         .isInstanceOfSatisfying(ForgeBusy.class, e -> assertThat(e.retryIn()).isEqualTo(Duration.ofSeconds(29)));
   }
