@@ -136,7 +136,9 @@ final class GitHubFleet implements AutoCloseable {
     sim.limits().graphqlLimit = budget;
     sim.ciDelay(settings.compressed(settings.ci()));
     java.util.stream.IntStream.range(0, settings.repos()).parallel().forEach(this::createRepo);
-    github = SimApp.forge(SimApp.config(sim, tmp.resolve("app"), List.of(OWNER)), ApiCallCounter.NONE);
+    // The engine paces content creation over the same compressed minute and hour the simulator counts in.
+    github = SimApp.forge(SimApp.config(sim, tmp.resolve("app"), List.of(OWNER)), ApiCallCounter.NONE)
+        .contentWindows(settings.compressed(Duration.ofMinutes(1)), settings.compressed(Duration.ofHours(1)));
     engine = TestEngine.builder(tmp).threads(settings.threads()).forge(local -> github)
         .runEnvironment(request -> Map.of(GitHubForge.RUN_TOKEN_ENV, github.mintRunToken(request, migrations).orElseThrow()))
         .settings(EngineSettings.defaults().withRecheckInterval(settings.compressed(settings.recheck())))

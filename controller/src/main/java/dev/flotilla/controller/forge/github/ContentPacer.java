@@ -69,10 +69,8 @@ final class ContentPacer {
 
   /** How many tokens a merge that waits is counted for: the merge and the deletion of its branch. */
   static final int FINISH_RESERVE = 2;
-  /** How long a merge that had to wait keeps its reservation without coming back. */
-  static final Duration WAITER_TTL = Duration.ofMinutes(10);
-  private static final Duration MINUTE = Duration.ofMinutes(1);
-  private static final Duration HOUR = Duration.ofHours(1);
+  /** How long a merge that had to wait keeps its reservation without coming back, in hours' sixths. */
+  private static final int WAITER_TTL_PER_HOUR = 6;
 
   private static final class Slot {
     Instant at;
@@ -90,6 +88,8 @@ final class ContentPacer {
   }
 
   private volatile Limits limits;
+  private volatile Duration minute = Duration.ofMinutes(1);
+  private volatile Duration hour = Duration.ofHours(1);
   private final Clock clock;
   private final Map<String, Account> accounts = new ConcurrentHashMap<>();
 
@@ -107,6 +107,18 @@ final class ContentPacer {
   }
 
   /**
+   * The lengths of the two windows GitHub counts in: a minute and an hour, unless a simulation runs
+   * GitHub's time faster than the clock's.
+   */
+  void windows(Duration minute, Duration hour) {
+    if (minute.isNegative() || minute.isZero() || hour.compareTo(minute) < 0) {
+      throw new IllegalArgumentException("content windows must be positive, the hour no shorter than the minute: " + minute + ", " + hour);
+    }
+    this.minute = minute;
+    this.hour = hour;
+  }
+
+  /**
    * Takes {@code tokens} for {@code key}'s next operation, or throws {@link ForgeBusy} saying when
    * to try again. A {@link Priority#FINISH} that must wait holds back {@link Priority#START}s until it
    * got its tokens.
@@ -121,7 +133,7 @@ final class ContentPacer {
       Optional<Instant> retryAt = retryAt(account, tokens, priority, waiter, now);
       if (retryAt.isPresent()) {
         if (priority == Priority.FINISH) {
-          account.waiting.put(waiter, now.plus(WAITER_TTL));
+          account.waiting.put(waiter, now.plus(hour.dividedBy(WAITER_TTL_PER_HOUR)));
         }
         String why = account.pausedUntil.isAfter(now)
             ? "GitHub answered " + key + " with its secondary rate limit; content creation pauses until its Retry-After"
@@ -168,13 +180,13 @@ final class ContentPacer {
       return Optional.empty();
     }
     Instant at = now.plusSeconds(1);
-    at = max(at, freedAt(account, MINUTE, limits.perMinute(), wanted, now));
-    at = max(at, freedAt(account, HOUR, limits.perHour(), wanted, now));
+    at = max(at, freedAt(account, minute, limits.perMinute(), wanted, now));
+    at = max(at, freedAt(account, hour, limits.perHour(), wanted, now));
     return Optional.of(at);
   }
 
   private int free(Account account, Instant now) {
-    return Math.min(limits.perMinute() - inWindow(account, MINUTE, now), limits.perHour() - inWindow(account, HOUR, now));
+    return Math.min(limits.perMinute() - inWindow(account, minute, now), limits.perHour() - inWindow(account, hour, now));
   }
 
   private static int inWindow(Account account, Duration window, Instant now) {
@@ -207,8 +219,8 @@ final class ContentPacer {
     return low;
   }
 
-  private static void prune(Account account, Instant now) {
-    int gone = firstIn(account, now.minus(HOUR));
+  private void prune(Account account, Instant now) {
+    int gone = firstIn(account, now.minus(hour));
     if (gone > 0) {
       account.slots.subList(0, gone).clear();
     }

@@ -175,6 +175,16 @@ public final class GitHubForge implements Forge {
     return this;
   }
 
+  /**
+   * Counts GitHub's content-creation limits over {@code minute} and {@code hour} of this forge's
+   * clock: for a simulator that runs GitHub's time faster, whose windows are shorter. Call before the
+   * first request.
+   */
+  public GitHubForge contentWindows(Duration minute, Duration hour) {
+    pacer.windows(minute, hour);
+    return this;
+  }
+
   @Override
   public String name() {
     return "github";

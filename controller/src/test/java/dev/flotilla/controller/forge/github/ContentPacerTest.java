@@ -45,6 +45,28 @@ class ContentPacerTest {
   }
 
   @Test
+  void shorterWindowsCountAMinuteAndAnHourOfASimulatedGitHubThatRunsFaster() {
+    ContentPacer pacer = new ContentPacer(new ContentPacer.Limits(4, 10), clock);
+    // GitHub's time sixty times faster: its minute is a second, its hour a minute.
+    pacer.windows(Duration.ofSeconds(1), Duration.ofMinutes(1));
+    for (int i = 0; i < 4; i++) {
+      pacer.take("installation 1", 1, Priority.START, "open " + i).close();
+    }
+    assertThatThrownBy(() -> pacer.take("installation 1", 1, Priority.START, "open 4"))
+        .isInstanceOfSatisfying(ForgeBusy.class, e -> assertThat(e.retryIn()).isLessThanOrEqualTo(Duration.ofSeconds(1)));
+    clock.set(START.plusMillis(1_001));
+    for (int i = 4; i < 10; i++) {
+      clock.set(clock.instant().plusMillis(300));
+      pacer.take("installation 1", 1, Priority.START, "open " + i).close();
+    }
+    // Ten in the simulated hour: the eleventh waits until the first leaves it, a minute of the clock.
+    assertThatThrownBy(() -> pacer.take("installation 1", 1, Priority.START, "open 10"))
+        .isInstanceOfSatisfying(ForgeBusy.class, e -> assertThat(e.retryIn()).isLessThanOrEqualTo(Duration.ofMinutes(1)));
+    clock.set(START.plusSeconds(61));
+    pacer.take("installation 1", 1, Priority.START, "open 10").close();
+  }
+
+  @Test
   void aMergeThatHadToWaitGoesBeforeNewPullRequests() {
     ContentPacer pacer = new ContentPacer(new ContentPacer.Limits(5, 100), clock);
     for (int i = 0; i < 5; i++) {
