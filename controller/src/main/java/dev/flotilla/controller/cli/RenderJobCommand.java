@@ -22,14 +22,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code flotilla k8s render-job}: prints the Job, Secret and ConfigMap the Kubernetes executor
- * would create for one repository, with the Secret's value redacted, so a person can read or
+ * {@code flotilla k8s render-job}: prints the Job and Secret the Kubernetes executor
+ * would create for one repository, with the token redacted, so a person can read or
  * {@code kubectl apply --dry-run=server} them without starting a controller.
  */
 @Command(
     name = "render-job",
     mixinStandardHelpOptions = true,
-    description = "Prints the Kubernetes Job (and its Secret, redacted, and request ConfigMap) for one repository as YAML.")
+    description = "Prints the Kubernetes Job and its Secret (the request, and the token redacted) for one repository as YAML.")
 public final class RenderJobCommand implements Callable<Integer> {
 
   @Spec private CommandSpec spec;

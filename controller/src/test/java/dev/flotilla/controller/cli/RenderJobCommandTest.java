@@ -4,7 +4,6 @@ import dev.flotilla.controller.exec.k8s.KubernetesExecutorConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flotilla.controller.model.CampaignSpec;
-import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -36,10 +35,10 @@ class RenderJobCommandTest {
 
     assertThat(exit).isZero();
     List<HasMetadata> objects = Serialization.unmarshal(out.toString());
-    assertThat(objects).hasSize(3);
+    assertThat(objects).hasSize(2);
     assertThat(objects.get(0)).isInstanceOf(Job.class);
     assertThat(((Secret) objects.get(1)).getStringData()).containsEntry("token", "<redacted>");
-    assertThat(((ConfigMap) objects.get(2)).getData().get("request.json"))
+    assertThat(((Secret) objects.get(1)).getStringData().get("request.json"))
         .contains("https://github.com/payments/ledger.git")
         .contains("/var/run/flotilla/git/token");
     assertThat(objects.get(0).getMetadata().getName()).startsWith("flotilla-jackson-2-18-payments-ledger-");

@@ -3,8 +3,6 @@ package dev.flotilla.controller.exec.k8s;
 import dev.flotilla.runner.RunJson;
 import dev.flotilla.runner.RunRequest;
 import dev.flotilla.runner.RunRequest.Credential;
-import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -32,9 +30,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Turns a run into the Kubernetes objects that carry it out: a Job with a hardened pod, a ConfigMap
- * holding the request, and a Secret holding the git token. Pure: the executor creates what this
- * returns, and {@code flotilla k8s render-job} prints it.
+ * Turns a run into the Kubernetes objects that carry it out: a Job with a hardened pod, and one
+ * Secret holding the run's request and, when the run needs one, its git token. One Secret rather
+ * than a ConfigMap beside it: each run costs two API requests, whatever it needs. Pure: the executor
+ * creates what this returns, and {@code flotilla k8s render-job} prints it.
  */
 public final class JobRenderer {
 
@@ -74,14 +73,25 @@ public final class JobRenderer {
     this.migrations = migrations;
   }
 
-  /** The objects of one run; {@code credential} is present when the run needs a git token. */
-  public record RunObjects(Job job, ConfigMap request, Optional<Secret> credential) {
+  /**
+   * The objects of one run: its Job and its Secret, which holds the request under {@value
+   * #REQUEST_KEY} and the git token under {@value #TOKEN_KEY} when the run needs one.
+   */
+  public record RunObjects(Job job, Secret run) {
 
-    /** The objects in the order to create them: the Job first, so the others can name it owner. */
+    /** The objects in the order to create them: the Job first, so the Secret can name it owner. */
     public List<HasMetadata> all() {
-      List<HasMetadata> all = new ArrayList<>(List.of(job, request));
-      credential.ifPresent(secret -> all.add(1, secret));
-      return all;
+      return List.of(job, run);
+    }
+
+    /** The request the pod reads, as JSON. */
+    public String request() {
+      return run.getStringData().get(REQUEST_KEY);
+    }
+
+    /** Whether the run's Secret holds a git token. */
+    public boolean hasToken() {
+      return run.getStringData().containsKey(TOKEN_KEY);
     }
   }
 
@@ -94,23 +104,15 @@ public final class JobRenderer {
     Map<String, String> labels = labels(request);
     Map<String, String> annotations = annotations(runId, request);
     RunRequest mounted = token.isPresent() ? withMountedCredential(request) : request;
-    ConfigMap requestMap =
-        new ConfigMapBuilder()
+    SecretBuilder secret =
+        new SecretBuilder()
             .withMetadata(meta(name, labels, annotations))
+            .withType("Opaque")
             .withImmutable(true)
-            .addToData(REQUEST_KEY, RunJson.writeRequest(mounted))
-            .build();
-    Optional<Secret> secret =
-        token.map(
-            value ->
-                new SecretBuilder()
-                    .withMetadata(meta(name, labels, annotations))
-                    .withType("Opaque")
-                    .withImmutable(true)
-                    .addToStringData(TOKEN_KEY, value)
-                    .build());
+            .addToStringData(REQUEST_KEY, RunJson.writeRequest(mounted));
+    token.ifPresent(value -> secret.addToStringData(TOKEN_KEY, value));
     String image = request.runnerImage() == null ? config.runnerImage() : request.runnerImage();
-    return new RunObjects(job(name, labels, annotations, token.isPresent(), image), requestMap, secret);
+    return new RunObjects(job(name, labels, annotations, token.isPresent(), image), secret.build());
   }
 
   /** {@code object} owned by {@code job}, so Kubernetes deletes it with the Job. */
@@ -130,11 +132,14 @@ public final class JobRenderer {
     return object;
   }
 
-  /** A copy of {@code secret} with every value replaced by {@code <redacted>}, for printing. */
+  /**
+   * A copy of {@code secret} for printing: every value replaced by {@code <redacted>} but the run's
+   * request, which holds no secret (its credential names the token file, never the token).
+   */
   public static Secret redacted(Secret secret) {
     Map<String, String> redacted = new LinkedHashMap<>();
     if (secret.getStringData() != null) {
-      secret.getStringData().keySet().forEach(key -> redacted.put(key, REDACTED));
+      secret.getStringData().forEach((key, value) -> redacted.put(key, REQUEST_KEY.equals(key) ? value : REDACTED));
     }
     if (secret.getData() != null) {
       secret.getData().keySet().forEach(key -> redacted.put(key, REDACTED));
@@ -309,13 +314,15 @@ public final class JobRenderer {
     volumes.add(
         new VolumeBuilder()
             .withName("request")
-            .withNewConfigMap()
-            .withName(name)
+            .withNewSecret()
+            .withSecretName(name)
             .addNewItem()
             .withKey(REQUEST_KEY)
             .withPath(REQUEST_KEY)
             .endItem()
-            .endConfigMap()
+            // Readable by the runner's group only, like the token beside it in the Secret.
+            .withDefaultMode(0440)
+            .endSecret()
             .build());
     if (withToken) {
       volumes.add(

@@ -28,6 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -67,8 +68,7 @@ public final class KubernetesExecutor implements Executor {
           new Permission("", "pods/log", List.of("get")),
           // No delete: RBAC cannot narrow it to the Secrets this executor made, so each run's Secret is
           // owned by its Job and Kubernetes' garbage collector deletes it with the Job.
-          new Permission("", "secrets", List.of("create")),
-          new Permission("", "configmaps", List.of("create")));
+          new Permission("", "secrets", List.of("create")));
 
   private static final Logger LOG = LoggerFactory.getLogger(KubernetesExecutor.class);
   private static final long RESYNC_MILLIS = 5 * 60 * 1000L;
@@ -76,6 +76,11 @@ public final class KubernetesExecutor implements Executor {
   private static final int KEPT_DELIVERED = 100_000;
   /** Store writes are short; a few threads keep results flowing while one waits on the store. */
   private static final int RESULT_THREADS = 4;
+  /**
+   * How long a finished Job's result waits for its pod's end to reach the cache (the pods' watch and
+   * the Jobs' watch are two streams) before the pods are listed from the API.
+   */
+  private static final long POD_WAIT_MILLIS = 3_000;
   /** Submits at once: below the API rate, enough to hide each request's round trip. */
   private static final int SUBMIT_THREADS = 8;
   private static final int LOG_THREADS = 2;
@@ -90,6 +95,9 @@ public final class KubernetesExecutor implements Executor {
   private final JobOutcome outcomes;
   private final ApiRateLimiter api;
   private final ExecutorService results;
+  private final ScheduledExecutorService podWaits;
+  /** Finished Jobs whose pod's end has not reached the cache yet, by Job name. */
+  private final Map<String, AwaitedPod> awaitingPod = new ConcurrentHashMap<>();
   private final ThreadPoolExecutor logReads;
   /** Run id → Job name, for runs submitted or adopted and not yet reported. */
   private final Map<String, String> running = new ConcurrentHashMap<>();
@@ -118,6 +126,7 @@ public final class KubernetesExecutor implements Executor {
     this.outcomes = new JobOutcome(config);
     this.api = new ApiRateLimiter(config.apiRequestsPerSecond());
     this.results = Executors.newFixedThreadPool(RESULT_THREADS, daemons("flotilla-k8s-result-"));
+    this.podWaits = Executors.newSingleThreadScheduledExecutor(daemons("flotilla-k8s-pod-wait-"));
     // A log tail is a convenience: when the reads fall behind, the newest ones are not kept.
     this.logReads =
         new ThreadPoolExecutor(
@@ -167,7 +176,7 @@ public final class KubernetesExecutor implements Executor {
   }
 
   /**
-   * Creates the run's Job, Secret and request ConfigMap, or adopts the Job when it exists already.
+   * Creates the run's Job and its Secret (request and token), or adopts the Job when it exists already.
    * Safe to call from several threads at once.
    *
    * @throws RunCapacityException when the namespace already runs the most Jobs the cap allows
@@ -232,6 +241,7 @@ public final class KubernetesExecutor implements Executor {
     if (pods != null) {
       pods.close();
     }
+    podWaits.shutdownNow();
     results.shutdown();
     logReads.shutdownNow();
     try {
@@ -290,14 +300,13 @@ public final class KubernetesExecutor implements Executor {
 
   private void createVolumes(String runId, Job job, JobRenderer.RunObjects objects) {
     try {
-      // The pod waits for these volumes, so they may follow the Job; they go when the Job goes.
-      objects.credential().ifPresent(secret -> createIfAbsent(JobRenderer.ownedBy(secret, job)));
-      createIfAbsent(JobRenderer.ownedBy(objects.request(), job));
+      // The pod waits for its Secret's volumes, so it may follow the Job; it goes when the Job goes.
+      createIfAbsent(JobRenderer.ownedBy(objects.run(), job));
     } catch (KubernetesClientException e) {
       // A Job whose volumes never come would wait until its deadline: remove it now.
       deleteJob(job.getMetadata().getName());
       throw new KubernetesExecutorException(
-          "cannot create the Secret or ConfigMap of Job " + job.getMetadata().getName() + " for run "
+          "cannot create the Secret of Job " + job.getMetadata().getName() + " for run "
               + runId + ": " + describe(e) + "; check the controller's Role in namespace "
               + config.namespace(),
           e);
@@ -352,14 +361,61 @@ public final class KubernetesExecutor implements Executor {
     }
     if (claim(runId)) {
       List<Pod> cached = cachedPods(name);
+      if (cached.stream().anyMatch(KubernetesExecutor::ended)) {
+        results.execute(() -> report(runId, job, cached));
+      } else {
+        awaitPod(runId, job);
+      }
+    }
+  }
+
+  /** A finished Job and its run, waiting for the pod's end to reach the cache. */
+  private record AwaitedPod(String runId, Job job) {}
+
+  /**
+   * Reports a finished Job once its pod's end is in the cache, which is usually a moment after the
+   * Job's: listing its pods at once would cost an API request a run. After {@link #POD_WAIT_MILLIS}
+   * the pods are listed anyway (a pod deleted, or a watch behind).
+   */
+  private void awaitPod(String runId, Job job) {
+    String name = job.getMetadata().getName();
+    AwaitedPod awaited = new AwaitedPod(runId, job);
+    awaitingPod.put(name, awaited);
+    // The pod's event may have come between the look above and the put: look once more.
+    List<Pod> cached = cachedPods(name);
+    if (cached.stream().anyMatch(KubernetesExecutor::ended) && awaitingPod.remove(name, awaited)) {
       results.execute(() -> report(runId, job, cached));
+      return;
+    }
+    try {
+      podWaits.schedule(() -> {
+        if (awaitingPod.remove(name, awaited)) {
+          results.execute(() -> report(runId, job, cachedPods(name)));
+        }
+      }, POD_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      // Closing: the next start reports the Job again.
+      awaitingPod.remove(name, awaited);
+      delivered.remove(runId);
     }
   }
 
   private void onPod(Pod pod) {
     String runId = runId(pod);
     Optional<String> jobName = jobNameOf(pod);
-    if (runId == null || jobName.isEmpty() || delivered.contains(runId)) {
+    if (runId == null || jobName.isEmpty()) {
+      return;
+    }
+    if (ended(pod)) {
+      // Its Job may have finished first and be waiting for this: its run is claimed already.
+      AwaitedPod awaited = awaitingPod.remove(jobName.get());
+      if (awaited != null) {
+        List<Pod> cached = cachedPods(jobName.get());
+        results.execute(() -> report(awaited.runId(), awaited.job(), cached.isEmpty() ? List.of(pod) : cached));
+      }
+      return;
+    }
+    if (delivered.contains(runId)) {
       return;
     }
     Optional<RunResult> pullFailure = outcomes.imagePullFailure(pod);

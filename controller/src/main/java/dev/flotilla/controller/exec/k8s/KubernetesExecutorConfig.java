@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 /**
  * How runner Jobs look and how many may run at once.
  *
- * @param namespace where Jobs, their pods, Secrets and ConfigMaps live
+ * @param namespace where Jobs, their pods and Secrets live
  * @param runnerImage the runner image, pinned by tag or digest
  * @param imagePullPolicy {@code IfNotPresent}, {@code Always} or {@code Never}
  * @param serviceAccountName the runner pods' service account; its token is never mounted
@@ -46,7 +46,7 @@ public record KubernetesExecutorConfig(
     int apiRequestsPerSecond) {
 
   public static final String DEFAULT_IMAGE = "ghcr.io/flotilla-dev/flotilla-runner:0.1.0";
-  /** kubelet's default API QPS; two requests a Job (Job, request ConfigMap) allow 25 Jobs a second. */
+  /** kubelet's default API QPS; two requests a Job (the Job, its Secret) allow 25 Jobs a second. */
   public static final int DEFAULT_API_QPS = 50;
 
   private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*([smhd])");

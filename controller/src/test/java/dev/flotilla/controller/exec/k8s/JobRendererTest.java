@@ -63,9 +63,8 @@ class JobRendererTest {
   void aPlansDryRunCarriesItsFlagIntoTheJobsRequestAndARunDoesNot() {
     JobRenderer.RunObjects dry = renderer.render("plan-1-7", request.asDryRun(), Optional.of(TOKEN));
 
-    assertThat(dev.flotilla.runner.RunJson.readRequest(dry.request().getData().get(JobRenderer.REQUEST_KEY), "test").dryRun())
-        .isTrue();
-    assertThat(objects.request().getData().get(JobRenderer.REQUEST_KEY)).doesNotContain("dryRun");
+    assertThat(dev.flotilla.runner.RunJson.readRequest(dry.request(), "test").dryRun()).isTrue();
+    assertThat(objects.request()).doesNotContain("dryRun");
   }
 
   @Test
@@ -122,23 +121,25 @@ class JobRendererTest {
     assertThat(runner.getTerminationMessagePolicy()).isEqualTo("File");
     assertThat(runner.getResources().getRequests()).containsEntry("cpu", new Quantity("250m")).containsEntry("memory", new Quantity("768Mi"));
     assertThat(runner.getResources().getLimits()).containsEntry("cpu", new Quantity("250m")).containsEntry("memory", new Quantity("768Mi"));
-    assertThat(objects.request().getData()).containsKey("request.json");
-    assertThat(volume("request").getConfigMap().getName()).isEqualTo(job.getMetadata().getName());
+    assertThat(objects.run().getStringData()).containsKey("request.json");
+    assertThat(volume("request").getSecret().getSecretName()).isEqualTo(job.getMetadata().getName());
+    assertThat(volume("request").getSecret().getItems()).singleElement().satisfies(item -> assertThat(item.getKey()).isEqualTo("request.json"));
   }
 
   @Test
   void pointsTheRunnerAtTheMountedTokenFile() {
-    RunRequest mounted = RunJson.readRequest(objects.request().getData().get("request.json"), "test");
+    RunRequest mounted = RunJson.readRequest(objects.request(), "test");
 
     assertThat(mounted.credential()).isEqualTo(Credential.file("/var/run/flotilla/git/token", "x-access-token"));
     assertThat(mounted.cloneUrl()).isEqualTo(request.cloneUrl());
     assertThat(volume("git-credential").getSecret().getSecretName()).isEqualTo(job.getMetadata().getName());
-    assertThat(objects.credential()).hasValueSatisfying(secret -> assertThat(secret.getStringData()).containsEntry("token", TOKEN));
+    assertThat(volume("git-credential").getSecret().getItems()).singleElement().satisfies(item -> assertThat(item.getKey()).isEqualTo("token"));
+    assertThat(objects.run().getStringData()).containsEntry("token", TOKEN);
   }
 
   @Test
   void keepsTheTokenOutOfTheJobAndTheRequest() {
-    String outside = Serialization.asYaml(job) + Serialization.asYaml(objects.request());
+    String outside = Serialization.asYaml(job) + objects.request();
 
     assertThat(outside).doesNotContain(TOKEN);
     assertThat(runner.getEnv()).allSatisfy(env -> assertThat(env.getValueFrom()).isNull());
@@ -146,26 +147,29 @@ class JobRendererTest {
 
   @Test
   void redactsTheSecretForPrinting() {
-    Secret redacted = JobRenderer.redacted(objects.credential().orElseThrow());
+    Secret redacted = JobRenderer.redacted(objects.run());
 
     assertThat(Serialization.asYaml(redacted)).doesNotContain(TOKEN).contains("<redacted>");
+    // The request holds no secret and is what a person previewing the Job wants to read.
+    assertThat(redacted.getStringData()).containsEntry("request.json", objects.request()).containsEntry("token", "<redacted>");
   }
 
   @Test
-  void mountsNoSecretWhenTheRunNeedsNoToken() {
+  void mountsNoTokenWhenTheRunNeedsNone() {
     JobRenderer.RunObjects plain = renderer.render("r", request, Optional.empty());
 
-    assertThat(plain.credential()).isEmpty();
-    assertThat(plain.job().getSpec().getTemplate().getSpec().getVolumes()).noneMatch(v -> v.getSecret() != null);
-    assertThat(RunJson.readRequest(plain.request().getData().get("request.json"), "test").credential())
+    assertThat(plain.hasToken()).isFalse();
+    assertThat(plain.run().getStringData()).containsOnlyKeys("request.json");
+    assertThat(plain.job().getSpec().getTemplate().getSpec().getVolumes()).noneMatch(v -> v.getName().equals("git-credential"));
+    assertThat(RunJson.readRequest(plain.request(), "test").credential())
         .isEqualTo(request.credential());
   }
 
   @Test
-  void makesTheSecretAndConfigMapOwnedByTheJob() {
+  void makesTheSecretOwnedByTheJob() {
     Job created = new JobBuilder(job).editMetadata().withUid("1234-uid").endMetadata().build();
 
-    var owned = JobRenderer.ownedBy(objects.credential().orElseThrow(), created);
+    var owned = JobRenderer.ownedBy(objects.run(), created);
 
     assertThat(owned.getMetadata().getOwnerReferences())
         .singleElement()

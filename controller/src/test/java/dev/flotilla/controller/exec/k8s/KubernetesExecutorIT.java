@@ -37,6 +37,9 @@ import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.lib.ObjectId;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.util.concurrent.TimeUnit;
+import io.fabric8.kubernetes.api.model.Secret;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -174,7 +177,7 @@ class KubernetesExecutorIT {
   }
 
   @Test
-  void neverPutsTheTokenInTheJobOrTheRequestConfigMap() throws Exception {
+  void neverPutsTheTokenInTheJobOrTheRequest() throws Exception {
     kubelet.behave("payments/ledger", Behaviour.HOLD);
     KubernetesExecutor executor = started(config(10));
 
@@ -182,10 +185,40 @@ class KubernetesExecutorIT {
 
     await().until(() -> kubelet.jobsSeen().size() == 1);
     String job = Serialization.asYaml(managedJobs().get(0));
-    String configMaps = Serialization.asYaml(client.configMaps().inNamespace(namespace).list());
+    Secret secret = client.secrets().inNamespace(namespace).withName(managedJobs().get(0).getMetadata().getName()).get();
+    String request = secret.getStringData() != null && secret.getStringData().containsKey("request.json")
+        ? secret.getStringData().get("request.json")
+        : new String(java.util.Base64.getDecoder().decode(secret.getData().get("request.json")), java.nio.charset.StandardCharsets.UTF_8);
     String pods = Serialization.asYaml(client.pods().inNamespace(namespace).list());
-    assertThat(job + configMaps + pods).doesNotContain(TOKEN).contains("/var/run/flotilla/git/token");
+    assertThat(job + request + pods).doesNotContain(TOKEN).contains("/var/run/flotilla/git/token");
+    assertThat(client.configMaps().inNamespace(namespace).list().getItems()).as("a run's request travels in its Secret").isEmpty();
     assertThat(kubelet.tokensMounted()).containsValue(TOKEN);
+  }
+
+  @Test
+  void aRunCostsTwoRequestsAndItsResultComesFromThePodsWatchEvenWhenItLags() throws Exception {
+    // The Job's end arrives a while before its pod's: the result waits for the pods' watch.
+    kubelet.podLag(Duration.ofMillis(400));
+    KubernetesExecutor executor = started(config(10));
+    while (server.takeRequest(10, TimeUnit.MILLISECONDS) != null) {
+      // The informers' start is not a run's cost.
+    }
+    for (int i = 1; i <= 3; i++) {
+      executor.submit("run-" + i, request("bump", "payments/ledger-" + i, bareRepository("l" + i, "version v2\n")));
+    }
+
+    for (int i = 1; i <= 3; i++) {
+      assertThat(awaitResult("run-" + i).status()).isEqualTo(Status.NO_CHANGE);
+    }
+    List<String> sent = new ArrayList<>();
+    for (RecordedRequest request = server.takeRequest(10, TimeUnit.MILLISECONDS); request != null;
+        request = server.takeRequest(10, TimeUnit.MILLISECONDS)) {
+      sent.add(request.getMethod() + " " + request.getPath());
+    }
+    assertThat(sent).noneMatch(request -> request.contains("job-name"));
+    assertThat(sent).filteredOn(request -> request.startsWith("POST") && request.contains("/jobs")).hasSize(3);
+    assertThat(sent).filteredOn(request -> request.startsWith("POST") && request.contains("/secrets")).hasSize(3);
+    assertThat(sent).noneMatch(request -> request.contains("/configmaps"));
   }
 
   @Test
@@ -367,7 +400,7 @@ class KubernetesExecutorIT {
 
   @Test
   void adoptingAJobWhosePodNeverStartedCreatesItsMissingVolumes() throws Exception {
-    // As a controller stopped between creating a Job and its request ConfigMap leaves it.
+    // As a controller stopped between creating a Job and its Secret leaves it.
     RunRequest request = request("bump", "payments/ledger", bareRepository("l", "version v2\n"));
     Job orphan = new JobRenderer(config(10)).render("run-1", request, Optional.empty()).job();
     client.batch().v1().jobs().inNamespace(namespace).resource(orphan).create();

@@ -4,7 +4,6 @@ import dev.flotilla.runner.RunJson;
 import dev.flotilla.runner.RunRequest;
 import dev.flotilla.runner.RunRequest.Credential;
 import dev.flotilla.runner.RunResult;
-import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -22,6 +21,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
@@ -35,8 +35,8 @@ import java.util.function.BiFunction;
 
 /**
  * Stands in for the Job controller and the kubelet, which the mock API server does not run: when a
- * run's request ConfigMap appears (the executor creates it last), it reads the request and the token
- * Secret as a pod would see them mounted, runs the runner in this JVM or plays out a failure, then
+ * run's Secret appears (the executor creates it after the Job), it reads the request and the token
+ * from it as a pod would see them mounted, runs the runner in this JVM or plays out a failure, then
  * writes the pod with its termination message and the Job's final conditions.
  */
 final class TestKubelet implements AutoCloseable {
@@ -59,7 +59,8 @@ final class TestKubelet implements AutoCloseable {
   private final ExecutorService pool = Executors.newFixedThreadPool(4);
   private final List<String> jobsSeen = new CopyOnWriteArrayList<>();
   private final Map<String, String> tokensMounted = new ConcurrentHashMap<>();
-  private SharedIndexInformer<ConfigMap> informer;
+  private SharedIndexInformer<Secret> informer;
+  private volatile Duration podLag = Duration.ZERO;
 
   TestKubelet(KubernetesClient client, String namespace, BiFunction<RunRequest, Path, RunResult> runner, Path workRoot) {
     this.client = client;
@@ -75,21 +76,30 @@ final class TestKubelet implements AutoCloseable {
 
   TestKubelet start() {
     informer =
-        client.configMaps().inNamespace(namespace)
+        client.secrets().inNamespace(namespace)
             .withLabel(JobRenderer.MANAGED_BY_LABEL, JobRenderer.MANAGED_BY)
             .inform(
                 new ResourceEventHandler<>() {
                   @Override
-                  public void onAdd(ConfigMap configMap) {
-                    pool.execute(() -> runPod(configMap));
+                  public void onAdd(Secret secret) {
+                    pool.execute(() -> runPod(secret));
                   }
 
                   @Override
-                  public void onUpdate(ConfigMap old, ConfigMap configMap) {}
+                  public void onUpdate(Secret old, Secret secret) {}
 
                   @Override
-                  public void onDelete(ConfigMap configMap, boolean unknown) {}
+                  public void onDelete(Secret secret, boolean unknown) {}
                 });
+    return this;
+  }
+
+  /**
+   * Writes a run's finished pod {@code lag} after its Job's conditions instead of before them, as a
+   * controller sees it when its pods' watch is behind its Jobs' watch.
+   */
+  TestKubelet podLag(Duration lag) {
+    podLag = lag;
     return this;
   }
 
@@ -105,31 +115,38 @@ final class TestKubelet implements AutoCloseable {
 
   /** Finishes a held Job the way {@link Behaviour#RUN} would have. */
   void release(String jobName) {
-    ConfigMap configMap = client.configMaps().inNamespace(namespace).withName(jobName).get();
-    runPod(configMap, Behaviour.RUN);
+    Secret secret = client.secrets().inNamespace(namespace).withName(jobName).get();
+    runPod(secret, Behaviour.RUN);
   }
 
-  private void runPod(ConfigMap configMap) {
-    RunRequest request = RunJson.readRequest(configMap.getData().get("request.json"), "ConfigMap " + name(configMap));
-    runPod(configMap, behaviours.getOrDefault(request.repository(), Behaviour.RUN));
+  private void runPod(Secret secret) {
+    RunRequest request = RunJson.readRequest(value(secret, "request.json"), "Secret " + secret.getMetadata().getName());
+    runPod(secret, behaviours.getOrDefault(request.repository(), Behaviour.RUN));
   }
 
-  private void runPod(ConfigMap configMap, Behaviour behaviour) {
-    String jobName = name(configMap);
+  private void runPod(Secret secret, Behaviour behaviour) {
+    String jobName = secret.getMetadata().getName();
     jobsSeen.add(jobName);
     Job job = client.batch().v1().jobs().inNamespace(namespace).withName(jobName).get();
     if (job == null) {
       // The executor removed the Job when its volumes could not be created: no pod ever starts.
       return;
     }
-    RunRequest request = mounted(jobName, RunJson.readRequest(configMap.getData().get("request.json"), jobName));
+    RunRequest request = mounted(secret, RunJson.readRequest(value(secret, "request.json"), jobName));
     String image = job.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
     switch (behaviour) {
       case RUN -> {
         RunResult result = runner.apply(request, workRoot.resolve(jobName));
         boolean failed = result.status() == RunResult.Status.FAILED;
-        pod(job, terminated(failed ? 1 : 0, failed ? "Error" : "Completed", RunJson.writeResult(result)));
+        Runnable pod = () -> pod(job, terminated(failed ? 1 : 0, failed ? "Error" : "Completed", RunJson.writeResult(result)));
+        if (podLag.isZero()) {
+          pod.run();
+        }
         finish(job, failed ? "Failed" : "Complete", failed ? "BackoffLimitExceeded" : null);
+        if (!podLag.isZero()) {
+          sleep(podLag);
+          pod.run();
+        }
       }
       case OOM_KILLED -> {
         pod(job, terminated(137, "OOMKilled", null));
@@ -157,16 +174,12 @@ final class TestKubelet implements AutoCloseable {
   }
 
   /** The request as the pod sees it: the token file lives where this test can write it. */
-  private RunRequest mounted(String jobName, RunRequest request) {
+  private RunRequest mounted(Secret secret, RunRequest request) {
     if (request.credential().source() != Credential.Source.FILE) {
       return request;
     }
-    Secret secret = client.secrets().inNamespace(namespace).withName(jobName).get();
-    String token =
-        secret.getStringData() != null && secret.getStringData().containsKey("token")
-            ? secret.getStringData().get("token")
-            : new String(Base64.getDecoder().decode(secret.getData().get("token")), StandardCharsets.UTF_8);
-    tokensMounted.put(jobName, token);
+    String token = value(secret, "token");
+    tokensMounted.put(secret.getMetadata().getName(), token);
     try {
       Path file = Files.createTempFile(workRoot, "token-", "");
       Files.writeString(file, token);
@@ -232,8 +245,20 @@ final class TestKubelet implements AutoCloseable {
     client.batch().v1().jobs().inNamespace(namespace).resource(finished).updateStatus();
   }
 
-  private static String name(ConfigMap configMap) {
-    return configMap.getMetadata().getName();
+  private static void sleep(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while the test kubelet's pod lagged", e);
+    }
+  }
+
+  /** A Secret's value as its mounted file holds it: the API server keeps what was sent as stringData in data. */
+  private static String value(Secret secret, String key) {
+    return secret.getStringData() != null && secret.getStringData().containsKey(key)
+        ? secret.getStringData().get(key)
+        : new String(Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
   }
 
   @Override
