@@ -43,6 +43,8 @@ public final class PullRequestRules {
   private final Duration recheck;
   private final int maxOpenPerRepository;
   private final WatchSettings pacing;
+  /** Long waits end on multiples of this fraction of them; see {@link #later}. */
+  private static final int ALIGNMENT = 4;
 
   public PullRequestRules(Duration recheck, int maxOpenPerRepository) {
     this(recheck, maxOpenPerRepository, WatchSettings.DEFAULTS);
@@ -279,7 +281,7 @@ public final class PullRequestRules {
 
   /** The next look at a pull request whose CI runs: after the poll interval, or as webhooks allow. */
   Instant forCi(Watch watch, Instant now) {
-    return now.plus(watch.webhooksArrive() ? max(recheck, pacing.withWebhooks()) : recheck);
+    return later(now, watch.webhooksArrive() ? max(recheck, pacing.withWebhooks()) : recheck);
   }
 
   /**
@@ -294,7 +296,23 @@ public final class PullRequestRules {
       wait = wait.multipliedBy(2);
     }
     wait = max(recheck, min(wait, pacing.maxInterval()));
-    return now.plus(watch.webhooksArrive() ? max(wait, pacing.withWebhooks()) : wait);
+    return later(now, watch.webhooksArrive() ? max(wait, pacing.withWebhooks()) : wait);
+  }
+
+  /**
+   * {@code wait} after {@code now}; a wait longer than the poll interval is rounded up to the next
+   * multiple of a quarter of it (counted from the epoch), so pull requests that wait alike fall due
+   * at the same instants and are read together, up to a hundred a query, instead of one by one.
+   */
+  Instant later(Instant now, Duration wait) {
+    Instant at = now.plus(wait);
+    if (wait.compareTo(recheck) <= 0) {
+      return at;
+    }
+    long step = Math.max(1, wait.toMillis() / ALIGNMENT);
+    long millis = at.toEpochMilli();
+    long aligned = Math.floorDiv(millis + step - 1, step) * step;
+    return Instant.ofEpochMilli(aligned);
   }
 
   private static Duration max(Duration a, Duration b) {

@@ -332,6 +332,31 @@ class PullRequestRulesTest {
                 watch(Review.NOT_REQUIRED, days, false)), RECHECK));
   }
 
+  @Test
+  void pullRequestsThatWaitAlikeFallDueTogetherSoTheyAreReadInOneQuery() {
+    CiStatus red = ci(CiStatus.State.FAILURE);
+    List<Instant> looks = new java.util.ArrayList<>();
+    // Sixty pull requests whose CI failed long ago, reconciled a minute apart: each waits an hour.
+    for (int i = 0; i < 60; i++) {
+      Instant at = NOW.plus(Duration.ofMinutes(i + 1));
+      Step step = RULES.decide(campaign(), repo(), changeset(ChangesetState.CI_FAILED), open(),
+          PullRequestRules.Lookups.of(Optional::empty, () -> red, () -> REQUIRED),
+          new PullRequestRules.Watch(Review.NOT_REQUIRED, at.minus(Duration.ofDays(3)), false), at);
+      Instant next = ((Step.MoveTo) step).lookAgainAt();
+      assertThat(Duration.between(at, next)).isBetween(Duration.ofHours(1), Duration.ofMinutes(75));
+      looks.add(next);
+    }
+    // Four instants an hour, not sixty: at a quarter-hour each.
+    assertThat(looks.stream().distinct()).hasSize(4)
+        .allSatisfy(look -> assertThat(look.getEpochSecond() % (15 * 60)).isZero());
+    // The poll interval is kept as it is: CI that runs is looked at when it may have finished.
+    Instant odd = NOW.plusSeconds(7);
+    Step running = RULES.decide(campaign(), repo(), changeset(ChangesetState.CI_PENDING), open(),
+        PullRequestRules.Lookups.of(Optional::empty, () -> ci(CiStatus.State.PENDING), () -> REQUIRED),
+        new PullRequestRules.Watch(Review.NOT_REQUIRED, odd, false), odd);
+    assertThat(((Step.MoveTo) running).lookAgainAt()).isEqualTo(odd.plus(RECHECK));
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("pacing")
   void looksAgainByWhatThePullRequestWaitsFor(String rule, Instant next, Duration expected) {
