@@ -141,7 +141,9 @@ final class GitHubFleet implements AutoCloseable {
         .contentWindows(settings.compressed(Duration.ofMinutes(1)), settings.compressed(Duration.ofHours(1)));
     engine = TestEngine.builder(tmp).threads(settings.threads()).forge(local -> github)
         .runEnvironment(request -> Map.of(GitHubForge.RUN_TOKEN_ENV, github.mintRunToken(request, migrations).orElseThrow()))
-        .settings(EngineSettings.defaults().withRecheckInterval(settings.compressed(settings.recheck())))
+        .settings(EngineSettings.defaults().withRecheckInterval(settings.compressed(settings.recheck()))
+            .withWatch(new WatchSettings(settings.compressed(WatchSettings.DEFAULTS.maxInterval()),
+                settings.compressed(WatchSettings.DEFAULTS.withWebhooks()), settings.compressed(WatchSettings.DEFAULTS.webhookSilence()))))
         .build();
     controller = engine.controller();
     webhooks = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 50);

@@ -27,8 +27,23 @@ public final class GitHubFleetBench {
   static final Duration WATCH_WINDOW = Duration.ofHours(1);
   static final Duration TICK = Duration.ofMillis(100);
   static final int RUNNER_THREADS = 8;
+  static final Duration PROGRESS_EVERY = Duration.ofSeconds(20);
 
   private GitHubFleetBench() {}
+
+  /** A line on the way (to standard error, so the figures stay at the end): states, requests, and what most changesets wait for. */
+  private static void progress(GitHubFleet fleet, long start, double scale, Map<ChangesetState, Long> states) {
+    Duration run = Duration.ofNanos(System.nanoTime() - start);
+    Map<String, Long> reasons = new TreeMap<>();
+    fleet.changesets().stream()
+        .filter(c -> c.state() != ChangesetState.MERGED && c.stateReason() != null)
+        .forEach(c -> reasons.merge(c.stateReason().replaceAll("\\d+", "N"), 1L, Long::sum));
+    String top = reasons.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(3)
+        .map(e -> e.getValue() + "x \"" + e.getKey() + "\"").collect(java.util.stream.Collectors.joining("; "));
+    System.err.printf(Locale.ROOT, "  %s run (%s of GitHub's): %s; %d requests, %d content; waiting: %s%n",
+        round(run), round(Duration.ofNanos(Math.round(run.toNanos() * scale))), states, fleet.sim.totalCalls(),
+        fleet.contentRequestCount(), top);
+  }
 
   public static void main(String[] args) throws Exception {
     int repos = args.length > 0 ? Integer.parseInt(args[0]) : 5000;
@@ -53,8 +68,13 @@ public final class GitHubFleetBench {
       long start = System.nanoTime();
       fleet.startCampaign();
       long[] allMerged = {0};
+      long[] nextProgress = {System.nanoTime()};
       boolean settled = fleet.tickUntil(() -> {
         Map<ChangesetState, Long> states = fleet.states();
+        if (System.nanoTime() >= nextProgress[0]) {
+          nextProgress[0] = System.nanoTime() + PROGRESS_EVERY.toNanos();
+          progress(fleet, start, scale, states);
+        }
         if (allMerged[0] == 0 && states.getOrDefault(ChangesetState.MERGED, 0L) >= mergeable) {
           allMerged[0] = System.nanoTime();
         }
