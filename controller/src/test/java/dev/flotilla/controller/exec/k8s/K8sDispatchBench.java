@@ -36,6 +36,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.LoggerFactory;
 
@@ -80,7 +81,7 @@ public final class K8sDispatchBench {
 
       // 1. Every run through the executor, the kubelet answering at once.
       long heapBefore = heapAfterGc();
-      Controller controller = new Controller(fleet, new KubernetesExecutor(client, config, CredentialSource.NONE), EngineObserver.NONE);
+      Controller controller = new Controller(fleet, new KubernetesExecutor(client, config, TOKENS), EngineObserver.NONE);
       controller.start();
       Instant start = Instant.now();
       fleet.campaigns().apply(campaign("bench-dispatch", CONCURRENCY), "bench", start);
@@ -111,7 +112,7 @@ public final class K8sDispatchBench {
         Thread.sleep(50);
       }
       controller.close();
-      KubernetesExecutor executor = new KubernetesExecutor(client, config, CredentialSource.NONE);
+      KubernetesExecutor executor = new KubernetesExecutor(client, config, TOKENS);
       Controller restarted = new Controller(fleet, executor, EngineObserver.NONE);
       long adoptStart = System.nanoTime();
       restarted.start();
@@ -179,6 +180,9 @@ public final class K8sDispatchBench {
           OptInStatus.OPTED_IN, optIn, "enabled: true", null, now);
     }
   }
+
+  /** A git token for every run, as on GitHub: each run's Secret holds it beside the request. */
+  private static final CredentialSource TOKENS = request -> Optional.of("bench-token-for-" + request.repository());
 
   private static String repositoryName(int i) {
     return String.format("bench/repo-%05d", i);
