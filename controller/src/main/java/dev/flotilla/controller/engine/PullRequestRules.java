@@ -218,6 +218,14 @@ public final class PullRequestRules {
     Instant running = forCi(watch, now);
     String hold = mergeHold(campaign, repo.optIn(), pr, changeset.reverting(), now);
     Instant holdUntil = hold == null ? null : holdUntil(campaign, repo.optIn(), watch, now);
+    if (hold == null && !rules.mergeQueue() && pr.mergeable() == PullRequest.Mergeable.BLOCKED) {
+      // A person acts first (a review, most often): the base's required checks matter only after that,
+      // so the wait costs no read of them.
+      boolean review = watch.review().awaitsPerson() || (watch.review() == Review.UNKNOWN && rules.requiredApprovals() > 0);
+      return new Step.MoveTo(ChangesetState.MERGEABLE, "ready; waiting for what " + pr.base() + "'s protection or rulesets still require"
+          + (rules.requiredApprovals() > 0 ? " (" + rules.requiredApprovals() + " approving review" + (rules.requiredApprovals() == 1 ? "" : "s") + ")" : "")
+          , ci, review ? forPerson(watch, now) : running);
+    }
     if (hold == null) {
       hold = noGate(campaign, repo, requiredChecks.get());
       holdUntil = forPerson(watch, now);
@@ -236,12 +244,6 @@ public final class PullRequestRules {
             + "; fix the cause on " + pr.base() + ", then retry the changeset to build a new head", ci, forPerson(watch, now));
       }
       return new Step.Enqueue(pr.headSha(), ci, running);
-    }
-    if (pr.mergeable() == PullRequest.Mergeable.BLOCKED) {
-      boolean review = watch.review().awaitsPerson() || (watch.review() == Review.UNKNOWN && rules.requiredApprovals() > 0);
-      return new Step.MoveTo(ChangesetState.MERGEABLE, "ready; waiting for what " + pr.base() + "'s protection or rulesets still require"
-          + (rules.requiredApprovals() > 0 ? " (" + rules.requiredApprovals() + " approving review" + (rules.requiredApprovals() == 1 ? "" : "s") + ")" : "")
-          , ci, review ? forPerson(watch, now) : running);
     }
     if (pr.mergeable() == PullRequest.Mergeable.BEHIND && rules.strict()) {
       return refresh(campaign, pr, ci, now);

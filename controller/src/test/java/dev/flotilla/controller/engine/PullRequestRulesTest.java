@@ -202,6 +202,15 @@ class PullRequestRulesTest {
     assertThat(((Step.MoveTo) step).reason()).isEqualTo("ready; waiting for the merge window");
   }
 
+  @Test
+  void aPullRequestThatWaitsForAReviewCostsNoReadOfTheRequiredChecks() {
+    Step step = RULES.decide(campaign(), repo(), changeset(ChangesetState.MERGEABLE), pr(PullRequest.State.OPEN, PullRequest.Mergeable.BLOCKED),
+        PullRequestRules.Lookups.of(Optional::empty, () -> ci(CiStatus.State.SUCCESS), () -> { throw new AssertionError("required checks read"); }),
+        new PullRequestRules.Watch(Review.REVIEW_REQUIRED, NOW.minus(Duration.ofDays(1)), false), NOW);
+
+    assertThat(((Step.MoveTo) step).reason()).startsWith("ready; waiting for what main's protection or rulesets still require");
+  }
+
   static Changeset reverting(ChangesetState state) {
     return new Changeset(1, "bump", 7, state, null, Instant.EPOCH, 0, 1, "cs1-a1", HEAD, 13, "https://forge/pr/13", null, null,
         MERGE_SHA, null, MERGE_SHA);
