@@ -81,8 +81,11 @@ public final class KubernetesExecutor implements Executor {
    * the Jobs' watch are two streams) before the pods are listed from the API.
    */
   private static final long POD_WAIT_MILLIS = 3_000;
-  /** Submits at once: below the API rate, enough to hide each request's round trip. */
-  private static final int SUBMIT_THREADS = 8;
+  /**
+   * Submits at once: enough to keep the API's client-side rate busy while each waits on its round
+   * trips (50 requests a second with round trips of up to 300 ms need 15 in flight).
+   */
+  private static final int SUBMIT_THREADS = 16;
   private static final int LOG_THREADS = 2;
   private static final int QUEUED_LOG_READS = 1_000;
   private static final String UNFINISHED_INDEX = "unfinished";

@@ -106,10 +106,13 @@ public final class K8sDispatchBench {
       controller.pause("bench-dispatch", "bench");
       addRepositories(fleet, runs, adopt);
       fleet.campaigns().apply(campaign("bench-adopt", adopt), "bench", Instant.now());
+      // Only the held campaign's pods are counted: listing all of them again and again would keep the
+      // mock API server busy with the finished ones.
       while (fleet.changesets().countInStates("bench-adopt", Set.of(ChangesetState.RUNNING)) < adopt
-          || client.pods().inNamespace(NAMESPACE).list().getItems().size() < runs + adopt) {
+          || client.pods().inNamespace(NAMESPACE).withLabel(JobRenderer.CAMPAIGN_LABEL, JobNames.labelValue("bench-adopt"))
+              .list().getItems().size() < adopt) {
         controller.tick();
-        Thread.sleep(50);
+        Thread.sleep(500);
       }
       controller.close();
       KubernetesExecutor executor = new KubernetesExecutor(client, config, TOKENS);
