@@ -30,9 +30,6 @@ public final class K8sMockApi {
   /** Starts the line that carries the URL: logging may print other lines first. */
   static final String URL_PREFIX = "k8s-mock-api: ";
 
-  /** Pods the kubelet plays out at once: a cluster's nodes start many pods in parallel. */
-  private static final int KUBELET_PODS = 16;
-
   private K8sMockApi() {}
 
   public static void main(String[] args) throws Exception {
@@ -54,7 +51,7 @@ public final class K8sMockApi {
       TestKubelet kubelet = new TestKubelet(client, namespace, (request, dir) -> {
         finished(out, request.repository());
         return RunResult.noChange("bench: nothing to change");
-      }, Files.createTempDirectory("k8s-mock-api-pods"), KUBELET_PODS);
+      }, Files.createTempDirectory("k8s-mock-api-pods"));
       kubelet.start();
       for (int i = holdFrom; i < holdFrom + holdCount; i++) {
         kubelet.behave(String.format("bench/repo-%05d", i), TestKubelet.Behaviour.HOLD);

@@ -56,26 +56,17 @@ final class TestKubelet implements AutoCloseable {
   private final BiFunction<RunRequest, Path, RunResult> runner;
   private final Path workRoot;
   private final Map<String, Behaviour> behaviours = new ConcurrentHashMap<>();
-  private final ExecutorService pool;
+  private final ExecutorService pool = Executors.newFixedThreadPool(4);
   private final List<String> jobsSeen = new CopyOnWriteArrayList<>();
   private final Map<String, String> tokensMounted = new ConcurrentHashMap<>();
   private SharedIndexInformer<Secret> informer;
   private volatile Duration podLag = Duration.ZERO;
 
   TestKubelet(KubernetesClient client, String namespace, BiFunction<RunRequest, Path, RunResult> runner, Path workRoot) {
-    this(client, namespace, runner, workRoot, 4);
-  }
-
-  /**
-   * @param pods how many pods it plays out at once; each is five API round trips, so a benchmark's
-   *     kubelet (standing in for a cluster's many) needs enough not to be what bounds the start rate
-   */
-  TestKubelet(KubernetesClient client, String namespace, BiFunction<RunRequest, Path, RunResult> runner, Path workRoot, int pods) {
     this.client = client;
     this.namespace = namespace;
     this.runner = runner;
     this.workRoot = workRoot;
-    this.pool = Executors.newFixedThreadPool(pods);
   }
 
   TestKubelet behave(String repository, Behaviour behaviour) {
