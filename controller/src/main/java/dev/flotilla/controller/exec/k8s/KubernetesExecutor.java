@@ -363,12 +363,7 @@ public final class KubernetesExecutor implements Executor {
       return;
     }
     if (claim(runId)) {
-      List<Pod> cached = cachedPods(name);
-      if (cached.stream().anyMatch(KubernetesExecutor::ended)) {
-        results.execute(() -> report(runId, job, cached));
-      } else {
-        awaitPod(runId, job);
-      }
+      awaitPod(runId, job);
     }
   }
 
@@ -376,15 +371,16 @@ public final class KubernetesExecutor implements Executor {
   private record AwaitedPod(String runId, Job job) {}
 
   /**
-   * Reports a finished Job once its pod's end is in the cache, which is usually a moment after the
-   * Job's: listing its pods at once would cost an API request a run. After {@link #POD_WAIT_MILLIS}
-   * the pods are listed anyway (a pod deleted, or a watch behind).
+   * Reports a finished Job once its pod's end is in the cache: at once when it is there already,
+   * else when the pods' watch brings it ({@link #onPod}), which is usually a moment after the Job's.
+   * Listing its pods at once would cost an API request a run. After {@link #POD_WAIT_MILLIS} the
+   * pods are listed anyway (a pod deleted, or a watch behind).
    */
   private void awaitPod(String runId, Job job) {
     String name = job.getMetadata().getName();
     AwaitedPod awaited = new AwaitedPod(runId, job);
+    // Registered before the cache is looked at, so a pod's event arriving meanwhile finds it.
     awaitingPod.put(name, awaited);
-    // The pod's event may have come between the look above and the put: look once more.
     List<Pod> cached = cachedPods(name);
     if (cached.stream().anyMatch(KubernetesExecutor::ended) && awaitingPod.remove(name, awaited)) {
       results.execute(() -> report(runId, job, cached));

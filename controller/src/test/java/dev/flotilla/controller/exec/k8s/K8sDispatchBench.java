@@ -106,7 +106,7 @@ public final class K8sDispatchBench {
       controller.pause("bench-dispatch", "bench");
       // The second campaign covers the new repositories only: the first ones opt out, their finished
       // Jobs and pods staying where they are, in the API and the informers' caches.
-      optOut(fleet, 0, runs);
+      upsertRepositories(fleet, 0, runs, OptInStatus.NOT_OPTED_IN, null, "enabled: false");
       addRepositories(fleet, runs, adopt);
       fleet.campaigns().apply(campaign("bench-adopt", adopt), "bench", Instant.now());
       // Only the held campaign's pods are counted: listing all of them again and again would keep the
@@ -178,26 +178,20 @@ public final class K8sDispatchBench {
   }
 
   private static void addRepositories(EngineContext fleet, int from, int count) {
-    OptIn optIn = new OptIn(true, false, null, null, null, null, null, null);
+    upsertRepositories(fleet, from, count, OptInStatus.OPTED_IN, new OptIn(true, false, null, null, null, null, null, null), "enabled: true");
+  }
+
+  private static void upsertRepositories(EngineContext fleet, int from, int count, OptInStatus status, OptIn optIn, String optInText) {
     Instant now = Instant.now();
     for (int i = from; i < from + count; i++) {
       String name = repositoryName(i);
       fleet.repositories().upsert(new RepositoryRef("bench", name.substring("bench/".length()), "main", "file:///dev/null/" + name, null),
-          OptInStatus.OPTED_IN, optIn, "enabled: true", null, now);
+          status, optIn, optInText, null, now);
     }
   }
 
   /** A git token for every run, as on GitHub: each run's Secret holds it beside the request. */
   private static final CredentialSource TOKENS = request -> Optional.of("bench-token-for-" + request.repository());
-
-  private static void optOut(EngineContext fleet, int from, int count) {
-    Instant now = Instant.now();
-    for (int i = from; i < from + count; i++) {
-      String name = repositoryName(i);
-      fleet.repositories().upsert(new RepositoryRef("bench", name.substring("bench/".length()), "main", "file:///dev/null/" + name, null),
-          OptInStatus.NOT_OPTED_IN, null, "enabled: false", null, now);
-    }
-  }
 
   private static String repositoryName(int i) {
     return String.format("bench/repo-%05d", i);

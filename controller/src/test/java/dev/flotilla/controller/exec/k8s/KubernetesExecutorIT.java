@@ -186,9 +186,7 @@ class KubernetesExecutorIT {
     await().until(() -> kubelet.jobsSeen().size() == 1);
     String job = Serialization.asYaml(managedJobs().get(0));
     Secret secret = client.secrets().inNamespace(namespace).withName(managedJobs().get(0).getMetadata().getName()).get();
-    String request = secret.getStringData() != null && secret.getStringData().containsKey("request.json")
-        ? secret.getStringData().get("request.json")
-        : new String(java.util.Base64.getDecoder().decode(secret.getData().get("request.json")), java.nio.charset.StandardCharsets.UTF_8);
+    String request = TestKubelet.value(secret, "request.json");
     String pods = Serialization.asYaml(client.pods().inNamespace(namespace).list());
     assertThat(job + request + pods).doesNotContain(TOKEN).contains("/var/run/flotilla/git/token");
     assertThat(client.configMaps().inNamespace(namespace).list().getItems()).as("a run's request travels in its Secret").isEmpty();

@@ -255,7 +255,7 @@ final class TestKubelet implements AutoCloseable {
   }
 
   /** A Secret's value as its mounted file holds it: the API server keeps what was sent as stringData in data. */
-  private static String value(Secret secret, String key) {
+  static String value(Secret secret, String key) {
     return secret.getStringData() != null && secret.getStringData().containsKey(key)
         ? secret.getStringData().get(key)
         : new String(Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
