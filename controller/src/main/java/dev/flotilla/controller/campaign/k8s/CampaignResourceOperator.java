@@ -107,6 +107,11 @@ public final class CampaignResourceOperator implements AutoCloseable {
     return this;
   }
 
+  /** Whether the watch is open, so a change made now reaches this operator as an event. */
+  public boolean isWatching() {
+    return informer != null && informer.isWatching();
+  }
+
   /** The names of the Campaign resources the informer holds. */
   public Set<String> names() {
     return informer.getStore().list().stream().map(r -> r.getMetadata().getName()).collect(Collectors.toCollection(TreeSet::new));

@@ -37,9 +37,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -108,7 +111,10 @@ class CampaignResourceIT {
 
   @Test
   void campaignResourceRunsPausesAndCancels() {
+    // Every pod waits until the test lets it finish, so what is running when the pause lands is known.
+    kubelet.otherwise(TestKubelet.Behaviour.HOLD);
     operator = new CampaignResourceOperator(client, namespace, controller, Map.of(), Duration.ofMillis(200)).start();
+    awaitWatching();
     campaigns().resource(campaign("""
         migration: maven-dependency-version
         parameters: {groupId: com.fasterxml.jackson.core, artifactId: jackson-databind, version: "2.18.2"}
@@ -116,12 +122,18 @@ class CampaignResourceIT {
         cancelPolicy: closePullRequests
         """)).create();
 
+    Set<String> released = new HashSet<>();
     await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(200)).until(() -> {
       controller.tick();
-      Map<String, Object> status = status();
-      return status != null && ((Number) status.getOrDefault("open", 0)).intValue() >= 1
-          && ((Map<?, ?>) status.get("counts")).containsKey("PENDING");
+      return held(released).size() == 2;
     });
+    releaseHeld(released);
+    await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).until(() -> {
+      controller.tick();
+      Map<String, Object> status = status();
+      return status != null && ((Number) status.getOrDefault("open", 0)).intValue() >= 1 && held(released).size() == 2;
+    });
+    await().atMost(Duration.ofSeconds(30)).until(() -> ((Map<?, ?>) status().get("counts")).containsKey("PENDING"));
     assertThat(fleet.campaigns().byName("jackson-2-18")).hasValueSatisfying(c -> assertThat(c.status()).isEqualTo(CampaignStatus.ACTIVE));
     assertThat(condition("Ready")).containsEntry("status", "True").containsEntry("reason", "Applied");
 
@@ -136,12 +148,15 @@ class CampaignResourceIT {
     // As kubectl patch does: a merge patch, which does not conflict with the controller's status writes.
     campaigns().withName("jackson-2-18").patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"paused\":true}}");
     await().atMost(Duration.ofSeconds(30)).until(() -> "Paused".equals(status().get("phase")));
+    // The runs under way when the pause landed finish; no new one starts.
+    releaseHeld(released);
     await().atMost(Duration.ofMinutes(1)).until(() -> runningJobs() == 0);
     int jobs = jobs();
     await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(200)).until(() -> {
       controller.tick();
       return jobs() == jobs;
     });
+    assertThat(jobs).isEqualTo(4);
     assertThat(fleet.changesets().countByState("jackson-2-18")).containsKey(ChangesetState.PENDING);
 
     long open = openPullRequests();
@@ -157,6 +172,7 @@ class CampaignResourceIT {
   @Test
   void invalidResourceGetsTheFileLoadersMessages() {
     operator = new CampaignResourceOperator(client, namespace, controller, Map.of(), Duration.ofMillis(200)).start();
+    awaitWatching();
     String spec = """
         migration: maven-dependency-versoin
         rollout: {waves: ["50%", "10%"]}
@@ -181,6 +197,7 @@ class CampaignResourceIT {
   void campaignInTheFolderAndOnTheClusterIsRefusedNamingBoth() {
     operator = new CampaignResourceOperator(
         client, namespace, controller, Map.of("jackson-2-18", "the campaigns folder /etc/flotilla/campaigns"), Duration.ofMillis(200)).start();
+    awaitWatching();
     campaigns().resource(campaign("migration: maven-dependency-version\n")).create();
 
     await().atMost(Duration.ofSeconds(30)).until(() -> status() != null && "True".equals(condition("Invalid").get("status")));
@@ -227,6 +244,29 @@ class CampaignResourceIT {
       columns.put(column.getName(), value == null ? "" : value.toString());
     }
     return columns;
+  }
+
+  /**
+   * The mock API server sends a watch only what happens after the watch is opened, so a resource
+   * created between the informer's list and its watch would never reach it (a real API server
+   * replays from the list's resource version).
+   */
+  private void awaitWatching() {
+    await().atMost(Duration.ofSeconds(30)).until(operator::isWatching);
+  }
+
+  /** Jobs whose pods the kubelet holds and the test has not released. */
+  private Set<String> held(Set<String> released) {
+    Set<String> held = new LinkedHashSet<>(kubelet.jobsSeen());
+    held.removeAll(released);
+    return held;
+  }
+
+  private void releaseHeld(Set<String> released) {
+    for (String job : held(released)) {
+      released.add(job);
+      kubelet.release(job);
+    }
   }
 
   private int jobs() {

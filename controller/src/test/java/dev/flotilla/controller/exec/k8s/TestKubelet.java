@@ -61,6 +61,7 @@ final class TestKubelet implements AutoCloseable {
   private final Map<String, String> tokensMounted = new ConcurrentHashMap<>();
   private SharedIndexInformer<Secret> informer;
   private volatile Duration podLag = Duration.ZERO;
+  private volatile Behaviour otherwise = Behaviour.RUN;
 
   TestKubelet(KubernetesClient client, String namespace, BiFunction<RunRequest, Path, RunResult> runner, Path workRoot) {
     this.client = client;
@@ -71,6 +72,12 @@ final class TestKubelet implements AutoCloseable {
 
   TestKubelet behave(String repository, Behaviour behaviour) {
     behaviours.put(repository, behaviour);
+    return this;
+  }
+
+  /** What happens to the pods of repositories given no behaviour of their own. */
+  TestKubelet otherwise(Behaviour behaviour) {
+    otherwise = behaviour;
     return this;
   }
 
@@ -121,7 +128,7 @@ final class TestKubelet implements AutoCloseable {
 
   private void runPod(Secret secret) {
     RunRequest request = RunJson.readRequest(value(secret, "request.json"), "Secret " + secret.getMetadata().getName());
-    runPod(secret, behaviours.getOrDefault(request.repository(), Behaviour.RUN));
+    runPod(secret, behaviours.getOrDefault(request.repository(), otherwise));
   }
 
   private void runPod(Secret secret, Behaviour behaviour) {
