@@ -39,6 +39,23 @@ public final class CampaignReconciler {
     }
   }
 
+  /**
+   * Advances, halts or completes every active campaign without planning: what must be true before
+   * runs start between polling rounds (a halt stops the next run; a finished wave lets the next start).
+   */
+  public void advanceAll() {
+    for (Campaign campaign : fleet.campaigns().all()) {
+      if (campaign.status() == CampaignStatus.ACTIVE) {
+        MDC.put("campaign", campaign.name());
+        try {
+          advanceWave(campaign);
+        } finally {
+          MDC.remove("campaign");
+        }
+      }
+    }
+  }
+
   public void reconcile(Campaign campaign) {
     MDC.put("campaign", campaign.name());
     try {

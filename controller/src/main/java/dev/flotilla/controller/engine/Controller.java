@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The engine, assembled: discovery, planning, dispatching, result recording and pull request
  * reconciliation over one store, one forge and one executor. {@link #tick()} does one round of
- * everything and is what the schedules call; every step is safe to repeat.
+ * everything and is what the schedules call; every step is safe to repeat. Once started, a recorded
+ * result also starts the next runs at once (a dispatch round of its own), so a freed slot does not
+ * wait for the next poll.
  */
 public final class Controller implements AutoCloseable {
 
@@ -51,6 +53,7 @@ public final class Controller implements AutoCloseable {
   private final ReconcilePool reconcilePool;
   /** Rounds do not overlap; nothing else waits for one. */
   private final ReentrantLock rounds = new ReentrantLock();
+  private final DispatchLoop dispatchLoop = new DispatchLoop(this::dispatchRound);
 
   public Controller(EngineContext fleet, Executor executor, EngineObserver observer) {
     this(fleet, executor, observer, ReconcilePool.DEFAULT_PARALLELISM);
@@ -124,11 +127,14 @@ public final class Controller implements AutoCloseable {
     recorder = new ResultRecorder(fleet, outcome -> {
       observer.runFinished(outcome);
       changed(outcome.campaign());
+      // The run's slot is free: the next run starts now, not at the next poll.
+      dispatchLoop.wake();
     }, changesets::pushed, spool);
     runs.start(recorder);
     recorder.recordKept();
     dispatcher.resubmitRunning();
     plans.resubmitRunning();
+    dispatchLoop.start();
   }
 
   /** Tells live views that something in a campaign (or the fleet) changed. */
@@ -200,11 +206,7 @@ public final class Controller implements AutoCloseable {
 
   private void round() {
     campaigns.reconcileAll();
-    int started = dispatcher.dispatch();
-    if (started > 0) {
-      observer.runsStarted(started);
-      changed("dispatch");
-    }
+    dispatchRuns();
     if (plans.advance() > 0) {
       changed("plan");
     }
@@ -213,6 +215,38 @@ public final class Controller implements AutoCloseable {
       changed("reconcile");
     }
     observer.ticked();
+  }
+
+  /**
+   * A round of dispatching alone, when a run's slot freed or a campaign may run again. Waves are
+   * judged first, as in {@link #tick()}: a failure that halts its campaign starts nothing, and a
+   * finished wave lets the next one start. Planning (new repositories) stays with the polling round.
+   */
+  private void dispatchRound() {
+    rounds.lock();
+    try {
+      if (storeWasUnreachable) {
+        // The next tick records the kept results and hands the running changesets over first.
+        return;
+      }
+      campaigns.advanceAll();
+      dispatchRuns();
+    } catch (RuntimeException e) {
+      if (StoreOutage.causedBy(e)) {
+        storeWasUnreachable = true;
+      }
+      throw e;
+    } finally {
+      rounds.unlock();
+    }
+  }
+
+  private void dispatchRuns() {
+    int started = dispatcher.dispatch();
+    if (started > 0) {
+      observer.runsStarted(started);
+      changed("dispatch");
+    }
   }
 
   /**
@@ -245,6 +279,7 @@ public final class Controller implements AutoCloseable {
     fleet.campaigns().audit(actor, created ? "create campaign" : "update campaign", spec.name(), null, now);
     fleet.campaigns().byName(spec.name()).filter(Campaign::isActive).ifPresent(campaigns::reconcile);
     changed(spec.name());
+    dispatchLoop.wake();
     return created;
   }
 
@@ -253,7 +288,11 @@ public final class Controller implements AutoCloseable {
   }
 
   public boolean resume(String campaign, String actor) {
-    return setStatus(campaign, CampaignStatus.ACTIVE, null, actor, CampaignStatus.PAUSED, CampaignStatus.HALTED);
+    boolean resumed = setStatus(campaign, CampaignStatus.ACTIVE, null, actor, CampaignStatus.PAUSED, CampaignStatus.HALTED);
+    if (resumed) {
+      dispatchLoop.wake();
+    }
+    return resumed;
   }
 
   /** Stops new runs; with {@code closePullRequests}, also closes the open ones with a comment. */
@@ -303,6 +342,7 @@ public final class Controller implements AutoCloseable {
 
   @Override
   public void close() {
+    dispatchLoop.close();
     executor.close();
     reconcilePool.close();
   }

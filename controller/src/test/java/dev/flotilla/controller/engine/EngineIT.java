@@ -155,6 +155,29 @@ class EngineIT {
   }
 
   @Test
+  void aFinishedRunStartsTheNextWithoutWaitingForAPoll() throws Exception {
+    for (String name : List.of("one", "two", "three")) {
+      service(name, AUTOMERGE, GREEN_CI);
+    }
+    apply("""
+        apiVersion: flotilla.dev/v1
+        kind: Campaign
+        metadata: {name: jackson}
+        spec:
+          migration: maven-dependency-version
+          parameters: {groupId: com.fasterxml.jackson.core, artifactId: jackson-databind, version: 2.18.2}
+          limits: {concurrentRuns: 1}
+        """);
+    // No tick at all: applying the campaign starts the first run, each recorded result the next.
+    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).until(() ->
+        controller.fleet().changesets().forCampaign(campaignName).stream().allMatch(c -> c.state() == ChangesetState.PUSHED));
+    assertThat(jdbc.query("SELECT to_state FROM changeset_event WHERE campaign = ? AND to_state IN ('RUNNING', 'PUSHED') ORDER BY id",
+            rs -> rs.getString(1), campaignName))
+        .as("one run at a time, as concurrentRuns says")
+        .containsExactly("RUNNING", "PUSHED", "RUNNING", "PUSHED", "RUNNING", "PUSHED");
+  }
+
+  @Test
   void nothingToChangeAndNotApplicableAreTerminal() throws Exception {
     repos.create("acme", "current", "main", Map.of("pom.xml", OLD_POM.replace("2.15.2", "2.18.2"), ".flotilla.yaml", AUTOMERGE, "ci.sh", GREEN_CI));
     repos.create("acme", "frontend", "main", Map.of("package.json", "{}", ".flotilla.yaml", AUTOMERGE));
