@@ -175,10 +175,17 @@ public final class Controller implements AutoCloseable {
 
   /** One round: plan and advance campaigns, start runs, follow pull requests. */
   public void tick() {
-    rounds.lock();
-    try {
+    inRound(() -> {
       recoverFromStoreOutage();
       round();
+    });
+  }
+
+  /** Runs {@code body} as a round: rounds do not overlap, and a store outage is remembered for the next tick. */
+  private void inRound(Runnable body) {
+    rounds.lock();
+    try {
+      body.run();
     } catch (RuntimeException e) {
       if (StoreOutage.causedBy(e)) {
         storeWasUnreachable = true;
@@ -223,22 +230,14 @@ public final class Controller implements AutoCloseable {
    * finished wave lets the next one start. Planning (new repositories) stays with the polling round.
    */
   private void dispatchRound() {
-    rounds.lock();
-    try {
+    inRound(() -> {
       if (storeWasUnreachable) {
         // The next tick records the kept results and hands the running changesets over first.
         return;
       }
       campaigns.advanceAll();
       dispatchRuns();
-    } catch (RuntimeException e) {
-      if (StoreOutage.causedBy(e)) {
-        storeWasUnreachable = true;
-      }
-      throw e;
-    } finally {
-      rounds.unlock();
-    }
+    });
   }
 
   private void dispatchRuns() {

@@ -86,6 +86,11 @@ class EngineIT {
   String campaignName = "jackson";
 
   void campaign(boolean automerge) {
+    campaign("automerge: " + automerge);
+  }
+
+  /** The jackson campaign with {@code moreSpec}, one line of YAML under its spec. */
+  void campaign(String moreSpec) {
     apply("""
         apiVersion: flotilla.dev/v1
         kind: Campaign
@@ -93,8 +98,8 @@ class EngineIT {
         spec:
           migration: maven-dependency-version
           parameters: {groupId: com.fasterxml.jackson.core, artifactId: jackson-databind, version: 2.18.2}
-          automerge: %s
-        """.formatted(automerge));
+          %s
+        """.formatted(moreSpec));
   }
 
   void apply(String yaml) {
@@ -159,15 +164,7 @@ class EngineIT {
     for (String name : List.of("one", "two", "three")) {
       service(name, AUTOMERGE, GREEN_CI);
     }
-    apply("""
-        apiVersion: flotilla.dev/v1
-        kind: Campaign
-        metadata: {name: jackson}
-        spec:
-          migration: maven-dependency-version
-          parameters: {groupId: com.fasterxml.jackson.core, artifactId: jackson-databind, version: 2.18.2}
-          limits: {concurrentRuns: 1}
-        """);
+    campaign("limits: {concurrentRuns: 1}");
     // No tick at all: applying the campaign starts the first run, each recorded result the next.
     await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).until(() ->
         controller.fleet().changesets().forCampaign(campaignName).stream().allMatch(c -> c.state() == ChangesetState.PUSHED));
